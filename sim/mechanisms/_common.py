@@ -1,0 +1,76 @@
+"""Small pieces of arithmetic shared by several mechanisms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function 1 / (1 + exp(-x))."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def voice(level: float | np.ndarray) -> float | np.ndarray:
+    """Weight of participation on Arnstein's ladder: (level / 7)^2.
+
+    Convex, because the lower rungs (informing, consultation, placation) are
+    tokenism with little power (Arnstein 1969); citizen control gives 1.
+    """
+    return (np.asarray(level, dtype=float) / 7.0) ** 2
+
+
+def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray:
+    """First-order adjustment x + rate (target - x), clipped to [0, 1] (MODEL.md §7)."""
+    return np.clip(x + rate * (target - x), 0.0, 1.0)
+
+
+def group_sum(groups: np.ndarray, n_groups: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Sum of ``weights`` (or count) per group."""
+    return np.bincount(groups, weights=weights, minlength=n_groups)[:n_groups]
+
+
+def group_mean(groups: np.ndarray, values: np.ndarray, n_groups: int, empty: float = 0.0) -> np.ndarray:
+    """Mean of ``values`` per group; ``empty`` for groups with no member."""
+    total = np.bincount(groups, weights=values, minlength=n_groups)[:n_groups]
+    count = np.bincount(groups, minlength=n_groups)[:n_groups]
+    return np.divide(total, count, out=np.full(n_groups, empty, dtype=float), where=count > 0)
+
+
+def expand_slots(owners: np.ndarray, spare: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per free slot: (owner, ordinal of the slot within its owner).
+
+    The ordinal lets a matching fill everyone's first free slot before anyone's
+    second, so new cases spread across workers instead of piling on one.
+    """
+    spare = np.maximum(spare, 0)
+    slot_owner = np.repeat(owners, spare)
+    starts = np.cumsum(spare) - spare
+    ordinal = np.arange(slot_owner.size) - np.repeat(starts, spare)
+    return slot_owner, ordinal
+
+
+def match_in_groups(
+    item_group: np.ndarray,
+    item_key: np.ndarray,
+    slot_group: np.ndarray,
+    slot_key: np.ndarray,
+    n_groups: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Match items to free slots within groups, both taken in ascending key order.
+
+    Returns (item positions matched, slot positions they get). Within each
+    group the k-th item (by key) gets the k-th slot (by key) while slots last.
+    No agent order matters: the keys alone decide, so the update is synchronous.
+    """
+    item_order = np.lexsort((item_key, item_group))
+    slot_order = np.lexsort((slot_key, slot_group))
+    sorted_item_group = item_group[item_order]
+    sorted_slot_group = slot_group[slot_order]
+    item_count = np.bincount(item_group, minlength=n_groups)
+    slot_count = np.bincount(slot_group, minlength=n_groups)
+    item_rank = np.arange(item_order.size) - (np.cumsum(item_count) - item_count)[sorted_item_group]
+    slot_start = np.cumsum(slot_count) - slot_count
+    matched = item_rank < slot_count[sorted_item_group]
+    items = item_order[matched]
+    slots = slot_order[slot_start[sorted_item_group[matched]] + item_rank[matched]]
+    return items, slots

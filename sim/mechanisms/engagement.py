@@ -1,0 +1,74 @@
+"""8. Engagement and exhaustion (workers): the Job Demands-Resources model.
+
+Bakker & Demerouti (2007): demands drive exhaustion (health-impairment path),
+resources drive engagement (motivational path). For worker w in organisation j:
+
+    demands_w   = 0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w,
+    load_w      = caseload_w x hours_per_case / face-to-face hours_w,
+    emotional_w = mean need of w's caseload,
+    resources_w = 0.25 autonomy_j + 0.2 min(1, face_to_face_j / 0.7) + 0.25 recognition_w
+                  + 0.15 team engagement_w + 0.15 style_j,
+
+    exhaustion <- exhaustion + r (demands - exhaustion),
+    engagement <- engagement + r (clip(resources + vocation - d exhaustion) - engagement),
+
+r = ``jdr_rate``, d = ``exhaustion_drag``; meaningful face-to-face time and
+recognition from users (reciprocity) are resources, reporting is a demand
+(essay §2: "more time reporting in front of a screen than face to face").
+Both states then spread a little within teams (emotional contagion; Bakker,
+Demerouti & Schaufeli 2005): ``x <- x + k (team mean - x)``, k = ``team_contagion``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms._common import group_mean
+from sim.mechanisms.time_use import face_to_face_hours
+from sim.params import Params
+from sim.state import Status, Territory
+
+
+def team_means(s: Territory, values: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` over the active members of each worker's team (0 for vacant posts)."""
+    workers = s.workers
+    n_teams = int(workers.team[-1]) + 1
+    active = workers.active
+    mean = group_mean(workers.team[active], values[active], n_teams)
+    return np.where(active, mean[workers.team], 0.0)
+
+
+def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    users, workers, orgs = s.users, s.workers, s.orgs
+    org = workers.org
+    hours = face_to_face_hours(s, p)
+    load = workers.caseload * p.hours_per_case / np.maximum(hours, 1.0)
+    supported = users.status == Status.SUPPORTED
+    need_sum = np.bincount(users.worker[supported], weights=users.need[supported], minlength=org.size)
+    emotional = np.divide(need_sum, workers.caseload, out=np.zeros(org.size), where=workers.caseload > 0)
+    demands = (
+        0.4 * np.minimum(1.0, load / 2.0)
+        + 0.35 * np.minimum(1.0, orgs.reporting[org] / 0.6)
+        + 0.25 * emotional
+    )
+    resources = (
+        0.25 * orgs.autonomy[org]
+        + 0.2 * np.minimum(1.0, orgs.face_to_face[org] / 0.7)
+        + 0.25 * workers.recognition
+        + 0.15 * team_means(s, workers.engagement)
+        + 0.15 * orgs.style[org]
+    )
+    return demands, resources
+
+
+def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
+    workers = s.workers
+    active = workers.active
+    demands, resources = demands_and_resources(s, p)
+    exhaustion = workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion)
+    target = np.clip(resources + p.vocation - p.exhaustion_drag * workers.exhaustion, 0.0, 1.0)
+    engagement = workers.engagement + p.jdr_rate * (target - workers.engagement)
+    exhaustion += p.team_contagion * (team_means(s, exhaustion) - exhaustion)
+    engagement += p.team_contagion * (team_means(s, engagement) - engagement)
+    workers.exhaustion = np.where(active, np.clip(exhaustion, 0.0, 1.0), 0.0)
+    workers.engagement = np.where(active, np.clip(engagement, 0.0, 1.0), 0.0)

@@ -1,0 +1,77 @@
+"""6. Intake (organisations, non-réception): waiting lists, priority, dropping out.
+
+Each organisation admits as many waiting users as its workers have free slots
+(``capacity - caseload``), new cases spread one per worker before anyone gets
+a second. Who enters first follows a priority key (lower first):
+
+* ``by_funding``: ``(2 m - 1) need + (1 - |2 m - 1|) u / 2``, u ~ U(0, 1), with m
+  the market weight: under indicator-driven funding (m -> 1) the easiest cases
+  (least need) come first — cream-skimming — under needs-based funding
+  (m -> 0) the greatest need first, and in between the rule is partly random;
+* ``greatest_need``: ``-need``; ``easiest_first``: ``need``;
+* ``first_come``: ``-weeks waited``;
+
+ties broken at random. Users not admitted wait one more week and give up with
+weekly hazard ``waiting_drop_rate``, losing a share ``trust_loss_dropped`` of
+their trust (status ``DROPPED``; they may ask again, see :mod:`demand`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms._common import expand_slots, match_in_groups
+from sim.params import Params
+from sim.state import Status, Territory
+
+
+def priority_key(p: Params, need: np.ndarray, wait_weeks: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Ascending key: who enters support first (``u``: uniform draws, one per person)."""
+    match p.intake_priority:
+        case "by_funding":
+            lean = 2.0 * p.funding_weights[0] - 1.0
+            return lean * need + 0.5 * (1.0 - abs(lean)) * u
+        case "greatest_need":
+            return -need
+        case "easiest_first":
+            return need.copy()
+        case "first_come":
+            return -wait_weeks.astype(float)
+    raise AssertionError(p.intake_priority)
+
+
+def assign(s: Territory, people: np.ndarray, slot_worker: np.ndarray) -> None:
+    """Open a case: each of ``people`` is supported from now on by the matching worker."""
+    users, workers = s.users, s.workers
+    users.status[people] = Status.SUPPORTED
+    users.worker[people] = slot_worker
+    users.weeks_with_worker[people] = 0
+    users.wait_weeks[people] = 0
+    np.add.at(workers.caseload, slot_worker, 1)
+
+
+def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Match waiting users to free slots by priority; returns those still waiting."""
+    users, workers = s.users, s.workers
+    n_orgs = s.orgs.budget.size
+    waiting = np.flatnonzero(users.status == Status.WAITING)
+    if waiting.size == 0:
+        return waiting
+    free = np.flatnonzero(workers.active & (workers.capacity > workers.caseload))
+    slot_worker, ordinal = expand_slots(free, workers.capacity[free] - workers.caseload[free])
+    u = rng.random(waiting.size)
+    key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u) + 1e-9 * u
+    items, slots = match_in_groups(users.org[waiting], key, workers.org[slot_worker], ordinal, n_orgs)
+    assign(s, waiting[items], slot_worker[slots])
+    still = np.ones(waiting.size, dtype=bool)
+    still[items] = False
+    return waiting[still]
+
+
+def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
+    users = s.users
+    left = admit(s, p, rng)
+    users.wait_weeks[left] += 1
+    drops = left[rng.random(left.size) < p.waiting_drop_rate]
+    users.status[drops] = Status.DROPPED
+    users.trust[drops] *= 1.0 - p.trust_loss_dropped

@@ -1,0 +1,105 @@
+"""7. Support (workers <-> users): need falls with the quality of support; needs arise.
+
+Quality of the support user i receives from worker w in organisation j
+(MODEL.md §3.7, §7; a product of normalised factors):
+
+    quality_i = min(1, time_w) x continuity_i x (0.5 + 0.5 autonomy_j)
+                x (0.5 + 0.5 engagement_w) x experience_w x (1 + v voice_j) / (1 + v),
+    time_w       = face-to-face hours_w / (caseload_w x hours_per_case),
+    continuity_i = 1 - exp(-weeks with the same worker / continuity_weeks),
+    experience_w = 1 - 0.5 exp(-tenure_w / experience_weeks),
+
+v = ``quality_voice_boost``. Then, for the supported:
+
+    need  <- need (1 - support_effect x quality),
+    power <- power + power_gain x quality x (1 + [participant]) x (1 - power)
+
+(power to act grows for supported users, more where they take part: the person
+as subject, essay §1). A need below ``resolve_threshold`` is resolved: the
+case closes and the user leaves (status ``RESOLVED``). Unmet eligible needs
+worsen (``need += need_worsening (1 - need)``) and sometimes resolve on their own
+(``spontaneous_exit_rate``); without support, power to act erodes
+(``power <- power (1 - power_loss)``). New needs arise among users with none at
+the current weekly rate (``need_arrival_rate``, growing by ``need_growth`` a
+year), so the flow continues; a user who knew their rights still knows the
+relevant ones with probability ``awareness_retention`` and goes straight to
+``NOT_ASKING``, the others start ``UNAWARE``.
+
+Recognition a worker receives from users (reciprocity, don / contre-don,
+Mauss 1925; stronger with participation) is the mean trust of their users
+times (0.5 + 0.5 voice_j); it feeds :mod:`engagement`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms._common import voice
+from sim.mechanisms.time_use import face_to_face_hours
+from sim.params import Params
+from sim.state import Status, Territory, new_need
+
+
+def quality_of_support(s: Territory, p: Params, people: np.ndarray) -> np.ndarray:
+    """Quality of the support each of ``people`` (all supported) receives this week."""
+    users, workers, orgs = s.users, s.workers, s.orgs
+    w = users.worker[people]
+    org = workers.org[w]
+    hours = face_to_face_hours(s, p)[w]
+    time = np.minimum(1.0, hours / (np.maximum(workers.caseload[w], 1) * p.hours_per_case))
+    continuity = 1.0 - np.exp(-users.weeks_with_worker[people] / p.continuity_weeks)
+    experience = 1.0 - 0.5 * np.exp(-workers.tenure[w] / p.experience_weeks)
+    boost = (1.0 + p.quality_voice_boost * voice(p.participation_level)) / (1.0 + p.quality_voice_boost)
+    return (
+        time
+        * continuity
+        * (0.5 + 0.5 * orgs.autonomy[org])
+        * (0.5 + 0.5 * workers.engagement[w])
+        * experience
+        * boost
+    )
+
+
+def close_cases(s: Territory, people: np.ndarray) -> None:
+    """The needs of ``people`` are resolved: their cases close."""
+    users, workers = s.users, s.workers
+    had_worker = people[users.worker[people] >= 0]
+    np.subtract.at(workers.caseload, users.worker[had_worker], 1)
+    np.add.at(s.orgs.resolved_this_year, users.org[had_worker], 1)
+    users.status[people] = Status.RESOLVED
+    users.worker[people] = -1
+    users.weeks_with_worker[people] = 0
+    users.wait_weeks[people] = 0
+    users.participant[people] = False
+    users.need[people] = 0.0
+
+
+def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
+    users, workers = s.users, s.workers
+    status = users.status
+    supported = np.flatnonzero(status == Status.SUPPORTED)
+    no_need = np.flatnonzero(status == Status.RESOLVED)
+    quality = quality_of_support(s, p, supported)
+    users.quality[:] = 0.0
+    users.quality[supported] = quality
+    users.need[supported] *= 1.0 - p.support_effect * quality
+    gain = p.power_gain * quality * (1.0 + users.participant[supported])
+    users.power[supported] += gain * (1.0 - users.power[supported])
+    users.weeks_with_worker[supported] += 1
+    caseload = np.maximum(workers.caseload, 1)
+    trust_sum = np.bincount(users.worker[supported], weights=users.trust[supported], minlength=workers.org.size)
+    org_voice = voice(p.participation_level)
+    workers.recognition = np.where(workers.caseload > 0, trust_sum / caseload, 0.0) * (0.5 + 0.5 * org_voice)
+
+    unmet = np.flatnonzero((status != Status.RESOLVED) & (status != Status.SUPPORTED))
+    users.need[unmet] += p.need_worsening * (1.0 - users.need[unmet])
+    users.power[unmet] *= 1.0 - p.power_loss
+    draws = rng.random(users.org.size)
+    exits = unmet[draws[unmet] < p.spontaneous_exit_rate]
+    resolved = supported[users.need[supported] < p.resolve_threshold]
+    close_cases(s, np.concatenate([resolved, exits]))
+
+    arising = no_need[draws[no_need] < s.need_rate]
+    users.need[arising] = new_need(rng, arising.size)
+    users.aware[arising] &= rng.random(arising.size) < p.awareness_retention
+    users.status[arising] = np.where(users.aware[arising], Status.NOT_ASKING, Status.UNAWARE)

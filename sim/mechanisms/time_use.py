@@ -1,0 +1,38 @@
+"""3. Time (workers): what is left for face-to-face work, and the cases it allows.
+
+    face_to_face_j = max(0, 1 - admin - reporting_j - outreach - c_p level)
+
+(admin = ``admin_share``, outreach = ``outreach_share``, c_p =
+``participation_time_per_rung``: participation and outreach take hours from
+face-to-face support, MODEL.md §6). Community hours from reciprocity grants
+add support hours, shared among the organisation's workers. Capacity of a
+worker (MODEL.md §7):
+
+    capacity_w = min(caseload_cap, floor(face-to-face hours_w / hours_per_case)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms._common import group_sum
+from sim.mechanisms.participation import COMMUNITY_OUTREACH_SHARE
+from sim.params import Params
+from sim.state import Territory
+
+
+def face_to_face_hours(s: Territory, p: Params) -> np.ndarray:
+    """Weekly face-to-face hours of each post (0 for vacant posts)."""
+    workers, orgs = s.workers, s.orgs
+    headcount = group_sum(workers.org[workers.active], orgs.budget.size)
+    community = (1.0 - COMMUNITY_OUTREACH_SHARE) * orgs.community_hours / np.maximum(headcount, 1)
+    hours = orgs.face_to_face * p.hours_per_week + community
+    return np.where(workers.active, hours[workers.org], 0.0)
+
+
+def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
+    orgs, workers = s.orgs, s.workers
+    busy = p.admin_share + p.outreach_share + p.participation_time_per_rung * p.participation_level
+    orgs.face_to_face = np.maximum(0.0, 1.0 - busy - orgs.reporting)
+    slots = np.floor(face_to_face_hours(s, p) / p.hours_per_case)
+    workers.capacity = np.minimum(p.caseload_cap, slots).astype(np.int32)

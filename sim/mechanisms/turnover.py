@@ -1,0 +1,103 @@
+"""9. Turnover (workers): quits, hand-overs, vacancies and hiring.
+
+Weekly quit hazard (MODEL.md §7; Levine et al. 1985 on unmet expectations;
+Homer 1985 on the worker burnout cycle):
+
+    h_w = quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w)),
+
+the gap being between the meaning a worker expected on arrival and what the
+job gives. A quit leaves a vacancy and breaks continuity: the worker's users
+lose a share ``trust_loss_worker_left`` of their trust and restart with a new
+worker; they are handed to team-mates with room under the caseload cap —
+overloading them beyond their face-to-face capacity, the cascade by which
+vacancies breed vacancies (Casiraghi et al. 2021) — and the rest go back to
+the waiting list.
+
+Vacancies (funded posts without a worker) are filled with weekly probability
+
+    p_fill = hire_rate x (1 - recruitment_difficulty) x sector engagement,
+
+sector engagement being the mean engagement of all workers: a sector that
+loses its meaning loses its recruits (the attractiveness crisis, essay §2).
+New hires arrive motivated (``new_hire_engagement``) with high expectations
+(``new_hire_expectation``) and no experience (tenure 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms._common import expand_slots, group_sum, match_in_groups
+from sim.mechanisms.intake import assign
+from sim.params import Params
+from sim.state import Status, Territory
+
+
+def quit_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expectation: np.ndarray) -> np.ndarray:
+    """Weekly probability of quitting."""
+    gap = np.maximum(0.0, expectation - engagement)
+    return np.minimum(1.0, p.quit_base * np.exp(p.quit_exhaustion * exhaustion + p.quit_meaning_gap * gap))
+
+
+def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
+    """The users of ``leavers`` go to team-mates with room, or back to the waiting list."""
+    users, workers = s.users, s.workers
+    leaving = np.zeros(workers.org.size, dtype=bool)
+    leaving[leavers] = True
+    supported = np.flatnonzero(users.worker >= 0)
+    orphans = supported[leaving[users.worker[supported]]]
+    if orphans.size == 0:
+        return
+    team = workers.team[users.worker[orphans]]
+    users.trust[orphans] *= 1.0 - p.trust_loss_worker_left
+    users.worker[orphans] = -1
+    users.status[orphans] = Status.WAITING
+    users.wait_weeks[orphans] = 0
+    workers.caseload[leavers] = 0
+    stay = np.flatnonzero(workers.active)
+    slot_worker, ordinal = expand_slots(stay, p.caseload_cap - workers.caseload[stay])
+    n_teams = int(workers.team[-1]) + 1
+    key = -users.need[orphans]  # the team takes the heaviest situations first
+    items, slots = match_in_groups(team, key, workers.team[slot_worker], ordinal, n_teams)
+    assign(s, orphans[items], slot_worker[slots])
+
+
+def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Fill vacancies; returns the posts filled."""
+    workers, orgs = s.workers, s.orgs
+    n_orgs = orgs.budget.size
+    active = workers.active
+    headcount = group_sum(workers.org[active], n_orgs)
+    vacancies = np.maximum(orgs.posts - headcount, 0)
+    if vacancies.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    sector_engagement = workers.engagement[active].mean() if active.any() else p.new_hire_engagement
+    p_fill = p.hire_rate * (1.0 - p.recruitment_difficulty) * sector_engagement
+    hires = rng.binomial(vacancies, p_fill)
+    # fill the lowest-numbered empty positions of each organisation
+    empty = np.flatnonzero(~active)
+    rank = np.arange(empty.size) - np.searchsorted(workers.org[empty], workers.org[empty])
+    new = empty[rank < hires[workers.org[empty]]]
+    workers.active[new] = True
+    workers.engagement[new] = p.new_hire_engagement
+    workers.exhaustion[new] = 0.1
+    workers.expectation[new] = np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size), 0.0, 1.0)
+    workers.tenure[new] = 0
+    workers.caseload[new] = 0
+    return new
+
+
+def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
+    workers = s.workers
+    active = np.flatnonzero(workers.active)
+    hazard = quit_hazard(p, workers.exhaustion[active], workers.engagement[active], workers.expectation[active])
+    leavers = active[rng.random(active.size) < hazard]
+    workers.active[leavers] = False
+    workers.engagement[leavers] = 0.0
+    workers.exhaustion[leavers] = 0.0
+    workers.recognition[leavers] = 0.0
+    if leavers.size:
+        hand_over(s, p, leavers)
+    s.left = leavers
+    s.hired = hire(s, p, rng)
+    workers.tenure[workers.active] += 1

@@ -1,0 +1,181 @@
+"""CentaureModel: the territory as a Mesa model, wiring the mechanisms in order."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import metrics, network, scenarios, state
+from sim.agents import Funder, Manager, Organisation, User, Worker
+from sim.mechanisms import WEEKLY_ORDER, intake, management, time_use
+from sim.params import Params
+from sim.state import Status, Territory
+
+
+def _read_indicator(name: str, model: CentaureModel) -> float:
+    return model.indicators[name]
+
+
+class CentaureModel(mesa.Model):
+    """A social-work territory: users, workers, managers and funders, one week per step.
+
+    Args:
+        scenario: a shipped scenario's name (``"npm"``, ``"alliance"``, ...), the
+            path of a scenario TOML file, a :class:`sim.scenarios.Scenario` or a
+            :class:`sim.params.Params`.
+        rng: seed or generator; every random draw comes from ``self.rng``.
+        collect_every: record indicators every this many weeks (week 0 always).
+        collect_organisations: also record the per-organisation table.
+        **levers: any parameter of :class:`sim.params.Params`, overriding the
+            scenario's value (this is how ``mesa.batch_run`` passes them).
+
+    The DataCollector records every indicator of :mod:`sim.metrics` for the
+    territory (``get_model_vars_dataframe()``) and, per organisation,
+    ``get_agenttype_vars_dataframe(Organisation)``.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | scenarios.Scenario | Params = "npm",
+        rng: Any = None,
+        *,
+        collect_every: int = 1,
+        collect_organisations: bool = True,
+        **levers: Any,
+    ) -> None:
+        super().__init__(rng=rng)  # never hand our scenario to Mesa's experimental `scenario=`
+        self.scenario_spec = _as_scenario(scenario).with_changes(**levers) if levers else _as_scenario(scenario)
+        self.params: Params = self.scenario_spec.params
+        self._pending_reforms = list(self.scenario_spec.reforms)
+        self.collect_every = collect_every
+        p = self.params
+
+        users = state.initial_users(p, self.rng)
+        budget = state.initial_budget(p)
+        workers, position_start = state.initial_workers(p, self.rng, budget)
+        orgs = state.initial_organisations(p, budget, position_start)
+        adj = network.peer_adjacency(p.n_users, p.peer_degree, p.peer_rewiring, self.rng)
+        self.territory = Territory(
+            users=users,
+            workers=workers,
+            orgs=orgs,
+            peer_adj=adj,
+            peer_degree=np.asarray(adj.sum(axis=1)).ravel(),
+            need_rate=p.need_arrival_rate,
+        )
+        self._open_initial_cases()
+        self._observer = metrics.Observer(p.n_organisations)
+        self._observe(np.zeros(p.n_organisations))
+
+        for i in range(p.n_users):
+            User(self, i)
+        self._posts: list[Worker | None] = [None] * workers.org.size
+        self._hire_agents(np.flatnonzero(workers.active))
+        for j in range(p.n_organisations):
+            Manager(self, j)
+            Organisation(self, j)
+        for f in range(p.n_funders):
+            Funder(self, f)
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_read_indicator, name) for name in metrics.INDICATORS},
+            agenttype_reporters=(
+                {Organisation: {name: name for name in metrics.INDICATORS}} if collect_organisations else None
+            ),
+        )
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ views on the state
+    @property
+    def users(self) -> state.Users:
+        return self.territory.users
+
+    @property
+    def workers(self) -> state.Workers:
+        return self.territory.workers
+
+    @property
+    def orgs(self) -> state.Organisations:
+        return self.territory.orgs
+
+    @property
+    def peer_adj(self):
+        """User-user peer ties (scipy.sparse CSR)."""
+        return self.territory.peer_adj
+
+    @property
+    def week(self) -> int:
+        """Weeks simulated so far (= ``self.steps``)."""
+        return self.territory.week
+
+    def worker_on_post(self, post: int) -> Worker | None:
+        """The Worker agent in post ``post``, or None if it is vacant."""
+        return self._posts[post]
+
+    def network(self):
+        """The whole multiplex network now, as a networkx MultiGraph (built on demand)."""
+        return network.multiplex_graph(self)
+
+    # ------------------------------------------------------------ the week
+    def step(self) -> None:
+        """Simulate one week: reforms due, the ten mechanisms in order, then observation."""
+        s, week = self.territory, self.steps
+        s.week = week
+        self._apply_reforms(week)
+        p = self.params
+        for mechanism in WEEKLY_ORDER:
+            mechanism.step(s, p, self.rng)
+        self._sync_worker_agents(s.left, s.hired)
+        self._observe(np.bincount(s.workers.org[s.left], minlength=p.n_organisations))
+        if week % self.collect_every == 0 or week == p.weeks:
+            self.datacollector.collect(self)
+        if week >= p.weeks:
+            self.running = False
+
+    def _apply_reforms(self, week: int) -> None:
+        while self._pending_reforms and self._pending_reforms[0].week <= week:
+            reform = self._pending_reforms.pop(0)
+            self.params = self.params.replace(**reform.changes)
+
+    def _observe(self, quits_by_org: np.ndarray) -> None:
+        self.indicators, self.org_indicators = self._observer.observe(self.territory, self.params, quits_by_org)
+
+    def _open_initial_cases(self) -> None:
+        """Week 0: the aware eligible fill the posts' capacity, so runs start from a working sector.
+
+        Initial cases have been open for 0-51 weeks (continuity already built).
+        Those who do not fit stay ``NOT_ASKING``; nobody starts on a waiting list.
+        """
+        s, p = self.territory, self.params
+        users = s.users
+        management.step(s, p, self.rng)
+        time_use.step(s, p, self.rng)
+        users.status[users.status == Status.NOT_ASKING] = Status.WAITING
+        intake.admit(s, p, self.rng)
+        users.status[users.status == Status.WAITING] = Status.NOT_ASKING
+        supported = np.flatnonzero(users.status == Status.SUPPORTED)
+        users.weeks_with_worker[supported] = self.rng.integers(0, 52, supported.size)
+
+    def _hire_agents(self, posts: np.ndarray) -> None:
+        for post in posts:
+            self._posts[post] = Worker(self, int(post))
+
+    def _sync_worker_agents(self, left: np.ndarray, hired: np.ndarray) -> None:
+        for post in left:
+            agent = self._posts[post]
+            if agent is not None:
+                agent.remove()
+                self._posts[post] = None
+        self._hire_agents(hired)
+
+
+def _as_scenario(scenario: str | Path | scenarios.Scenario | Params) -> scenarios.Scenario:
+    if isinstance(scenario, scenarios.Scenario):
+        return scenario
+    if isinstance(scenario, Params):
+        return scenarios.Scenario(name="custom", params=scenario)
+    return scenarios.load(scenario)

@@ -1,0 +1,105 @@
+"""The multiplex network of MODEL.md §2: networkx for users, scipy.sparse for the weekly step.
+
+Layers:
+
+* **peer** (user-user): a clustered small world (Watts & Strogatz 1998) on a ring
+  ordered by neighbourhood, so that catchments are contiguous; information,
+  trust and peer workers' influence travel along it;
+* **support** (worker-user): who supports whom, changing as cases open and close;
+* **team** (worker-worker): everyone in a team is tied to everyone else (a clique);
+* **hierarchy** (worker-manager) and **funding** (manager-funder).
+
+Only the peer layer needs a sparse matrix in the weekly step: team means are
+computed with ``np.bincount`` over team indices, which equals a matrix product
+with the (clique) team adjacency. The full multiplex graph is built on demand
+by :func:`multiplex_graph` for users who want to inspect it with networkx.
+
+Two constructions of the peer layer give the same random-graph family:
+networkx's ``watts_strogatz_graph`` (the reference, used up to
+``NETWORKX_MAX_USERS``) and :func:`watts_strogatz_sparse`, a vectorised
+construction for 10^5-10^6 users. ``tests/test_network.py`` checks that they
+agree on degree distribution and clustering.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+NETWORKX_MAX_USERS = 20_000
+
+
+def watts_strogatz_sparse(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:
+    """Watts-Strogatz small world as a symmetric CSR adjacency, without Python loops.
+
+    Ring lattice: node i tied to i+1 .. i+k/2 (mod n). Each lattice edge
+    (i, i+j) is rewired with probability p to (i, w), w uniform, avoiding self
+    loops; duplicate edges created by rewiring are merged, as networkx skips
+    them (the degree distribution and clustering agree; see the tests).
+    """
+    half = k // 2
+    src = np.repeat(np.arange(n, dtype=np.int64), half)
+    dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+    rewire = rng.random(src.size) < p
+    new = rng.integers(0, n - 1, int(rewire.sum()))
+    new += new >= src[rewire]  # skip self
+    dst[rewire] = new
+    rows = np.concatenate([src, dst])
+    cols = np.concatenate([dst, src])
+    adj = sp.csr_matrix((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(n, n))
+    adj.data[:] = 1.0  # merge duplicates
+    adj.sum_duplicates()
+    adj.data[:] = 1.0
+    return adj
+
+
+def peer_adjacency(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:
+    """The peer layer as CSR: networkx's construction up to NETWORKX_MAX_USERS, sparse above."""
+    k = max(2, k - k % 2)
+    if n <= NETWORKX_MAX_USERS:
+        seed = int(rng.integers(2**31 - 1))
+        graph = nx.watts_strogatz_graph(n, k, p, seed=seed)
+        adj = nx.to_scipy_sparse_array(graph, nodelist=range(n), dtype=np.float64, format="csr")
+        return sp.csr_matrix(adj)
+    return watts_strogatz_sparse(n, k, p, rng)
+
+
+def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` over each node's neighbours: ``A @ x``."""
+    return adj @ values.astype(np.float64, copy=False)
+
+
+def multiplex_graph(model) -> nx.MultiGraph:
+    """The whole multiplex network of a model now, as a networkx MultiGraph.
+
+    Nodes are ``("user", i)``, ``("worker", w)``, ``("manager", j)`` and
+    ``("funder", f)`` with their attributes; each edge has a ``layer``
+    attribute (peer, support, team, hierarchy, funding). Built on demand: the
+    weekly step never uses it.
+    """
+    users, workers, orgs = model.users, model.workers, model.orgs
+    g = nx.MultiGraph()
+    g.add_nodes_from((("user", i), {"kind": "user"}) for i in range(users.status.size))
+    active = np.flatnonzero(workers.active)
+    g.add_nodes_from((("worker", int(w)), {"kind": "worker"}) for w in active)
+    g.add_nodes_from((("manager", j), {"kind": "manager"}) for j in range(orgs.style.size))
+    g.add_nodes_from((("funder", f), {"kind": "funder"}) for f in range(int(orgs.funder.max()) + 1))
+    coo = sp.triu(model.peer_adj).tocoo()
+    g.add_edges_from((("user", int(a)), ("user", int(b)), {"layer": "peer"}) for a, b in zip(coo.row, coo.col))
+    supported = np.flatnonzero(users.worker >= 0)
+    g.add_edges_from(
+        (("worker", int(users.worker[i])), ("user", int(i)), {"layer": "support"}) for i in supported
+    )
+    for team in np.unique(workers.team[active]):
+        members = active[workers.team[active] == team]
+        g.add_edges_from(
+            (("worker", int(a)), ("worker", int(b)), {"layer": "team"})
+            for n, a in enumerate(members)
+            for b in members[n + 1 :]
+        )
+    g.add_edges_from((("worker", int(w)), ("manager", int(workers.org[w])), {"layer": "hierarchy"}) for w in active)
+    g.add_edges_from(
+        (("manager", j), ("funder", int(f)), {"layer": "funding"}) for j, f in enumerate(orgs.funder)
+    )
+    return g
