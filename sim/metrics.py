@@ -85,9 +85,16 @@ HEADLINE = (
 
 
 class Observer:
-    """Keeps the 52-week windows and the unsupported streaks, and computes indicators."""
+    """Keeps the 52-week windows and the unsupported streaks, and computes indicators.
 
-    def __init__(self, n_orgs: int) -> None:
+    Users and worker posts are stored in contiguous blocks per organisation, so
+    per-organisation sums are one ``np.add.reduceat`` over stacked columns.
+    """
+
+    def __init__(self, s: Territory) -> None:
+        n_orgs = s.orgs.budget.size
+        self.user_starts = np.searchsorted(s.users.org, np.arange(n_orgs))
+        self.post_starts = s.orgs.position_start
         self.quits = np.zeros((WINDOW, n_orgs))
         self.heads = np.zeros((WINDOW, n_orgs))
         self.filled = 0
@@ -95,58 +102,60 @@ class Observer:
     def observe(self, s: Territory, p: Params, quits_by_org: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Indicators of the week just simulated: (territory values, per-organisation arrays)."""
         users, workers, orgs = s.users, s.workers, s.orgs
-        n = orgs.budget.size
-        eligible = users.status != Status.RESOLVED
-        supported = users.status == Status.SUPPORTED
+        status = users.status
+        eligible = status != Status.RESOLVED
+        supported = status == Status.SUPPORTED
+        waiting = status == Status.WAITING
         users.unsupported_streak = np.where(eligible & ~supported, users.unsupported_streak + 1, 0).astype(np.int32)
-
-        counts = np.bincount(users.org * N_STATUS + users.status, minlength=n * N_STATUS).reshape(n, N_STATUS)
+        user_columns = {
+            "eligible": eligible,
+            "unaware": status == Status.UNAWARE,
+            "not_asking": status == Status.NOT_ASKING,
+            "waiting": waiting,
+            "dropped": status == Status.DROPPED,
+            "supported": supported,
+            "persistent": users.unsupported_streak >= PERSISTENT_WEEKS,
+            "wait_total": np.where(waiting, users.wait_weeks, 0),
+            "need_supported": np.where(supported, users.need, 0.0),
+            "need_eligible": users.need,  # need is 0 for the non-eligible
+            "power_eligible": np.where(eligible, users.power, 0.0),
+            "participants": users.participant & supported,
+            "peer_workers": users.peer_worker,
+        }
         active = workers.active
-        w_org = workers.org[active]
-        head = np.bincount(w_org, minlength=n).astype(float)
+        worker_columns = {
+            "head": active,
+            "engagement": workers.engagement,  # 0 on vacant posts
+            "burnout": active & (workers.exhaustion > p.burnout_threshold),
+            "tenure": np.where(active, workers.tenure, 0),
+        }
+        sums = dict(zip(user_columns, np.add.reduceat(np.array(list(user_columns.values()), dtype=float), self.user_starts, axis=1)))
+        sums.update(zip(worker_columns, np.add.reduceat(np.array(list(worker_columns.values()), dtype=float), self.post_starts, axis=1)))
+        head = sums["head"]
         slot = self.filled % WINDOW
         self.quits[slot] = quits_by_org
         self.heads[slot] = head
         self.filled += 1
         window = min(self.filled, WINDOW)
-
-        def by_org(groups: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-            return np.bincount(groups, weights=weights, minlength=n).astype(float)
-
-        sums = {
-            "eligible": counts[:, 1:].sum(axis=1).astype(float),
-            "unaware": counts[:, Status.UNAWARE].astype(float),
-            "not_asking": counts[:, Status.NOT_ASKING].astype(float),
-            "waiting": counts[:, Status.WAITING].astype(float),
-            "dropped": counts[:, Status.DROPPED].astype(float),
-            "supported": counts[:, Status.SUPPORTED].astype(float),
-            "persistent": by_org(users.org[eligible & (users.unsupported_streak >= PERSISTENT_WEEKS)]),
-            "wait_total": by_org(users.org[users.status == Status.WAITING], users.wait_weeks[users.status == Status.WAITING]),
-            "need_supported": by_org(users.org[supported], users.need[supported]),
-            "need_eligible": by_org(users.org[eligible], users.need[eligible]),
-            "power_eligible": by_org(users.org[eligible], users.power[eligible]),
-            "participants": by_org(users.org[users.participant & supported]),
-            "peer_workers": by_org(users.org[users.peer_worker]),
-            "head": head,
-            "posts": orgs.posts.astype(float),
-            "engagement": by_org(w_org, workers.engagement[active]),
-            "burnout": by_org(w_org[workers.exhaustion[active] > p.burnout_threshold]),
-            "tenure": by_org(w_org, workers.tenure[active].astype(float)),
-            "face_to_face": orgs.face_to_face * head,
-            "reporting": orgs.reporting * head,
-            "quits_window": self.quits.sum(axis=0),
-            "heads_window": self.heads.sum(axis=0) / window,
-            "budget": orgs.budget,
-            "reserves": orgs.reserves,
-        }
-        per_org = _indicators(sums, window)
-        territory = _indicators({k: np.array([v.sum()]) for k, v in sums.items()}, window)
-        territory["reserves_months"] = np.array([orgs.reserves.mean()])
-        return {k: float(v[0]) for k, v in territory.items()}, per_org
+        sums.update(
+            posts=orgs.posts.astype(float),
+            face_to_face=orgs.face_to_face * head,
+            reporting=orgs.reporting * head,
+            quits_window=self.quits.sum(axis=0),
+            heads_window=self.heads.sum(axis=0) / window,
+            budget=orgs.budget,
+            reserves=orgs.reserves,
+            organisations=np.ones(head.size),
+        )
+        # one extra row for the territory: ratios of sums, computed by the same code
+        table = np.array([np.append(v, v.sum()) for v in sums.values()])
+        values = _indicators(dict(zip(sums, table)), window)
+        territory = {k: float(v[-1]) for k, v in values.items()}
+        return territory, {k: v[:-1] for k, v in values.items()}
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros_like(a, dtype=float), where=b > 0)
+    return np.divide(a, b, out=np.zeros(a.shape), where=b > 0)
 
 
 def _indicators(x: dict[str, np.ndarray], window: int) -> dict[str, np.ndarray]:
@@ -171,7 +180,7 @@ def _indicators(x: dict[str, np.ndarray], window: int) -> dict[str, np.ndarray]:
         "participation_rate": _ratio(x["participants"], x["supported"]),
         "cream_skimming": _ratio(_ratio(x["need_supported"], x["supported"]), _ratio(x["need_eligible"], el)),
         "budget": x["budget"],
-        "reserves_months": x["reserves"],
+        "reserves_months": _ratio(x["reserves"], x["organisations"]),
         "headcount": x["head"],
         "eligible": el,
         "supported": x["supported"],

@@ -16,6 +16,9 @@ from sim.params import Params
 from sim.state import Status, Territory
 
 
+ORG_TABLE = "organisations"
+
+
 def _read_indicator(name: str, model: CentaureModel) -> float:
     return model.indicators[name]
 
@@ -34,8 +37,8 @@ class CentaureModel(mesa.Model):
             scenario's value (this is how ``mesa.batch_run`` passes them).
 
     The DataCollector records every indicator of :mod:`sim.metrics` for the
-    territory (``get_model_vars_dataframe()``) and, per organisation,
-    ``get_agenttype_vars_dataframe(Organisation)``.
+    territory (``datacollector.get_model_vars_dataframe()``) and, per
+    organisation, in the table ``"organisations"`` (``model.organisation_frame()``).
     """
 
     def __init__(
@@ -68,7 +71,7 @@ class CentaureModel(mesa.Model):
             need_rate=p.need_arrival_rate,
         )
         self._open_initial_cases()
-        self._observer = metrics.Observer(p.n_organisations)
+        self._observer = metrics.Observer(self.territory)
         self._observe(np.zeros(p.n_organisations))
 
         for i in range(p.n_users):
@@ -81,13 +84,12 @@ class CentaureModel(mesa.Model):
         for f in range(p.n_funders):
             Funder(self, f)
 
+        self.collect_organisations = collect_organisations
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_read_indicator, name) for name in metrics.INDICATORS},
-            agenttype_reporters=(
-                {Organisation: {name: name for name in metrics.INDICATORS}} if collect_organisations else None
-            ),
+            tables={ORG_TABLE: ["week", "organisation", *metrics.INDICATORS]} if collect_organisations else None,
         )
-        self.datacollector.collect(self)
+        self._collect()
 
     # ------------------------------------------------------------ views on the state
     @property
@@ -132,9 +134,22 @@ class CentaureModel(mesa.Model):
         self._sync_worker_agents(s.left, s.hired)
         self._observe(np.bincount(s.workers.org[s.left], minlength=p.n_organisations))
         if week % self.collect_every == 0 or week == p.weeks:
-            self.datacollector.collect(self)
+            self._collect()
         if week >= p.weeks:
             self.running = False
+
+    def _collect(self) -> None:
+        """Record the territory's indicators and, optionally, one table row per organisation."""
+        self.datacollector.collect(self)
+        if self.collect_organisations:
+            columns = self.org_indicators
+            for j in range(self.params.n_organisations):
+                row = {name: float(values[j]) for name, values in columns.items()}
+                self.datacollector.add_table_row(ORG_TABLE, {"week": self.week, "organisation": j, **row})
+
+    def organisation_frame(self):
+        """The per-organisation table: one row per recorded week and organisation."""
+        return self.datacollector.get_table_dataframe(ORG_TABLE)
 
     def _apply_reforms(self, week: int) -> None:
         while self._pending_reforms and self._pending_reforms[0].week <= week:

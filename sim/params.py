@@ -185,7 +185,7 @@ class Params:
         help_fr="Poids des financements de projets fondés sur la réciprocité (entraide, pair-aidance, collectifs) : ils ne financent pas de poste mais mobilisent des heures de la communauté pour l'aller-vers et l'accompagnement, qui ne croissent qu'avec une participation réelle.",
     )
     budget_growth: float = _p(
-        0.02, -0.1, 0.1, unit="per year", group="lever",
+        0.0, -0.1, 0.1, unit="per year", group="lever",
         en="Budget growth", fr="Croissance du budget",
         help_en="Yearly growth of the public budget. Below the growth of needs, this is austerity.",
         help_fr="Croissance annuelle du budget public. En dessous de la croissance des besoins, c'est l'austérité.",
@@ -254,8 +254,8 @@ class Params:
     )
     # ---------------------------------------------------------------- context
     need_growth: float = _p(
-        0.02, -0.05, 0.1, unit="per year", group="context",
-        source="essay §2 (needs outgrow budgets: ASE measures +15% 2017-2023, about 2%/year)",
+        0.0, -0.05, 0.1, unit="per year", group="context",
+        source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 for austerity (ASE measures +15% 2017-2023, about 2%/year)",
         en="Growth of needs", fr="Croissance des besoins",
         help_en="Yearly growth of the rate at which new needs arise in the population.",
         help_fr="Croissance annuelle du rythme d'apparition de nouveaux besoins dans la population.",
@@ -322,17 +322,17 @@ class Params:
         en="Time cost of participation", fr="Coût en temps de la participation",
     )
     hours_per_case: float = _p(
-        1.5, 0.25, 10.0, unit="hours per case per week", group="behaviour",
+        1.7, 0.25, 10.0, unit="hours per case per week", group="behaviour",
         en="Face-to-face hours a case needs", fr="Heures de face-à-face par situation",
     )
     need_arrival_rate: float = _p(
-        0.016, 0.0, 0.5, unit="per week", group="behaviour",
-        help_en="Weekly hazard that a person with no current need develops one (0.016/week is about 57%/year).",
+        0.008, 0.0, 0.5, unit="per week", group="behaviour",
+        help_en="Weekly hazard that a person with no current need develops one (0.008/week is about 34%/year).",
         en="Arrival of new needs", fr="Apparition de nouveaux besoins",
     )
     spontaneous_exit_rate: float = _p(
-        0.004, 0.0, 0.2, unit="per week", group="behaviour",
-        help_en="Weekly chance that an unsupported need resolves on its own (0.004/week is about 19%/year).",
+        0.002, 0.0, 0.2, unit="per week", group="behaviour",
+        help_en="Weekly chance that an unsupported need resolves on its own (0.002/week is about 10%/year).",
         en="Spontaneous exit", fr="Sortie spontanée",
     )
     need_worsening: float = _p(
@@ -341,7 +341,7 @@ class Params:
         help_en="need <- need + rate x (1 - need) each week without support.",
     )
     support_effect: float = _p(
-        0.08, 0.0, 0.5, unit="per week at quality 1", group="behaviour",
+        0.05, 0.0, 0.5, unit="per week at quality 1", group="behaviour",
         en="Effect of support on need", fr="Effet de l'accompagnement sur le besoin",
         help_en="need <- need x (1 - effect x quality) each supported week.",
     )
@@ -362,7 +362,7 @@ class Params:
         help_en="Chance that someone who knew their rights still knows the relevant ones when a new need arises.",
     )
     learn_from_peer: float = _p(
-        0.003, 0.0, 0.5, unit="per aware peer per week", group="behaviour",
+        0.002, 0.0, 0.5, unit="per aware peer per week", group="behaviour",
         source="MODEL.md §7; value an assumption",
         en="Learning from a peer", fr="Apprentissage par un pair",
     )
@@ -380,7 +380,7 @@ class Params:
         en="Trust built by an outreach contact", fr="Confiance créée par un contact d'aller-vers",
     )
     ask_intercept: float = _p(
-        -4.0, -10.0, 5.0, unit="log-odds per week", group="behaviour",
+        -3.0, -10.0, 5.0, unit="log-odds per week", group="behaviour",
         source="MODEL.md §7 logistic choice; calibrated on targets.csv",
         en="Asking: intercept", fr="Demande : constante",
     )
@@ -393,7 +393,7 @@ class Params:
         en="Asking: weight of trust", fr="Demande : poids de la confiance",
     )
     ask_stigma: float = _p(
-        1.5, 0.0, 10.0, unit="log-odds per unit of stigma", group="behaviour",
+        6.0, 0.0, 10.0, unit="log-odds per unit of stigma", group="behaviour",
         source="Moynihan, Herd & Harvey 2015 (psychological costs)",
         en="Asking: weight of stigma", fr="Demande : poids de la stigmatisation",
     )
@@ -496,13 +496,13 @@ class Params:
         en="Engagement/exhaustion adjustment", fr="Ajustement engagement/épuisement",
     )
     vocation: float = _p(
-        0.25, 0.0, 1.0, unit="engagement", group="behaviour",
+        0.2, 0.0, 1.0, unit="engagement", group="behaviour",
         source="essay §2 (the motivation that brings people to the job); value an assumption",
         en="Engagement from vocation", fr="Engagement par vocation",
-        help_en="Engagement a worker draws from the vocation itself, added to the job's resources.",
+        help_en="Engagement a worker draws from the vocation itself, whatever the job's resources: target = vocation + (1 - vocation) x resources - drag x exhaustion.",
     )
     exhaustion_drag: float = _p(
-        0.5, 0.0, 2.0, unit="engagement per unit of exhaustion", group="behaviour",
+        0.3, 0.0, 2.0, unit="engagement per unit of exhaustion", group="behaviour",
         source="Bakker & Demerouti 2007 (health-impairment path)",
         en="Exhaustion's drag on engagement", fr="Frein de l'épuisement sur l'engagement",
     )
@@ -516,7 +516,7 @@ class Params:
         en="Burnout threshold", fr="Seuil d'épuisement professionnel",
     )
     quit_base: float = _p(
-        0.0011, 0.0, 0.1, unit="per week", group="behaviour",
+        0.0009, 0.0, 0.1, unit="per week", group="behaviour",
         source="Homer 1985; Levine et al. 1985; calibrated on Axess 2023 departures",
         en="Base quit hazard", fr="Risque de départ de base",
     )

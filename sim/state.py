@@ -82,6 +82,7 @@ class Workers:
     engagement: np.ndarray  # float64 in [0, 1]
     exhaustion: np.ndarray  # float64 in [0, 1]
     expectation: np.ndarray  # float64 in [0, 1]: meaning expected on arrival
+    sensitivity: np.ndarray  # float64, mean 1: how strongly job demands weigh on this worker
     tenure: np.ndarray  # int32: weeks in post
     caseload: np.ndarray  # int32: users currently supported
     capacity: np.ndarray  # int32: cases the face-to-face hours allow
@@ -116,7 +117,7 @@ def initial_users(p: Params, rng: np.random.Generator) -> Users:
     """Draw the initial population.
 
     Heterogeneity (MODEL.md §6): need ~ 0.3 + 0.7 Beta(2, 2) for the eligible;
-    trust ~ Beta(5, 5); stigma ~ Beta(2, 3); power to act ~ Beta(2, 5);
+    trust ~ Beta(5, 5); stigma ~ Beta(1.5, 2.5); power to act ~ Beta(2, 5);
     half of the eligible already aware. Everyone starts unsupported: the first
     weeks are a burn-in as cases open (documented in docs/ODD.md).
     """
@@ -134,7 +135,7 @@ def initial_users(p: Params, rng: np.random.Generator) -> Users:
         aware=aware,
         trust=rng.beta(5.0, 5.0, n),
         power=rng.beta(2.0, 5.0, n),
-        stigma=rng.beta(2.0, 3.0, n),
+        stigma=rng.beta(1.5, 2.5, n),
         propensity=rng.random(n),
         worker=np.full(n, -1, dtype=np.int32),
         weeks_with_worker=np.zeros(n, dtype=np.int32),
@@ -193,12 +194,18 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
         engagement=np.where(active, rng.beta(6.0, 4.0, total), 0.0),
         exhaustion=np.where(active, rng.beta(2.0, 6.0, total), 0.0),
         expectation=np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(total), 0.0, 1.0),
+        sensitivity=new_sensitivity(rng, total),
         tenure=np.where(active, rng.integers(0, 520, total), 0).astype(np.int32),
         caseload=np.zeros(total, dtype=np.int32),
         capacity=np.zeros(total, dtype=np.int32),
         recognition=np.zeros(total),
     )
     return workers, start
+
+
+def new_sensitivity(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Individual sensitivity to job demands: 0.6 + 0.8 Beta(2, 2), mean 1 (assumption)."""
+    return 0.6 + 0.8 * rng.beta(2.0, 2.0, size)
 
 
 def initial_organisations(p: Params, budget: np.ndarray, position_start: np.ndarray) -> Organisations:

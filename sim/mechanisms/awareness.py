@@ -47,13 +47,15 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     n_orgs = s.orgs.budget.size
     catchment = group_sum(users.org, n_orgs)
     p_met = np.minimum(1.0, outreach_contacts(s, p) / np.maximum(catchment, 1))
-    draws = rng.random((2, users.org.size))
-    users.contacted = draws[0] < p_met[users.org]
-    unaware = users.status == Status.UNAWARE
-    aware_peers = neighbour_sum(s.peer_adj, users.aware)
-    s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if users.peer_worker.any() else np.zeros(users.org.size)
-    pw_ties = s.peer_worker_ties
-    stay_unaware = (1.0 - p.learn_from_peer) ** aware_peers * (1.0 - p.learn_from_peer_worker) ** pw_ties
-    learns = unaware & ((draws[1] < 1.0 - stay_unaware) | users.contacted)
-    users.aware |= learns | users.contacted
+    n = users.org.size
+    users.contacted = rng.random(n) < p_met[users.org]
+    has_peer_workers = users.peer_worker.any()
+    s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
+    unaware = np.flatnonzero(users.status == Status.UNAWARE)
+    log_stay = np.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware)[unaware]
+    if has_peer_workers:
+        log_stay += np.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]
+    learns = unaware[(rng.random(unaware.size) < -np.expm1(log_stay)) | users.contacted[unaware]]
+    users.aware |= users.contacted
+    users.aware[learns] = True
     users.status[learns] = Status.NOT_ASKING

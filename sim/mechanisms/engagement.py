@@ -3,16 +3,18 @@
 Bakker & Demerouti (2007): demands drive exhaustion (health-impairment path),
 resources drive engagement (motivational path). For worker w in organisation j:
 
-    demands_w   = 0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w,
+    demands_w   = sensitivity_w (0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w),
     load_w      = caseload_w x hours_per_case / face-to-face hours_w,
     emotional_w = mean need of w's caseload,
     resources_w = 0.25 autonomy_j + 0.2 min(1, face_to_face_j / 0.7) + 0.25 recognition_w
-                  + 0.15 team engagement_w + 0.15 style_j,
+                  + 0.15 team support_w + 0.15 style_j,
+    team support_w = filled posts / posts in w's team (vacancies leave colleagues alone),
 
     exhaustion <- exhaustion + r (demands - exhaustion),
-    engagement <- engagement + r (clip(resources + vocation - d exhaustion) - engagement),
+    engagement <- engagement + r (clip(vocation + (1 - vocation) resources - d exhaustion) - engagement),
 
-r = ``jdr_rate``, d = ``exhaustion_drag``; meaningful face-to-face time and
+sensitivity_w a fixed individual trait (mean 1), r = ``jdr_rate``,
+d = ``exhaustion_drag``; meaningful face-to-face time and
 recognition from users (reciprocity) are resources, reporting is a demand
 (essay §2: "more time reporting in front of a screen than face to face").
 Both states then spread a little within teams (emotional contagion; Bakker,
@@ -38,6 +40,19 @@ def team_means(s: Territory, values: np.ndarray) -> np.ndarray:
     return np.where(active, mean[workers.team], 0.0)
 
 
+def team_support(s: Territory) -> np.ndarray:
+    """Filled posts / funded posts in each worker's team (capped at 1).
+
+    The funded posts of organisation j are its first ``posts_j`` positions.
+    """
+    workers, orgs = s.workers, s.orgs
+    n_teams = int(workers.team[-1]) + 1
+    funded = np.arange(workers.org.size) - orgs.position_start[workers.org] < orgs.posts[workers.org]
+    filled = np.bincount(workers.team, weights=workers.active, minlength=n_teams)
+    size = np.bincount(workers.team, weights=funded, minlength=n_teams)
+    return np.minimum(1.0, np.divide(filled, size, out=np.ones(n_teams), where=size > 0))[workers.team]
+
+
 def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarray]:
     users, workers, orgs = s.users, s.workers, s.orgs
     org = workers.org
@@ -46,7 +61,7 @@ def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarr
     supported = users.status == Status.SUPPORTED
     need_sum = np.bincount(users.worker[supported], weights=users.need[supported], minlength=org.size)
     emotional = np.divide(need_sum, workers.caseload, out=np.zeros(org.size), where=workers.caseload > 0)
-    demands = (
+    demands = workers.sensitivity * (
         0.4 * np.minimum(1.0, load / 2.0)
         + 0.35 * np.minimum(1.0, orgs.reporting[org] / 0.6)
         + 0.25 * emotional
@@ -55,7 +70,7 @@ def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarr
         0.25 * orgs.autonomy[org]
         + 0.2 * np.minimum(1.0, orgs.face_to_face[org] / 0.7)
         + 0.25 * workers.recognition
-        + 0.15 * team_means(s, workers.engagement)
+        + 0.15 * team_support(s)
         + 0.15 * orgs.style[org]
     )
     return demands, resources
@@ -66,7 +81,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     active = workers.active
     demands, resources = demands_and_resources(s, p)
     exhaustion = workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion)
-    target = np.clip(resources + p.vocation - p.exhaustion_drag * workers.exhaustion, 0.0, 1.0)
+    target = np.clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion, 0.0, 1.0)
     engagement = workers.engagement + p.jdr_rate * (target - workers.engagement)
     exhaustion += p.team_contagion * (team_means(s, exhaustion) - exhaustion)
     engagement += p.team_contagion * (team_means(s, engagement) - engagement)

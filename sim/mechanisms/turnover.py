@@ -30,7 +30,7 @@ import numpy as np
 from sim.mechanisms._common import expand_slots, group_sum, match_in_groups
 from sim.mechanisms.intake import assign
 from sim.params import Params
-from sim.state import Status, Territory
+from sim.state import Status, Territory, new_sensitivity
 
 
 def quit_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expectation: np.ndarray) -> np.ndarray:
@@ -82,6 +82,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers.engagement[new] = p.new_hire_engagement
     workers.exhaustion[new] = 0.1
     workers.expectation[new] = np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size), 0.0, 1.0)
+    workers.sensitivity[new] = new_sensitivity(rng, new.size)
     workers.tenure[new] = 0
     workers.caseload[new] = 0
     return new
