@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import scenarios
-from sim.params import ParameterError, Params
+from sim.params import ParameterError, Params, suggest
 from sim.scenarios import ScenarioError
 
 EXTRA_COMMANDS: tuple[str, ...] = ()
@@ -39,7 +39,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         if not sep:
             raise UserError(f"--set {item}: expected LEVER=VALUE")
         if name not in specs:
-            raise ParameterError(f"--set {name}: unknown parameter")
+            raise ParameterError(f"--set {name}: unknown parameter{suggest(name)}")
         out[name] = specs[name].parse(text)
     return out
 

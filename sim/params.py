@@ -563,7 +563,7 @@ class Params:
         for name, value in values.items():
             spec = _SPECS.get(name)
             if spec is None:
-                raise ParameterError(f"unknown parameter {name!r}{_suggest(name)}")
+                raise ParameterError(f"{name}: unknown parameter{suggest(name)}")
             checked[name] = spec.check(value)
         return dataclasses.replace(base, **checked)
 
@@ -605,7 +605,8 @@ class Params:
         )
 
 
-def _suggest(name: str) -> str:
+def suggest(name: str) -> str:
+    """The hint " (did you mean ...?)" for a misspelt parameter name, or an empty string."""
     import difflib
 
     close = difflib.get_close_matches(name, _SPECS, n=1)

@@ -1,0 +1,104 @@
+"""Scenario files: the shipped ones load; bad files fail with one line naming file, field and what is allowed."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sim import scenarios
+from sim.params import Params
+from sim.scenarios import ScenarioError, load, to_toml
+
+REQUIRED = {"npm", "alliance", "aller_vers", "centaure", "austerity", "reform_alliance"}
+
+
+def test_shipped_scenarios_load_with_texts_in_both_languages():
+    names = set(scenarios.shipped())
+    assert REQUIRED <= names
+    for name in names:
+        sc = load(name)
+        for key in ("title", "shows", "try"):
+            assert sc.text(key, "fr") and sc.text(key, "en"), (name, key)
+
+
+def test_reform_alliance_switches_levers_at_week_156():
+    sc = load("reform_alliance")
+    assert sc.params.participation_level == load("npm").params.participation_level
+    (reform,) = sc.reforms
+    assert reform.week == 156
+    assert reform.changes["participation_level"] == load("alliance").params.participation_level
+
+
+def write(tmp_path, text, name="mine.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD = [
+    ("[levers]\nreporting_presure = 0.2\n", "levers.reporting_presure", "unknown parameter"),
+    ("[levers]\nparticipation_level = \"high\"\n", "levers.participation_level", "expected an integer from 0 to 7"),
+    ("[levers]\noutreach_share = 0.9\n", "levers.outreach_share", "from 0 to 0.4"),
+    ("[levers]\npeer_worker_programme = 1\n", "levers.peer_worker_programme", "true or false"),
+    ("[levers]\nreporting_pressure = \n", "not valid TOML", "line 2"),
+    ("[levers\n", "not valid TOML", ""),
+    ("[[reforms]]\nweek = 600\nlevers = { participation_level = 5 }\n", "reforms[0].week", "past the horizon"),
+    ("[[reforms]]\nweek = 10\nlevers = { n_users = 5 }\n", "reforms[0].levers.n_users", "not a lever a reform can change"),
+    ("[[reforms]]\nweek = 10\nlevers = { participation_level = 9 }\n", "reforms[0].levers.participation_level", "0 to 7"),
+    ("[[reforms]]\nweek = \"ten\"\nlevers = { participation_level = 5 }\n", "reforms[0].week", "expected an integer"),
+    ("[colours]\nred = 1\n", "colours", "unknown section"),
+    ("[title]\nde = \"Titel\"\n", "title.de", "unknown language"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "allowed"), BAD)
+def test_bad_scenario_files_give_one_line_with_file_field_and_allowed(tmp_path, text, field, allowed):
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert str(path) in message and field in message and allowed in message
+
+
+def test_reform_week_is_checked_against_a_shorter_horizon(tmp_path):
+    path = write(tmp_path, "[levers]\nweeks = 100\n[[reforms]]\nweek = 156\nlevers = { participation_level = 5 }\n")
+    with pytest.raises(ScenarioError, match=r"reforms\[0\]\.week = 156 is past the horizon: expected an integer from 1 to 100"):
+        load(path)
+
+
+def test_unknown_scenario_name_lists_the_shipped_ones():
+    with pytest.raises(ScenarioError, match="unknown scenario; shipped ones are .*npm"):
+        load("utopia")
+
+
+def test_user_file_can_start_from_a_shipped_scenario(tmp_path):
+    path = write(tmp_path, 'base = "alliance"\n[levers]\noutreach_share = 0.2\n')
+    sc = load(path)
+    assert sc.params.outreach_share == 0.2
+    assert sc.params.participation_level == load("alliance").params.participation_level
+    assert sc.text("title", "fr") == load("alliance").text("title", "fr")
+
+
+def test_to_toml_round_trips(tmp_path):
+    original = load("reform_alliance").with_changes(outreach_share=0.12, n_users=800)
+    path = write(tmp_path, to_toml(original), "exported.toml")
+    again = load(path)
+    assert again.params == original.params
+    assert again.reforms == original.reforms
+    assert again.title == original.title
+
+
+def test_cli_reports_a_bad_file_without_traceback(tmp_path):
+    path = write(tmp_path, "[levers]\noutreach_share = 0.9\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "levers.outreach_share" in lines[0] and str(path) in lines[0]
+
+
+def test_defaults_are_the_npm_baseline():
+    assert load("npm").params == Params()
