@@ -1,0 +1,74 @@
+"""End-to-end tests of the `centaure` command on the shipped scenario files."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim import scenarios
+from sim.cli import main
+
+SMALL_SET = ["--set", "n_users=300", "--set", "n_workers=12", "--set", "n_organisations=2"]
+
+
+def test_scenarios_lists_every_shipped_scenario_with_its_title(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name in scenarios.shipped():
+        assert name in out
+        assert scenarios.load(name).text("title", "en") in out
+    assert main(["--lang", "fr", "scenarios"]) == 0
+    assert scenarios.load("npm").text("title", "fr") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_run_prints_final_indicators_and_writes_the_weeks(tmp_path, capsys, suffix):
+    out = tmp_path / f"run{suffix}"
+    code = main(["run", "alliance", "--seed", "3", "--weeks", "20", *SMALL_SET, "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Non-recourse" in text and "week 20" in text
+    frame = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+    assert list(frame["week"]) == list(range(21))
+    assert frame["non_recourse"].between(0, 1).all()
+
+
+def test_run_accepts_a_user_file(tmp_path, capsys):
+    path = tmp_path / "mine.toml"
+    path.write_text('base = "npm"\n[levers]\noutreach_share = 0.25\nweeks = 8\nn_users = 300\nn_workers = 12\nn_organisations = 2\n')
+    assert main(["run", str(path)]) == 0
+    assert "week 8" in capsys.readouterr().out
+
+
+def test_set_overrides_and_rejects_bad_values(capsys):
+    assert main(["run", "npm", "--weeks", "4", *SMALL_SET, "--set", "participation_level=9"]) == 2
+    err = capsys.readouterr().err
+    assert "participation_level" in err and "0 to 7" in err
+    assert main(["run", "npm", "--set", "reporting_presure=0.2"]) == 2
+    assert "did you mean 'reporting_pressure'" in capsys.readouterr().err
+    assert main(["run", "npm", "--weeks", "0"]) == 2
+
+
+def test_compare_writes_table_runs_and_plot(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", "npm", "alliance", "--replicates", "3", "--weeks", "60", *SMALL_SET, "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Non-recourse: unaware" in text and "alliance" in text
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["scenario"]) == {"npm", "alliance"}
+    assert (summary["ci_low"] <= summary["mean"]).all() and (summary["mean"] <= summary["ci_high"]).all()
+    assert (summary["replicates"] == 3).all()
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 2 * 3 * 61
+    assert (out / "trajectories.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_console_script_runs_in_a_subprocess():
+    result = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", "npm", "--weeks", "3", *SMALL_SET],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "week 3" in result.stdout

@@ -1,0 +1,29 @@
+"""The two constructions of the peer layer give the same random-graph family."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sim.network import peer_adjacency, watts_strogatz_sparse
+
+
+@pytest.mark.parametrize(("k", "p"), [(6, 0.1), (4, 0.3)])
+def test_sparse_and_networkx_constructions_agree(k, p):
+    n = 3000
+    rng = np.random.default_rng(0)
+    ref = nx.watts_strogatz_graph(n, k, p, seed=1)
+    fast = nx.from_scipy_sparse_array(watts_strogatz_sparse(n, k, p, rng))
+    deg_ref = np.bincount([d for _, d in ref.degree()], minlength=40)[:40] / n
+    deg_fast = np.bincount([d for _, d in fast.degree()], minlength=40)[:40] / n
+    assert np.abs(deg_ref - deg_fast).sum() < 0.05  # total-variation distance of degree distributions
+    assert abs(np.mean([d for _, d in ref.degree()]) - np.mean([d for _, d in fast.degree()])) < 0.05
+    assert nx.average_clustering(fast) == pytest.approx(nx.average_clustering(ref), abs=0.02)
+    assert nx.number_of_selfloops(fast) == 0
+
+
+def test_adjacency_is_symmetric_binary_and_seeded():
+    a = peer_adjacency(500, 6, 0.1, np.random.default_rng(3))
+    b = peer_adjacency(500, 6, 0.1, np.random.default_rng(3))
+    assert (a != a.T).nnz == 0 and set(np.unique(a.data)) == {1.0}
+    assert (a != b).nnz == 0
+    assert a.diagonal().sum() == 0
