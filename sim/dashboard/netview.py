@@ -112,7 +112,7 @@ def build_view(model, seed: int = 0, max_users: int = MAX_USERS, max_posts: int 
     post_local = {int(p): len(users) + k for k, p in enumerate(posts)}
     hub = {int(o): n_drawn + k for k, o in enumerate(orgs)}
     sub = model.peer_adj[users][:, users].tocoo()
-    graph.add_edges_from((int(a), int(b), {"weight": 1.0}) for a, b in zip(sub.row, sub.col) if a < b)
+    graph.add_edges_from((int(a), int(b), {"weight": 1.0}) for a, b in zip(sub.row, sub.col, strict=True) if a < b)
     for team in np.unique(workers.team[posts]):
         members = [post_local[int(p)] for p in posts[workers.team[posts] == team]]
         graph.add_edges_from((a, b, {"weight": 1.0}) for n, a in enumerate(members) for b in members[n + 1 :])
@@ -144,7 +144,7 @@ def _draw(view: NetworkView, model, labels: dict[str, str]) -> None:
     ax.set_axis_off()
     index = {int(u): k for k, u in enumerate(view.users)}
     sub = model.peer_adj[view.users][:, view.users].tocoo()
-    segs = [(view.user_xy[a], view.user_xy[b]) for a, b in zip(sub.row, sub.col) if a < b]
+    segs = [(view.user_xy[a], view.user_xy[b]) for a, b in zip(sub.row, sub.col, strict=True) if a < b]
     ax.add_collection(LineCollection(segs, colors=(0.6, 0.6, 0.6, 0.35), linewidths=0.5, zorder=1))
     view._support = LineCollection([], colors=(0.0, 0.45, 0.70, 0.35), linewidths=0.6, zorder=1)
     ax.add_collection(view._support)
@@ -182,11 +182,7 @@ def recolour(view: NetworkView, model, labels: dict[str, str]) -> None:
     view._post_dots.set_facecolor(colours)
     post_local = {int(p): k for k, p in enumerate(view.posts)}
     assigned = users.worker[view.users]
-    segs = [
-        (view.user_xy[k], view.post_xy[post_local[int(w)]])
-        for k, w in enumerate(assigned)
-        if int(w) in post_local
-    ]
+    segs = [(view.user_xy[k], view.post_xy[post_local[int(w)]]) for k, w in enumerate(assigned) if int(w) in post_local]
     view._support.set_segments(segs)
 
 

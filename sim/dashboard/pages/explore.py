@@ -1,0 +1,326 @@
+"""Explore: one live run, every lever as a control, the network and live charts."""
+
+from __future__ import annotations
+
+import time
+
+import solara
+import solara.lab
+
+from sim import scenarios
+from sim.dashboard import charts
+from sim.dashboard.components.common import Download, Notices, Picture
+from sim.dashboard.components.controls import ParamGroup
+from sim.dashboard.i18n import indicator_label, label, number, t, value_text
+from sim.dashboard.live import ExploreRun
+from sim.dashboard.session import Session, use_session
+from sim.dashboard.urlstate import ExploreSettings, parse_explore
+from sim.params import ParameterError, Params
+from sim.scenarios import to_toml
+
+SPEEDS = (1, 4, 13, 52)
+"""Weeks simulated per frame when playing (a week, a month, a quarter, a year)."""
+MONITORS = ("non_recourse", "engagement", "annual_turnover", "vacancy_rate", "waiting_list", "headcount")
+
+
+def groups() -> dict[str, dict]:
+    """Parameter specs by group, in declaration order."""
+    out: dict[str, dict] = {"lever": {}, "structure": {}, "behaviour": {}}
+    for name, spec in Params.specs().items():
+        out["lever" if spec.group in ("lever", "context") else spec.group][name] = spec
+    return out
+
+
+def changes_text(changes: dict, lang: str) -> str:
+    """``Label → value unit, ...`` for a set of lever changes."""
+    specs = Params.specs()
+    return ", ".join(f"{label(specs[k], lang)} → {value_text(specs[k], v, lang)}" for k, v in changes.items())
+
+
+def push_settings(router, session: Session, settings: ExploreSettings) -> None:
+    """Write the run's settings into the address bar (so a link reproduces the run)."""
+    router.push(f"/?{settings.query(session.lang_param())}")
+
+
+@solara.component
+def RunBar(run: ExploreRun, session: Session, on_reset, on_new_seed):
+    """Reset / Play-Pause / Step, the speed, and the current week."""
+    lang = session.lang.value
+    _ = session.tick.value  # re-render after each step
+    playing = session.playing.value
+    speed, set_speed = solara.use_state(1)
+
+    def loop() -> None:
+        while session.playing.value and run.running:
+            started = time.perf_counter()
+            run.step(speed)
+            session.bump()
+            # leave the page time to draw: at least as long as the last frame took
+            time.sleep(max(0.05, time.perf_counter() - started))
+        session.playing.set(False)
+
+    solara.lab.use_task(loop, dependencies=[playing, speed], prefer_threaded=True, raise_error=False)
+
+    def step() -> None:
+        run.step(speed)
+        session.bump()
+
+    week = run.week
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
+        solara.Button(t("explore.reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True)
+        solara.Button(
+            t("explore.pause" if playing else "explore.play", lang),
+            icon_name="mdi-pause" if playing else "mdi-play",
+            color="primary",
+            on_click=lambda: session.playing.set(not playing),
+            disabled=not run.running,
+            classes=["centaure-play"],
+        )
+        solara.Button(
+            t("explore.step", lang),
+            icon_name="mdi-step-forward",
+            on_click=step,
+            disabled=playing or not run.running,
+            outlined=True,
+            classes=["centaure-step"],
+        )
+        solara.Button(t("explore.new_seed", lang), icon_name="mdi-dice-multiple", on_click=on_new_seed, text=True)
+        with solara.Div(style={"width": "150px"}):
+            solara.v.Select(
+                label=t("explore.speed", lang),
+                items=list(SPEEDS),
+                v_model=speed,
+                on_v_model=lambda v: set_speed(int(v)),
+                dense=True,
+                hide_details=True,
+            )
+        solara.Text(
+            t("explore.week", lang, week=week, year=week // 52 + 1 if week else 1),
+            classes=["centaure-week"],
+            style={"font-weight": "600", "font-size": "1.05rem", "margin-left": "8px"},
+        )
+    if not run.running:
+        solara.Info(t("explore.finished", lang), dense=True)
+
+
+@solara.component
+def Monitors(run: ExploreRun, session: Session):
+    """NetLogo-style monitors: the latest value of a few indicators."""
+    lang = session.lang.value
+    _ = session.tick.value  # subscribe: re-render after each step
+    values = run.model.indicators
+    with solara.Row(style={"flex-wrap": "wrap"}, gap="8px", classes=["centaure-monitors"]):
+        for name in MONITORS:
+            value = values.get(name)
+            shown = f"{100 * value:.1f} %" if name in ("non_recourse", "vacancy_rate") else number(value, lang)
+            if name in ("non_recourse", "vacancy_rate") and lang == "en":
+                shown = shown.replace(" %", "%")
+            if lang == "fr":
+                shown = shown.replace(".", ",")
+            with solara.Column(
+                gap="0px",
+                style={"min-width": "110px", "padding": "2px 10px", "border": "1px solid #ddd", "border-radius": "6px"},
+                classes=[f"centaure-monitor-{name}"],
+            ):
+                solara.Text(indicator_label(name, lang), style={"font-size": "0.75rem", "color": "#555"})
+                solara.Text(shown, style={"font-size": "1.05rem", "font-weight": "600"})
+
+
+@solara.component
+def NetworkPanel(run: ExploreRun, session: Session):
+    """The network, laid out once and recoloured each week."""
+    lang = session.lang.value
+    tick = session.tick.value
+    version = session.params_version.value
+    labels = {
+        key: t(key, lang)
+        for key in (*(f"status.{s}" for s in ("resolved", "unaware", "not_asking", "waiting", "dropped", "supported")),)
+    }
+    labels["post.vacant"] = t("post.vacant", lang)
+    png = solara.use_memo(lambda: run.network_png(labels), [tick, version, lang, id(run.model)])
+    view = run.view
+    Picture(png, alt=t("explore.network", lang), classes=["centaure-network"])
+    solara.Text(t("explore.network_caption", lang), style={"font-size": "0.8rem", "color": "#555"})
+    if view is not None and view.sampled:
+        solara.Text(
+            t(
+                "explore.sample",
+                lang,
+                users=number(len(view.users), lang),
+                total_users=number(view.total_users, lang),
+                orgs=len(view.orgs),
+                total_orgs=view.total_orgs,
+            ),
+            style={"font-size": "0.8rem", "color": "#555"},
+        )
+    solara.Text(
+        t("explore.render_time", lang, ms=f"{1000 * run.render_seconds:.0f}"),
+        style={"font-size": "0.7rem", "color": "#888"},
+        classes=["centaure-render-time"],
+    )
+
+
+@solara.component
+def ChartsPanel(run: ExploreRun, session: Session):
+    """Live charts of the workforce and of non-recourse by cause, with their data and picture."""
+    lang = session.lang.value
+    tick = session.tick.value
+    history = solara.use_memo(run.history, [tick, id(run.model)])
+
+    def draw() -> bytes:
+        return charts.png_bytes(charts.live_figure(history, lang, run.model.params.weeks))
+
+    png = solara.use_memo(draw, [tick, lang, id(run.model)])
+    Picture(png, alt=t("explore.charts", lang), classes=["centaure-live-chart"])
+    columns = ["week", *charts.LIVE_INDICATORS]
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+        Download(
+            t("export.csv", lang),
+            f"centaure_{run.settings.scenario}_seed{run.settings.seed}.csv",
+            lambda: history[columns].to_csv(index=False).encode("utf-8"),
+            "text/csv",
+        )
+        Download(t("export.png", lang), f"centaure_{run.settings.scenario}_indicators.png", png, "image/png")
+        Download(
+            t("export.toml", lang),
+            f"centaure_{run.settings.scenario}.toml",
+            lambda: to_toml(run.current_scenario()).encode("utf-8"),
+            "application/toml",
+        )
+
+
+@solara.component
+def LeverPanels(run: ExploreRun, session: Session, on_change):
+    """Every parameter as a control: levers open, territory and behaviour constants folded."""
+    lang = session.lang.value
+    _ = session.params_version.value  # subscribe: re-render when parameters change
+    open_panels, set_open_panels = solara.use_state([0])
+    values = run.model.params.as_dict()
+    by_group = groups()
+    titles = ("explore.levers", "explore.structure", "explore.behaviour")
+    with solara.v.ExpansionPanels(v_model=open_panels, on_v_model=set_open_panels, multiple=True, accordion=True):
+        for n, (group, title) in enumerate(zip(("lever", "structure", "behaviour"), titles, strict=True)):
+            with solara.v.ExpansionPanel():
+                solara.v.ExpansionPanelHeader(children=[t(title, lang)])
+                with solara.v.ExpansionPanelContent():
+                    if group == "lever":
+                        solara.Text(t("explore.levers_note", lang), style={"font-size": "0.8rem", "color": "#555"})
+                    if n in (open_panels or []):
+                        ParamGroup(by_group[group], values, on_change, lang)
+
+
+@solara.component
+def ChangesList(run: ExploreRun, session: Session, on_forget):
+    """Changes made during the run (recorded as reforms, in the address and the TOML export)."""
+    lang = session.lang.value
+    _ = session.params_version.value  # subscribe: re-render when parameters change
+    if not run.settings.changes:
+        return
+    with solara.Card(t("explore.changes", lang), style={"margin": "4px 0"}):
+        for reform in run.settings.changes:
+            what = changes_text(reform.changes, lang)
+            solara.Text(t("explore.change_item", lang, week=reform.week, what=what), style={"font-size": "0.85rem"})
+        solara.Button(t("explore.forget_changes", lang), on_click=on_forget, text=True, small=True)
+
+
+@solara.component
+def Page():
+    """The Explore page."""
+    session = use_session()
+    lang = session.lang.value
+    router = solara.use_router()
+    settings, url_errors = solara.use_memo(lambda: parse_explore(router.search), [router.search])
+    run = session.explore_run(settings)
+    notice, set_notice = solara.use_state("")
+    show_network, set_show_network = solara.use_state(True)
+
+    def stop_playing_on_leave():
+        return lambda: session.playing.set(False)
+
+    solara.use_effect(stop_playing_on_leave, [])
+
+    def after_change() -> None:
+        session.bump()
+        session.params_changed()
+        push_settings(router, session, run.settings)
+
+    def on_change(name: str, value) -> str | None:
+        was = run.week
+        try:
+            outcome = run.change(name, value)
+        except ParameterError as err:
+            return t("error.invalid", lang, err=str(err))
+        if outcome == "restarted":
+            session.playing.set(False)
+            set_notice(t("explore.restarted", lang) if was > 0 else "")
+        else:
+            set_notice(t("explore.applied", lang, week=run.week + 1))
+        after_change()
+        return None
+
+    def reset() -> None:
+        session.playing.set(False)
+        run.rebuild()
+        set_notice("")
+        after_change()
+
+    def new_seed() -> None:
+        session.playing.set(False)
+        run.rebuild(
+            ExploreSettings(run.settings.scenario, run.settings.seed + 1, run.settings.values, run.settings.changes)
+        )
+        after_change()
+
+    def forget() -> None:
+        session.playing.set(False)
+        run.forget_changes()
+        after_change()
+
+    def choose_scenario(name: str) -> None:
+        session.playing.set(False)
+        run.rebuild(ExploreSettings(name, run.settings.seed))
+        set_notice("")
+        after_change()
+
+    shipped = list(scenarios.shipped())
+    solara.Title(f"{t('nav.explore', lang)} · Centaure")
+    Notices(url_errors, lang)
+    with solara.Columns([4, 8], gutters_dense=True):
+        with solara.Column(
+            classes=["centaure-sidebar"], style={"max-height": "calc(100vh - 120px)", "overflow-y": "auto"}
+        ):
+            solara.v.Select(
+                label=t("explore.scenario", lang),
+                items=[{"text": f"{scenarios.load(n).text('title', lang)} ({n})", "value": n} for n in shipped],
+                v_model=run.settings.scenario,
+                on_v_model=choose_scenario,
+                dense=True,
+                hide_details=True,
+                class_="centaure-scenario",
+            )
+            shows = run.scenario.text("shows", lang)
+            if shows:
+                solara.Text(shows, style={"font-size": "0.85rem", "color": "#444"})
+            planned = [r for r in run.scenario.reforms if r not in run.settings.changes]
+            if planned:
+                with solara.Details(t("explore.reforms_planned", lang)):
+                    for reform in planned:
+                        solara.Text(
+                            f"{t('reform.from', lang, week=reform.week)} — {changes_text(reform.changes, lang)}",
+                            style={"font-size": "0.8rem"},
+                        )
+            if notice:
+                solara.Info(notice, dense=True)
+            ChangesList(run, session, forget)
+            LeverPanels(run, session, on_change)
+        with solara.Column():
+            RunBar(run, session, reset, new_seed)
+            Monitors(run, session)
+            with solara.Row(style={"align-items": "center"}):
+                solara.Switch(label=t("explore.show_network", lang), value=show_network, on_value=set_show_network)
+            with solara.Columns([6, 6] if show_network else [12], gutters_dense=True):
+                if show_network:
+                    with solara.Column():
+                        NetworkPanel(run, session)
+                with solara.Column():
+                    ChartsPanel(run, session)

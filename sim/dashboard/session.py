@@ -1,0 +1,107 @@
+"""What one browser session holds, shared by its pages through a Solara context.
+
+Everything here is created inside the session's own component tree
+(:func:`use_new_session` in the app's ``Layout``), so two people on the same
+server never share a model, a result or a language. The module itself holds
+no data: only the context key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import solara
+
+from sim.dashboard.experiments import CompareResult, ReformResult
+from sim.dashboard.i18n import pick_language
+from sim.dashboard.live import ExploreRun
+from sim.dashboard.urlstate import ExploreSettings, lang_from_query, parse_query
+
+
+@dataclass
+class Session:
+    """One person's dashboard state."""
+
+    lang: solara.Reactive[str]
+    lang_chosen: solara.Reactive[bool]  # switched by hand: then kept in links
+    tick: solara.Reactive[int]  # bumped after each step of the live run
+    params_version: solara.Reactive[int]  # bumped when the live run's parameters change
+    playing: solara.Reactive[bool]
+    compare_result: solara.Reactive[CompareResult | None]
+    reform_result: solara.Reactive[ReformResult | None]
+    holder: dict[str, Any] = field(default_factory=dict)  # the live run, created on first visit to Explore
+
+    def explore_run(self, settings: ExploreSettings) -> ExploreRun:
+        """This session's live run, rebuilt if ``settings`` differ from the run's."""
+        run = self.holder.get("run")
+        if run is None:
+            run = self.holder["run"] = ExploreRun(settings)
+        elif run.sync(settings):
+            self.playing.set(False)
+        return run
+
+    def query_suffix(self) -> list[tuple[str, str]]:
+        """Extra query items every page keeps in its address (the language, once chosen)."""
+        return [("lang", self.lang.value)] if self.lang_chosen.value else []
+
+    def lang_param(self) -> str | None:
+        return self.lang.value if self.lang_chosen.value else None
+
+    def bump(self) -> None:
+        self.tick.set(self.tick.value + 1)
+
+    def params_changed(self) -> None:
+        self.params_version.set(self.params_version.value + 1)
+
+
+session_context = solara.create_context(None)
+
+
+def initial_language(search: str | None, headers: dict[str, list[str]] | None) -> tuple[str, bool]:
+    """(language, chosen by hand): the address's ``lang`` first, then the browser's Accept-Language."""
+    from_url = lang_from_query(search)
+    if from_url:
+        return from_url, True
+    value = None
+    for key, values in (headers or {}).items():
+        if key.lower() == "accept-language" and values:
+            value = values[0]
+    return pick_language(value), False
+
+
+def use_new_session(search: str | None) -> Session:
+    """Create this browser session's state (call once, in the app's Layout)."""
+    import solara.lab
+
+    lang0, chosen0 = solara.use_memo(lambda: initial_language(search, solara.lab.headers.value), [])
+    session = Session(
+        lang=solara.use_reactive(lang0),
+        lang_chosen=solara.use_reactive(chosen0),
+        tick=solara.use_reactive(0),
+        params_version=solara.use_reactive(0),
+        playing=solara.use_reactive(False),
+        compare_result=solara.use_reactive(None),
+        reform_result=solara.use_reactive(None),
+        holder=solara.use_memo(dict, []),
+    )
+    return session
+
+
+def use_session() -> Session:
+    """The current browser session's state (inside the app)."""
+    session = solara.use_context(session_context)
+    if session is None:
+        raise RuntimeError("use_session() outside the Centaure app: wrap the page in sim.dashboard.app.Layout")
+    return session
+
+
+def with_query(path: str, search: str | None, updates: dict[str, str | None]) -> str:
+    """``path?search`` with some keys replaced (None removes a key)."""
+    from sim.dashboard.urlstate import encode
+
+    query = parse_query(search)
+    items = [(k, x) for k, v in query.items() if k not in updates for x in v]
+    items += [(k, v) for k, v in updates.items() if v is not None]
+    text = encode(items)
+    return f"{path}?{text}" if text else path

@@ -1,0 +1,281 @@
+"""A page's settings as a query string, so that a link reproduces what someone saw.
+
+Every parameter of :mod:`sim.params` may appear as ``name=value`` (parsed and
+checked by its declaration); pages add a few keys of their own (``scenario``,
+``seed``, ``change``, ``scenarios``, ``replicates``, ``years``, ``week``,
+``reform.<lever>``, ``step``, ``lang``). Bad values are dropped with a short
+message instead of breaking the page.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim import scenarios
+from sim.params import ParameterError, Params, levers
+from sim.scenarios import Reform
+
+PAGE_KEYS = frozenset({"scenario", "seed", "change", "scenarios", "replicates", "years", "week", "step", "lang"})
+
+LIMITS: Mapping[str, int] = {"n_users": 20_000, "n_workers": 2_000, "n_organisations": 200, "n_funders": 50}
+"""Upper bounds the dashboard keeps so that a page stays interactive (the command line has none)."""
+MAX_REPLICATES = 30
+MAX_YEARS = 20
+
+
+def parse_query(search: str | None) -> dict[str, list[str]]:
+    """``a=1&b=2&b=3`` -> ``{"a": ["1"], "b": ["2", "3"]}``."""
+    return urllib.parse.parse_qs(search or "", keep_blank_values=False)
+
+
+def encode(items: Iterable[tuple[str, Any]]) -> str:
+    """Pairs -> query string, with readable values (``true``, ``0.2``, ``npm,alliance``)."""
+    out = []
+    for key, value in items:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        out.append((key, str(value)))
+    return urllib.parse.urlencode(out, safe=",:=")
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def check_limit(name: str, value: Any) -> None:
+    """Raise ParameterError if ``value`` is above what the dashboard runs interactively."""
+    limit = LIMITS.get(name)
+    if limit is not None and value > limit:
+        raise ParameterError(f"{name} = {value}: the dashboard goes up to {limit}")
+
+
+def parse_params(query: Mapping[str, list[str]], prefix: str = "") -> tuple[dict[str, Any], list[str]]:
+    """Parameter values named ``prefix + name`` in the query, and messages for the bad ones."""
+    specs = Params.specs()
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    for key, texts in query.items():
+        if not key.startswith(prefix) or (not prefix and key in PAGE_KEYS):
+            continue
+        name = key[len(prefix) :]
+        if name not in specs:
+            if prefix or "." not in key:
+                errors.append(f"{key}: unknown parameter")
+            continue
+        try:
+            value = specs[name].parse(texts[-1])
+            check_limit(name, value)
+            values[name] = value
+        except ParameterError as err:
+            errors.append(str(err))
+    return values, errors
+
+
+def scenario_name(query: Mapping[str, list[str]], key: str = "scenario", default: str = "npm") -> tuple[str, list[str]]:
+    name = query.get(key, [default])[-1]
+    if name not in scenarios.shipped():
+        return default, [f"{key} = {name!r}: unknown scenario"]
+    return name, []
+
+
+def int_value(query: Mapping[str, list[str]], key: str, default: int, low: int, high: int) -> tuple[int, list[str]]:
+    text = query.get(key, [None])[-1]
+    if text is None:
+        return default, []
+    try:
+        value = int(text)
+    except ValueError:
+        return default, [f"{key} = {text!r}: expected an integer from {low} to {high}"]
+    if not low <= value <= high:
+        return default, [f"{key} = {value}: expected an integer from {low} to {high}"]
+    return value, []
+
+
+def valid_params(scenario: scenarios.Scenario, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Keep the values that together make valid parameters (cross-checks of Params included)."""
+    kept: dict[str, Any] = {}
+    errors: list[str] = []
+    for name, value in values.items():
+        try:
+            scenario.params.replace(**{**kept, name: value})
+            kept[name] = value
+        except ParameterError as err:
+            errors.append(str(err))
+    return kept, errors
+
+
+# ----------------------------------------------------------------------------- Explore
+@dataclass(frozen=True)
+class ExploreSettings:
+    """What defines a live run: scenario, seed, parameter values at week 0, and changes made during the run."""
+
+    scenario: str = "npm"
+    seed: int = 0
+    values: Mapping[str, Any] = field(default_factory=dict)
+    changes: tuple[Reform, ...] = ()
+
+    def key(self) -> tuple:
+        return (
+            self.scenario,
+            self.seed,
+            tuple(sorted(self.values.items())),
+            tuple((r.week, tuple(sorted(r.changes.items()))) for r in self.changes),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ExploreSettings) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def build(self) -> scenarios.Scenario:
+        """The scenario to run: shipped scenario + values + its own reforms and the changes made during the run."""
+        base = scenarios.load(self.scenario)
+        sc = base.with_changes(**self.values) if self.values else base
+        reforms = tuple(sorted((*sc.reforms, *self.changes), key=lambda r: r.week))
+        return scenarios.Scenario(sc.name, sc.params, reforms, sc.title, sc.shows, sc.try_, dict(sc.levers), sc.path)
+
+    def query(self, lang: str | None = None) -> str:
+        items: list[tuple[str, Any]] = [("scenario", self.scenario), ("seed", self.seed)]
+        items += [(k, format_value(v)) for k, v in self.values.items()]
+        for reform in self.changes:
+            what = ",".join(f"{k}={format_value(v)}" for k, v in reform.changes.items())
+            items.append(("change", f"{reform.week}:{what}"))
+        if lang:
+            items.append(("lang", lang))
+        return encode(items)
+
+
+def parse_explore(search: str | None) -> tuple[ExploreSettings, list[str]]:
+    """Explore settings from a query string, and messages for what was ignored."""
+    query = parse_query(search)
+    name, errors = scenario_name(query)
+    seed, errs = int_value(query, "seed", 0, 0, 2**31 - 1)
+    errors += errs
+    values, errs = parse_params(query)
+    errors += errs
+    base = scenarios.load(name)
+    values, errs = valid_params(base, values)
+    errors += errs
+    weeks = base.params.replace(**values).weeks
+    changes = []
+    reformable = levers()
+    for text in query.get("change", []):
+        week_text, _, body = text.partition(":")
+        try:
+            week = int(week_text)
+            if not 1 <= week <= weeks:
+                raise ParameterError(f"change {text!r}: week {week} is outside 1..{weeks}")
+            found = {}
+            for pair in body.split(","):
+                lever, _, value = pair.partition("=")
+                if lever not in reformable:
+                    raise ParameterError(f"change {text!r}: {lever!r} is not a lever")
+                found[lever] = reformable[lever].parse(value)
+            if not found:
+                raise ParameterError(f"change {text!r}: no lever")
+            changes.append(Reform(week, found))
+        except (ValueError, ParameterError) as err:
+            errors.append(str(err))
+    changes.sort(key=lambda r: r.week)
+    return ExploreSettings(name, seed, values, tuple(changes)), errors
+
+
+# ----------------------------------------------------------------------------- Compare
+@dataclass(frozen=True)
+class CompareSettings:
+    scenarios: tuple[str, ...] = ("npm", "alliance")
+    replicates: int = 5
+    years: int = 10
+    values: Mapping[str, Any] = field(default_factory=dict)  # applied to every scenario
+
+    def query(self, lang: str | None = None) -> str:
+        items: list[tuple[str, Any]] = [
+            ("scenarios", ",".join(self.scenarios)),
+            ("replicates", self.replicates),
+            ("years", self.years),
+        ]
+        items += [(k, format_value(v)) for k, v in self.values.items()]
+        if lang:
+            items.append(("lang", lang))
+        return encode(items)
+
+
+def parse_compare(search: str | None) -> tuple[CompareSettings, list[str]]:
+    query = parse_query(search)
+    errors: list[str] = []
+    names = []
+    for text in query.get("scenarios", ["npm,alliance"])[-1].split(","):
+        if text in scenarios.shipped() and text not in names:
+            names.append(text)
+        elif text:
+            errors.append(f"scenarios: {text!r}: unknown scenario")
+    replicates, errs = int_value(query, "replicates", 5, 2, MAX_REPLICATES)
+    errors += errs
+    years, errs = int_value(query, "years", 10, 1, MAX_YEARS)
+    errors += errs
+    values, errs = parse_params(query)
+    errors += errs
+    values.pop("weeks", None)
+    values, errs = valid_params(scenarios.load("npm"), values)
+    errors += errs
+    return CompareSettings(tuple(names[:4]), replicates, years, values), errors
+
+
+# ----------------------------------------------------------------------------- Reform lab
+@dataclass(frozen=True)
+class ReformSettings:
+    scenario: str = "npm"
+    week: int = 156
+    replicates: int = 5
+    years: int = 10
+    changes: Mapping[str, Any] = field(default_factory=dict)  # the reform: lever -> new value
+    values: Mapping[str, Any] = field(default_factory=dict)  # applied to both arms
+
+    def query(self, lang: str | None = None) -> str:
+        items: list[tuple[str, Any]] = [
+            ("scenario", self.scenario),
+            ("week", self.week),
+            ("replicates", self.replicates),
+            ("years", self.years),
+        ]
+        items += [(f"reform.{k}", format_value(v)) for k, v in self.changes.items()]
+        items += [(k, format_value(v)) for k, v in self.values.items()]
+        if lang:
+            items.append(("lang", lang))
+        return encode(items)
+
+
+def parse_reform(search: str | None) -> tuple[ReformSettings, list[str]]:
+    query = parse_query(search)
+    name, errors = scenario_name(query)
+    replicates, errs = int_value(query, "replicates", 5, 2, MAX_REPLICATES)
+    errors += errs
+    years, errs = int_value(query, "years", 10, 1, MAX_YEARS)
+    errors += errs
+    week, errs = int_value(query, "week", min(156, 52 * years - 1), 1, max(52 * years - 1, 1))
+    errors += errs
+    changes, errs = parse_params(query, prefix="reform.")
+    errors += errs
+    reformable = levers()
+    for lever in [k for k in changes if k not in reformable]:
+        errors.append(f"reform.{lever}: not a lever a reform can change")
+        changes.pop(lever)
+    values, errs = parse_params(query)
+    errors += errs
+    values.pop("weeks", None)
+    values, errs = valid_params(scenarios.load(name), values)
+    errors += errs
+    return ReformSettings(name, week, replicates, years, changes, values), errors
+
+
+def lang_from_query(search: str | None) -> str | None:
+    value = parse_query(search).get("lang", [None])[-1]
+    return value if value in ("fr", "en") else None
