@@ -21,7 +21,7 @@ from sim import scenarios
 from sim.params import ParameterError, Params, suggest
 from sim.scenarios import ScenarioError
 
-EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli",)
+EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 """Modules adding subcommands (each defines ``add_parser(subparsers)``)."""
 
 

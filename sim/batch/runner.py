@@ -241,12 +241,11 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[tuple[Any, s
             client.close()
         return
     n = workers or cpu_count()
-    dashboard = ":0" if _has_bokeh() else None
     cluster = LocalCluster(
         n_workers=n,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=dashboard,
+        dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
@@ -288,7 +287,7 @@ def _check_workers(client: Any, run: str) -> None:
 
 def _start_info(report: SweepReport, todo: int, client: Any) -> dict[str, Any]:
     link = None
-    if client is not None:
+    if client is not None and _has_bokeh():  # without bokeh the dashboard only says "install bokeh"
         try:
             link = client.dashboard_link if client.scheduler_info().get("services", {}).get("dashboard") else None
         except Exception:  # noqa: BLE001 - the link is a nicety

@@ -1,0 +1,170 @@
+"""Figures of ``centaure analyze``: Sobol bars, Morris mu*-sigma, replicate check, effects.
+
+Builds on :mod:`sim.plots` (``trajectories_figure`` and ``save_figure`` are
+reused as they are, not modified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.batch.designs import Factor
+from sim.metrics import INDICATORS
+from sim.plots import save_figure, trajectories_figure
+
+__all__ = [
+    "effects_figure",
+    "morris_figure",
+    "replicates_figure",
+    "save_figure",
+    "sobol_figure",
+    "trajectories_figure",
+]
+
+
+def label(name: str, lang: str = "en") -> str:
+    """An indicator's label in ``lang`` (its name if it is not a Centaure indicator)."""
+    info = INDICATORS.get(name)
+    if info is None:
+        return name
+    return info.label_fr if lang == "fr" else info.label_en
+
+
+def _panels(n: int, cols: int = 3, width: float = 4.4, height: float = 3.2) -> tuple[Figure, np.ndarray]:
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def _title(scenario: str, indicator: str, scenarios: int, lang: str) -> str:
+    return f"{label(indicator, lang)} — {scenario}" if scenarios > 1 else label(indicator, lang)
+
+
+def sobol_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """One panel per (scenario, indicator): first-order and total indices with their 95% CI."""
+    keys = list(table[["scenario", "indicator"]].drop_duplicates().itertuples(index=False, name=None))
+    n_scen = table["scenario"].nunique()
+    fig, axes = _panels(len(keys), cols=min(3, len(keys)), width=max(4.4, 0.45 * table["parameter"].nunique() + 1.5))
+    for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
+        t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
+        x = np.arange(len(t))
+        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=2, label="S1" if lang == "en" else "S1 (1er ordre)")
+        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=2, label="ST" if lang == "en" else "ST (total)")
+        ax.set_xticks(x, t["parameter"], rotation=60, ha="right", fontsize=8)
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_ylim(min(-0.05, float((t["S1"] - t["S1_conf"]).min()) - 0.02), 1.05)
+        ax.set_title(_title(scenario, indicator, n_scen, lang), fontsize=10)
+        ax.grid(axis="y", alpha=0.3)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Sobol indices (95% CI)" if lang == "en" else "Indices de Sobol (IC à 95 %)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def morris_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """One panel per (scenario, indicator): mu* against sigma, each lever labelled."""
+    keys = list(table[["scenario", "indicator"]].drop_duplicates().itertuples(index=False, name=None))
+    n_scen = table["scenario"].nunique()
+    fig, axes = _panels(len(keys))
+    for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
+        t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
+        ax.errorbar(t["mu_star"], t["sigma"], xerr=t["mu_star_conf"], fmt="o", ms=4, capsize=2)
+        for _, row in t.iterrows():
+            ax.annotate(
+                row["parameter"], (row["mu_star"], row["sigma"]), fontsize=7, xytext=(3, 3), textcoords="offset points"
+            )
+        top = float(max(t["mu_star"].max(), t["sigma"].max(), 1e-12))
+        ax.plot([0, top], [0, top], ls=":", color="grey", lw=0.8)
+        ax.set_xlabel("μ*")
+        ax.set_ylabel("σ")
+        ax.set_title(_title(scenario, indicator, n_scen, lang), fontsize=10)
+        ax.grid(alpha=0.3)
+    fig.suptitle("Morris screening" if lang == "en" else "Criblage de Morris", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def replicates_figure(curve: pd.DataFrame, indicators: Sequence[str], precision: float, lang: str = "en") -> Figure:
+    """Standard error of the mean against the number of replicates, per indicator.
+
+    One line per design point (at most 12; beyond, the median and the 10-90%
+    band across points), and the ``1/sqrt(n)`` law from the last estimate.
+    """
+    fig, axes = _panels(len(indicators))
+    for ax, name in zip(axes.flat, indicators, strict=False):
+        c = curve[curve["indicator"] == name]
+        groups = list(c.groupby(["scenario", "point"], sort=False))
+        if len(groups) <= 12:
+            for (scenario, point), g in groups:
+                ax.plot(g["replicates"], g["se"], marker=".", lw=1.2, label=f"{scenario} #{point}")
+        else:
+            q = c.groupby("replicates")["se"].quantile([0.1, 0.5, 0.9]).unstack()
+            ax.fill_between(q.index, q[0.1], q[0.9], alpha=0.3)
+            ax.plot(q.index, q[0.5], lw=1.6, label="median" if lang == "en" else "médiane")
+        last = c[c["replicates"] == c["replicates"].max()]
+        if len(last):
+            n = np.arange(2, int(c["replicates"].max()) + 1)
+            sd = float(np.median(last["se"] * np.sqrt(last["replicates"])))
+            ax.plot(n, sd / np.sqrt(n), ls="--", color="black", lw=0.8, label="σ/√n")
+        ax.set_xlabel("replicates" if lang == "en" else "réplications")
+        ax.set_ylabel("SE of the mean" if lang == "en" else "erreur type de la moyenne")
+        ax.set_title(label(name, lang), fontsize=10)
+        ax.grid(alpha=0.3)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    if len(labels) <= 14:
+        axes.flat[0].legend(fontsize=7)
+    target = f"target: 95% CI half-width ≤ {precision:.0%} of the mean"
+    fig.suptitle(
+        f"Replicate check ({target})" if lang == "en" else f"Nombre de réplications (cible : IC ≤ {precision:.0%})",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def effects_figure(
+    runs: pd.DataFrame, factors: Sequence[Factor], indicators: Sequence[str], lang: str = "en"
+) -> Figure:
+    """Each run's final-year value against each varied lever (rows: indicators, columns: levers)."""
+    rows, cols = len(indicators), len(factors)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols + 0.6, 2.6 * rows + 0.4), squeeze=False)
+    sample = runs.sample(n=min(len(runs), 4000), random_state=0) if len(runs) > 4000 else runs
+    rng = np.random.default_rng(0)
+    for j, factor in enumerate(factors):
+        x, ticks = _positions(sample[factor.name], factor)
+        jitter = rng.uniform(-0.12, 0.12, len(x)) if ticks is not None else 0.0
+        for i, name in enumerate(indicators):
+            ax = axes[i, j]
+            ax.scatter(x + jitter, sample[name], s=5, alpha=0.35)
+            means = runs.groupby(factor.name)[name].mean()
+            if len(means) <= 25:
+                mx, _ = _positions(pd.Series(means.index), factor)
+                order = np.argsort(mx)
+                ax.plot(mx[order], means.to_numpy()[order], color="black", lw=1.2)
+            if ticks is not None:
+                ax.set_xticks(range(len(ticks)), ticks, fontsize=7, rotation=30)
+            if i == rows - 1:
+                ax.set_xlabel(factor.name, fontsize=8)
+            if j == 0:
+                ax.set_ylabel(label(name, lang), fontsize=8)
+            ax.grid(alpha=0.3)
+    title = "Final-year mean of each run" if lang == "en" else "Moyenne de la dernière année, par simulation"
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _positions(values: pd.Series, factor: Factor) -> tuple[np.ndarray, list[str] | None]:
+    """Numeric x positions of lever values, and tick labels for lists of values."""
+    if factor.kind == "values":
+        index = {v: i for i, v in enumerate(factor.values)}
+        return np.array([index[v] for v in values], dtype=float), [str(v) for v in factor.values]
+    return values.to_numpy(dtype=float), None
