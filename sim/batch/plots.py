@@ -24,6 +24,7 @@ __all__ = [
     "save_figure",
     "sobol_figure",
     "trajectories_figure",
+    "trajectories_legend_below",
 ]
 
 
@@ -130,6 +131,23 @@ def replicates_figure(curve: pd.DataFrame, indicators: Sequence[str], precision:
     return fig
 
 
+def trajectories_legend_below(bands: pd.DataFrame, indicators: Sequence[str], group: str, lang: str = "en") -> Figure:
+    """:func:`sim.plots.trajectories_figure` with its legend moved below the panels (long labels)."""
+    fig = trajectories_figure(bands, indicators, group=group, lang=lang)
+    first = fig.axes[0]
+    handles, labels = first.get_legend_handles_labels()
+    if first.get_legend() is not None:
+        first.get_legend().remove()
+    ncol = 2 if max((len(x) for x in labels), default=0) > 40 else 3
+    lines = -(-len(labels) // ncol)
+    height = fig.get_figheight()
+    extra = 0.25 * lines + 0.3
+    fig.set_figheight(height + extra)
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, extra / (height + extra), 1, 1))
+    return fig
+
+
 def effects_figure(
     runs: pd.DataFrame, factors: Sequence[Factor], indicators: Sequence[str], lang: str = "en"
 ) -> Figure:
@@ -138,17 +156,24 @@ def effects_figure(
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols + 0.6, 2.6 * rows + 0.4), squeeze=False)
     sample = runs.sample(n=min(len(runs), 4000), random_state=0) if len(runs) > 4000 else runs
     rng = np.random.default_rng(0)
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for j, factor in enumerate(factors):
-        x, ticks = _positions(sample[factor.name], factor)
-        jitter = rng.uniform(-0.12, 0.12, len(x)) if ticks is not None else 0.0
         for i, name in enumerate(indicators):
             ax = axes[i, j]
-            ax.scatter(x + jitter, sample[name], s=5, alpha=0.35)
-            means = runs.groupby(factor.name)[name].mean()
-            if len(means) <= 25:
-                mx, _ = _positions(pd.Series(means.index), factor)
-                order = np.argsort(mx)
-                ax.plot(mx[order], means.to_numpy()[order], color="black", lw=1.2)
+            for k, scenario in enumerate(scenarios):
+                colour = colours[k % len(colours)]
+                part = sample[sample["scenario"] == scenario]
+                x, ticks = _positions(part[factor.name], factor)
+                jitter = rng.uniform(-0.12, 0.12, len(x)) if ticks is not None else 0.0
+                ax.scatter(x + jitter, part[name], s=5, alpha=0.35, color=colour)
+                means = runs[runs["scenario"] == scenario].groupby(factor.name)[name].mean()
+                if len(means) <= 25:
+                    mx, _ = _positions(pd.Series(means.index), factor)
+                    order = np.argsort(mx)
+                    shown = scenario if (i == 0 and j == 0 and len(scenarios) > 1) else None
+                    ax.plot(mx[order], means.to_numpy()[order], color=colour, lw=1.4, label=shown)
+            _, ticks = _positions(sample[factor.name].iloc[:0], factor)
             if ticks is not None:
                 ax.set_xticks(range(len(ticks)), ticks, fontsize=7, rotation=30)
             if i == rows - 1:
@@ -156,6 +181,8 @@ def effects_figure(
             if j == 0:
                 ax.set_ylabel(label(name, lang), fontsize=8)
             ax.grid(alpha=0.3)
+    if len(scenarios) > 1:
+        axes[0, 0].legend(fontsize=7)
     title = "Final-year mean of each run" if lang == "en" else "Moyenne de la dernière année, par simulation"
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
