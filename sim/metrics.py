@@ -93,6 +93,8 @@ class Observer:
 
     def __init__(self, s: Territory) -> None:
         n_orgs = s.orgs.budget.size
+        self.n_orgs = n_orgs
+        self.status_key_offset = s.users.org.astype(np.int64) * N_STATUS
         self.user_starts = np.searchsorted(s.users.org, np.arange(n_orgs))
         self.post_starts = s.orgs.position_start
         self.quits = np.zeros((WINDOW, n_orgs))
@@ -102,87 +104,120 @@ class Observer:
     def observe(self, s: Territory, p: Params, quits_by_org: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Indicators of the week just simulated: (territory values, per-organisation arrays)."""
         users, workers, orgs = s.users, s.workers, s.orgs
+        n = self.n_orgs
         status = users.status
         eligible = status != Status.RESOLVED
         supported = status == Status.SUPPORTED
         waiting = status == Status.WAITING
-        users.unsupported_streak = np.where(eligible & ~supported, users.unsupported_streak + 1, 0).astype(np.int32)
-        user_columns = {
-            "eligible": eligible,
-            "unaware": status == Status.UNAWARE,
-            "not_asking": status == Status.NOT_ASKING,
-            "waiting": waiting,
-            "dropped": status == Status.DROPPED,
-            "supported": supported,
-            "persistent": users.unsupported_streak >= PERSISTENT_WEEKS,
-            "wait_total": np.where(waiting, users.wait_weeks, 0),
-            "need_supported": np.where(supported, users.need, 0.0),
-            "need_eligible": users.need,  # need is 0 for the non-eligible
-            "power_eligible": np.where(eligible, users.power, 0.0),
-            "participants": users.participant & supported,
-            "peer_workers": users.peer_worker,
-        }
+        streak = users.unsupported_streak
+        streak += 1
+        streak[~eligible | supported] = 0
+        counts = np.bincount(self.status_key_offset + status, minlength=n * N_STATUS).reshape(n, N_STATUS).T
+        user_sums = np.add.reduceat(
+            np.array(
+                [
+                    streak >= PERSISTENT_WEEKS,
+                    waiting * users.wait_weeks,
+                    supported * users.need,
+                    users.need,  # need is 0 for the non-eligible
+                    eligible * users.power,
+                    users.participant & supported,
+                    users.peer_worker,
+                ],
+                dtype=float,
+            ),
+            self.user_starts,
+            axis=1,
+        )
         active = workers.active
-        worker_columns = {
-            "head": active,
-            "engagement": workers.engagement,  # 0 on vacant posts
-            "burnout": active & (workers.exhaustion > p.burnout_threshold),
-            "tenure": np.where(active, workers.tenure, 0),
-        }
-        sums = dict(zip(user_columns, np.add.reduceat(np.array(list(user_columns.values()), dtype=float), self.user_starts, axis=1)))
-        sums.update(zip(worker_columns, np.add.reduceat(np.array(list(worker_columns.values()), dtype=float), self.post_starts, axis=1)))
-        head = sums["head"]
+        worker_sums = np.add.reduceat(
+            np.array(
+                [active, workers.engagement, active & (workers.exhaustion > p.burnout_threshold), active * workers.tenure],
+                dtype=float,
+            ),
+            self.post_starts,
+            axis=1,
+        )
+        head = worker_sums[0]
         slot = self.filled % WINDOW
         self.quits[slot] = quits_by_org
         self.heads[slot] = head
         self.filled += 1
         window = min(self.filled, WINDOW)
-        sums.update(
-            posts=orgs.posts.astype(float),
-            face_to_face=orgs.face_to_face * head,
-            reporting=orgs.reporting * head,
-            quits_window=self.quits.sum(axis=0),
-            heads_window=self.heads.sum(axis=0) / window,
-            budget=orgs.budget,
-            reserves=orgs.reserves,
-            organisations=np.ones(head.size),
+        # one extra column for the territory: ratios of sums, computed by the same code
+        table = np.empty((len(SUMS), n + 1))
+        rows = (
+            *counts[1:], counts[1:].sum(axis=0), counts[1:5].sum(axis=0), counts[3:5].sum(axis=0),
+            *user_sums, *worker_sums,
+            orgs.posts, np.maximum(orgs.posts - head, 0.0), orgs.face_to_face * head, orgs.reporting * head,
+            self.quits.sum(axis=0), self.heads.sum(axis=0) / window, orgs.budget, orgs.reserves, np.ones(n),
         )
-        # one extra row for the territory: ratios of sums, computed by the same code
-        table = np.array([np.append(v, v.sum()) for v in sums.values()])
-        values = _indicators(dict(zip(sums, table)), window)
-        territory = {k: float(v[-1]) for k, v in values.items()}
-        return territory, {k: v[:-1] for k, v in values.items()}
+        for k, row in enumerate(rows):
+            table[k, :n] = row
+        table[:, n] = table[:, :n].sum(axis=1)
+        values = _indicators(table, window)
+        territory = {k: float(v[n]) for k, v in values.items()}
+        return territory, {k: v[:n] for k, v in values.items()}
 
 
-def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros(a.shape), where=b > 0)
+SUMS = (
+    "unaware", "not_asking", "waiting", "dropped", "supported", "eligible", "unsupported", "not_received",
+    "persistent", "wait_total", "need_supported", "need_eligible", "power_eligible", "participants", "peer_workers",
+    "head", "engagement", "burnout", "tenure",
+    "posts", "vacancies", "face_to_face", "reporting", "quits_window", "heads_window", "budget", "reserves",
+    "organisations",
+)
+"""Per-organisation sums the indicators are ratios of (rows of the observation table)."""
 
 
-def _indicators(x: dict[str, np.ndarray], window: int) -> dict[str, np.ndarray]:
-    """Indicators from sums; the same code serves the organisations and the territory."""
-    el = x["eligible"]
-    return {
-        "engagement": _ratio(x["engagement"], x["head"]),
-        "burnout_share": _ratio(x["burnout"], x["head"]),
-        "annual_turnover": _ratio(x["quits_window"], x["heads_window"]) * (WINDOW / window),
-        "vacancy_rate": _ratio(np.maximum(x["posts"] - x["head"], 0.0), x["posts"]),
-        "mean_tenure_years": _ratio(x["tenure"], x["head"]) / 52.0,
-        "non_recourse": _ratio(el - x["supported"], el),
-        "non_connaissance": _ratio(x["unaware"], el),
-        "non_demande": _ratio(x["not_asking"], el),
-        "non_reception": _ratio(x["waiting"] + x["dropped"], el),
-        "persistent_non_recourse": _ratio(x["persistent"], el),
-        "waiting_list": x["waiting"],
-        "mean_wait_weeks": _ratio(x["wait_total"], x["waiting"]),
-        "face_to_face_share": _ratio(x["face_to_face"], x["head"]),
-        "reporting_share": _ratio(x["reporting"], x["head"]),
-        "power_to_act": _ratio(x["power_eligible"], el),
-        "participation_rate": _ratio(x["participants"], x["supported"]),
-        "cream_skimming": _ratio(_ratio(x["need_supported"], x["supported"]), _ratio(x["need_eligible"], el)),
-        "budget": x["budget"],
-        "reserves_months": _ratio(x["reserves"], x["organisations"]),
-        "headcount": x["head"],
-        "eligible": el,
-        "supported": x["supported"],
-        "peer_workers": x["peer_workers"],
-    }
+RATIOS = {
+    # indicator: (numerator sum, denominator sum, scale)
+    "engagement": ("engagement", "head", 1.0),
+    "burnout_share": ("burnout", "head", 1.0),
+    "annual_turnover": ("quits_window", "heads_window", 1.0),  # rescaled for a partial first year
+    "vacancy_rate": ("vacancies", "posts", 1.0),
+    "mean_tenure_years": ("tenure", "head", 1.0 / 52.0),
+    "non_recourse": ("unsupported", "eligible", 1.0),
+    "non_connaissance": ("unaware", "eligible", 1.0),
+    "non_demande": ("not_asking", "eligible", 1.0),
+    "non_reception": ("not_received", "eligible", 1.0),
+    "persistent_non_recourse": ("persistent", "eligible", 1.0),
+    "mean_wait_weeks": ("wait_total", "waiting", 1.0),
+    "face_to_face_share": ("face_to_face", "head", 1.0),
+    "reporting_share": ("reporting", "head", 1.0),
+    "power_to_act": ("power_eligible", "eligible", 1.0),
+    "participation_rate": ("participants", "supported", 1.0),
+    "reserves_months": ("reserves", "organisations", 1.0),
+    "need_supported": ("need_supported", "supported", 1.0),
+    "need_eligible": ("need_eligible", "eligible", 1.0),
+}
+COUNTS = {
+    "waiting_list": "waiting",
+    "budget": "budget",
+    "headcount": "head",
+    "eligible": "eligible",
+    "supported": "supported",
+    "peer_workers": "peer_workers",
+}
+_ROW = {name: k for k, name in enumerate(SUMS)}
+_NUM = np.array([_ROW[n] for n, _, _ in RATIOS.values()])
+_DEN = np.array([_ROW[d] for _, d, _ in RATIOS.values()])
+_SCALE = np.array([scale for _, _, scale in RATIOS.values()])[:, None]
+_TURNOVER = list(RATIOS).index("annual_turnover")
+
+
+def _indicators(table: np.ndarray, window: int) -> dict[str, np.ndarray]:
+    """Indicators from the table of sums (one row per name of SUMS): ratios of sums, then counts.
+
+    The same code serves the organisations and the territory (its last column).
+    """
+    num, den = table[_NUM], table[_DEN]
+    ratio = np.divide(num, den, out=np.zeros(num.shape), where=den > 0) * _SCALE
+    ratio[_TURNOVER] *= WINDOW / window
+    values = dict(zip(RATIOS, ratio))
+    need_supported, need_eligible = values.pop("need_supported"), values.pop("need_eligible")
+    values["cream_skimming"] = np.divide(
+        need_supported, need_eligible, out=np.zeros(need_eligible.shape), where=need_eligible > 0
+    )
+    values.update((name, table[_ROW[row]]) for name, row in COUNTS.items())
+    return {name: values[name] for name in INDICATORS}

@@ -67,7 +67,7 @@ class CentaureModel(mesa.Model):
             workers=workers,
             orgs=orgs,
             peer_adj=adj,
-            peer_degree=np.asarray(adj.sum(axis=1)).ravel(),
+            inverse_degree=_inverse(np.asarray(adj.sum(axis=1)).ravel()),
             need_rate=p.need_arrival_rate,
         )
         self._open_initial_cases()
@@ -186,6 +186,10 @@ class CentaureModel(mesa.Model):
                 agent.remove()
                 self._posts[post] = None
         self._hire_agents(hired)
+
+
+def _inverse(x: np.ndarray) -> np.ndarray:
+    return np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
 
 
 def _as_scenario(scenario: str | Path | scenarios.Scenario | Params) -> scenarios.Scenario:

@@ -87,6 +87,7 @@ class Workers:
     caseload: np.ndarray  # int32: users currently supported
     capacity: np.ndarray  # int32: cases the face-to-face hours allow
     recognition: np.ndarray  # float64 in [0, 1]: recognition from users this week
+    emotional_load: np.ndarray  # float64 in [0, 1]: mean need of the caseload this week
 
 
 @dataclass
@@ -199,6 +200,7 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
         caseload=np.zeros(total, dtype=np.int32),
         capacity=np.zeros(total, dtype=np.int32),
         recognition=np.zeros(total),
+        emotional_load=np.zeros(total),
     )
     return workers, start
 
@@ -236,9 +238,10 @@ class Territory:
     workers: Workers
     orgs: Organisations
     peer_adj: object  # scipy.sparse.csr_matrix, user-user peer ties
-    peer_degree: np.ndarray  # float64: number of peer ties of each user
+    inverse_degree: np.ndarray  # float64: 1 / number of peer ties (0 for isolated users)
     week: int = 0  # weeks simulated so far
     need_rate: float = 0.0  # current weekly hazard of new needs (grows with need_growth)
+    face_to_face_hours: np.ndarray | None = None  # per post, set each week by time_use
     peer_worker_ties: np.ndarray | None = None  # peer-worker neighbours of each user, this week
     left: np.ndarray | None = None  # posts whose worker quit this week
     hired: np.ndarray | None = None  # posts filled this week

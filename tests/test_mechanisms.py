@@ -274,9 +274,10 @@ def test_recruitment_difficulty_slows_hiring():
     hired = []
     for difficulty in (0.0, 0.9):
         _, s, p = territory(recruitment_difficulty=difficulty)
-        s.workers.active[s.workers.active] = False
-        s.workers.engagement[:] = 0.5
+        s.workers.active[:] = False
+        s.workers.engagement[:] = 0.0
         s.workers.active[s.orgs.position_start] = True  # one worker left per organisation
+        s.workers.engagement[s.orgs.position_start] = 0.5
         hired.append(turnover.hire(s, p.replace(recruitment_difficulty=difficulty), np.random.default_rng(0)).size)
     assert hired[0] > 3 * hired[1]
 

@@ -19,6 +19,21 @@ def voice(level: float | np.ndarray) -> float | np.ndarray:
     return (np.asarray(level, dtype=float) / 7.0) ** 2
 
 
+def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probability: float) -> np.ndarray:
+    """The candidates for whom an event of the same ``probability`` happens this week.
+
+    Same distribution as one Bernoulli draw per candidate — the number of
+    events is Binomial(n, p) and, given it, every subset of that size is
+    equally likely — but it costs O(events) random draws instead of O(n).
+    """
+    if candidates.size == 0 or probability <= 0.0:
+        return candidates[:0]
+    if probability >= 1.0:
+        return candidates
+    k = rng.binomial(candidates.size, probability)
+    return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
+
+
 def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray:
     """First-order adjustment x + rate (target - x), clipped to [0, 1] (MODEL.md §7)."""
     return np.clip(x + rate * (target - x), 0.0, 1.0)
@@ -65,7 +80,6 @@ def match_in_groups(
     item_order = np.lexsort((item_key, item_group))
     slot_order = np.lexsort((slot_key, slot_group))
     sorted_item_group = item_group[item_order]
-    sorted_slot_group = slot_group[slot_order]
     item_count = np.bincount(item_group, minlength=n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)
     item_rank = np.arange(item_order.size) - (np.cumsum(item_count) - item_count)[sorted_item_group]

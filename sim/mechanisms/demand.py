@@ -40,18 +40,17 @@ def ask_probability(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.n
 
 
 def update_trust(s: Territory, p: Params) -> None:
-    users, orgs = s.users, s.orgs
-    degree = s.peer_degree
-    peer_mean = np.divide(neighbour_sum(s.peer_adj, users.trust), degree, out=users.trust.copy(), where=degree > 0)
-    change = p.trust_contagion * (peer_mean - users.trust)
-    supported = users.status == Status.SUPPORTED
-    respect = 0.4 + 0.3 * users.quality[supported] + 0.3 * voice(p.participation_level)
-    change[supported] += p.trust_rate_supported * (respect - users.trust[supported])
-    gap = 1.0 - users.trust
-    change += p.outreach_trust_gain * users.contacted * gap
+    users = s.users
+    trust = users.trust
+    change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - (s.inverse_degree > 0) * trust)
+    supported = users.worker >= 0
+    respect = 0.4 + 0.3 * users.quality + 0.3 * voice(p.participation_level)
+    change += (p.trust_rate_supported * supported) * (respect - trust)
+    gain = p.outreach_trust_gain * users.contacted
     if s.peer_worker_ties is not None:
-        change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * gap
-    users.trust = np.clip(users.trust + change, 0.0, 1.0)
+        gain += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties)
+    change += gain * (1.0 - trust)
+    users.trust = np.clip(trust + change, 0.0, 1.0)
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:

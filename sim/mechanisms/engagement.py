@@ -5,7 +5,7 @@ resources drive engagement (motivational path). For worker w in organisation j:
 
     demands_w   = sensitivity_w (0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w),
     load_w      = caseload_w x hours_per_case / face-to-face hours_w,
-    emotional_w = mean need of w's caseload,
+    emotional_w = mean need of w's caseload (computed in :mod:`support`),
     resources_w = 0.25 autonomy_j + 0.2 min(1, face_to_face_j / 0.7) + 0.25 recognition_w
                   + 0.15 team support_w + 0.15 style_j,
     team support_w = filled posts / posts in w's team (vacancies leave colleagues alone),
@@ -26,9 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.mechanisms._common import group_mean
-from sim.mechanisms.time_use import face_to_face_hours
 from sim.params import Params
-from sim.state import Status, Territory
+from sim.state import Territory
 
 
 def team_means(s: Territory, values: np.ndarray) -> np.ndarray:
@@ -54,25 +53,15 @@ def team_support(s: Territory) -> np.ndarray:
 
 
 def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarray]:
-    users, workers, orgs = s.users, s.workers, s.orgs
+    workers, orgs = s.workers, s.orgs
     org = workers.org
-    hours = face_to_face_hours(s, p)
-    load = workers.caseload * p.hours_per_case / np.maximum(hours, 1.0)
-    supported = users.status == Status.SUPPORTED
-    need_sum = np.bincount(users.worker[supported], weights=users.need[supported], minlength=org.size)
-    emotional = np.divide(need_sum, workers.caseload, out=np.zeros(org.size), where=workers.caseload > 0)
+    load = workers.caseload * p.hours_per_case / np.maximum(s.face_to_face_hours, 1.0)
+    org_demands = 0.35 * np.minimum(1.0, orgs.reporting / 0.6)
     demands = workers.sensitivity * (
-        0.4 * np.minimum(1.0, load / 2.0)
-        + 0.35 * np.minimum(1.0, orgs.reporting[org] / 0.6)
-        + 0.25 * emotional
+        0.4 * np.minimum(1.0, load / 2.0) + org_demands[org] + 0.25 * workers.emotional_load
     )
-    resources = (
-        0.25 * orgs.autonomy[org]
-        + 0.2 * np.minimum(1.0, orgs.face_to_face[org] / 0.7)
-        + 0.25 * workers.recognition
-        + 0.15 * team_support(s)
-        + 0.15 * orgs.style[org]
-    )
+    org_resources = 0.25 * orgs.autonomy + 0.2 * np.minimum(1.0, orgs.face_to_face / 0.7) + 0.15 * orgs.style
+    resources = org_resources[org] + 0.25 * workers.recognition + 0.15 * team_support(s)
     return demands, resources
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import expand_slots, match_in_groups
+from sim.mechanisms._common import bernoulli_subset, expand_slots, match_in_groups
 from sim.params import Params
 from sim.state import Status, Territory
 
@@ -47,7 +47,7 @@ def assign(s: Territory, people: np.ndarray, slot_worker: np.ndarray) -> None:
     users.worker[people] = slot_worker
     users.weeks_with_worker[people] = 0
     users.wait_weeks[people] = 0
-    np.add.at(workers.caseload, slot_worker, 1)
+    workers.caseload += np.bincount(slot_worker, minlength=workers.caseload.size).astype(np.int32)
 
 
 def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
@@ -72,6 +72,6 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     left = admit(s, p, rng)
     users.wait_weeks[left] += 1
-    drops = left[rng.random(left.size) < p.waiting_drop_rate]
+    drops = bernoulli_subset(rng, left, p.waiting_drop_rate)
     users.status[drops] = Status.DROPPED
     users.trust[drops] *= 1.0 - p.trust_loss_dropped

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import group_sum, voice
+from sim.mechanisms._common import bernoulli_subset, group_sum, voice
 from sim.params import Params
 from sim.state import Status, Territory
 
@@ -53,7 +53,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     n_orgs = orgs.budget.size
     room = np.floor(p.peer_worker_max_share * group_sum(users.org, n_orgs)) - group_sum(users.org[users.peer_worker], n_orgs)
     candidates = np.flatnonzero(users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER))
-    chosen = candidates[rng.random(candidates.size) < p.peer_worker_rate]
+    chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
     # respect each catchment's cap: keep the first `room` chosen per organisation
     org = users.org[chosen]
     rank = np.arange(chosen.size) - np.searchsorted(org, org)

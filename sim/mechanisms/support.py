@@ -27,45 +27,42 @@ relevant ones with probability ``awareness_retention`` and goes straight to
 
 Recognition a worker receives from users (reciprocity, don / contre-don,
 Mauss 1925; stronger with participation) is the mean trust of their users
-times (0.5 + 0.5 voice_j); it feeds :mod:`engagement`.
+times (0.5 + 0.5 voice_j); with the emotional load (mean need of the
+caseload, after this week's support) it feeds :mod:`engagement`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import voice
-from sim.mechanisms.time_use import face_to_face_hours
+from sim.mechanisms._common import bernoulli_subset, voice
 from sim.params import Params
 from sim.state import Status, Territory, new_need
 
 
+def worker_quality(s: Territory, p: Params) -> np.ndarray:
+    """The part of support quality that depends on the worker (and their organisation), per post."""
+    workers, orgs = s.workers, s.orgs
+    time = np.minimum(1.0, s.face_to_face_hours / (np.maximum(workers.caseload, 1) * p.hours_per_case))
+    experience = 1.0 - 0.5 * np.exp(-workers.tenure / p.experience_weeks)
+    boost = (1.0 + p.quality_voice_boost * voice(p.participation_level)) / (1.0 + p.quality_voice_boost)
+    autonomy = (0.5 + 0.5 * orgs.autonomy)[workers.org]
+    return time * autonomy * (0.5 + 0.5 * workers.engagement) * experience * boost
+
+
 def quality_of_support(s: Territory, p: Params, people: np.ndarray) -> np.ndarray:
     """Quality of the support each of ``people`` (all supported) receives this week."""
-    users, workers, orgs = s.users, s.workers, s.orgs
-    w = users.worker[people]
-    org = workers.org[w]
-    hours = face_to_face_hours(s, p)[w]
-    time = np.minimum(1.0, hours / (np.maximum(workers.caseload[w], 1) * p.hours_per_case))
+    users = s.users
     continuity = 1.0 - np.exp(-users.weeks_with_worker[people] / p.continuity_weeks)
-    experience = 1.0 - 0.5 * np.exp(-workers.tenure[w] / p.experience_weeks)
-    boost = (1.0 + p.quality_voice_boost * voice(p.participation_level)) / (1.0 + p.quality_voice_boost)
-    return (
-        time
-        * continuity
-        * (0.5 + 0.5 * orgs.autonomy[org])
-        * (0.5 + 0.5 * workers.engagement[w])
-        * experience
-        * boost
-    )
+    return worker_quality(s, p)[users.worker[people]] * continuity
 
 
 def close_cases(s: Territory, people: np.ndarray) -> None:
     """The needs of ``people`` are resolved: their cases close."""
     users, workers = s.users, s.workers
     had_worker = people[users.worker[people] >= 0]
-    np.subtract.at(workers.caseload, users.worker[had_worker], 1)
-    np.add.at(s.orgs.resolved_this_year, users.org[had_worker], 1)
+    workers.caseload -= np.bincount(users.worker[had_worker], minlength=workers.caseload.size).astype(np.int32)
+    s.orgs.resolved_this_year += np.bincount(users.org[had_worker], minlength=s.orgs.resolved_this_year.size)
     users.status[people] = Status.RESOLVED
     users.worker[people] = -1
     users.weeks_with_worker[people] = 0
@@ -86,20 +83,20 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     gain = p.power_gain * quality * (1.0 + users.participant[supported])
     users.power[supported] += gain * (1.0 - users.power[supported])
     users.weeks_with_worker[supported] += 1
-    caseload = np.maximum(workers.caseload, 1)
-    trust_sum = np.bincount(users.worker[supported], weights=users.trust[supported], minlength=workers.org.size)
-    org_voice = voice(p.participation_level)
-    workers.recognition = np.where(workers.caseload > 0, trust_sum / caseload, 0.0) * (0.5 + 0.5 * org_voice)
+    post = users.worker[supported]
+    per_case = 1.0 / np.maximum(workers.caseload, 1)
+    trust_sum = np.bincount(post, weights=users.trust[supported], minlength=per_case.size)
+    workers.recognition = trust_sum * per_case * (0.5 + 0.5 * voice(p.participation_level))
+    workers.emotional_load = np.bincount(post, weights=users.need[supported], minlength=per_case.size) * per_case
 
     unmet = np.flatnonzero((status != Status.RESOLVED) & (status != Status.SUPPORTED))
     users.need[unmet] += p.need_worsening * (1.0 - users.need[unmet])
     users.power[unmet] *= 1.0 - p.power_loss
-    draws = rng.random(users.org.size)
-    exits = unmet[draws[unmet] < p.spontaneous_exit_rate]
+    exits = bernoulli_subset(rng, unmet, p.spontaneous_exit_rate)
     resolved = supported[users.need[supported] < p.resolve_threshold]
     close_cases(s, np.concatenate([resolved, exits]))
 
-    arising = no_need[draws[no_need] < s.need_rate]
+    arising = bernoulli_subset(rng, no_need, s.need_rate)
     users.need[arising] = new_need(rng, arising.size)
     users.aware[arising] &= rng.random(arising.size) < p.awareness_retention
     users.status[arising] = np.where(users.aware[arising], Status.NOT_ASKING, Status.UNAWARE)

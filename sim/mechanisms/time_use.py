@@ -34,5 +34,6 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs, workers = s.orgs, s.workers
     busy = p.admin_share + p.outreach_share + p.participation_time_per_rung * p.participation_level
     orgs.face_to_face = np.maximum(0.0, 1.0 - busy - orgs.reporting)
-    slots = np.floor(face_to_face_hours(s, p) / p.hours_per_case)
+    s.face_to_face_hours = face_to_face_hours(s, p)
+    slots = np.floor(s.face_to_face_hours / p.hours_per_case)
     workers.capacity = np.minimum(p.caseload_cap, slots).astype(np.int32)

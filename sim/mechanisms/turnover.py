@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import expand_slots, group_sum, match_in_groups
+from sim.mechanisms._common import bernoulli_subset, expand_slots, match_in_groups
 from sim.mechanisms.intake import assign
 from sim.params import Params
 from sim.state import Status, Territory, new_sensitivity
@@ -54,7 +54,9 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
     users.status[orphans] = Status.WAITING
     users.wait_weeks[orphans] = 0
     workers.caseload[leavers] = 0
-    stay = np.flatnonzero(workers.active)
+    affected = np.zeros(int(workers.team[-1]) + 1, dtype=bool)
+    affected[team] = True
+    stay = np.flatnonzero(workers.active & affected[workers.team])
     slot_worker, ordinal = expand_slots(stay, p.caseload_cap - workers.caseload[stay])
     n_teams = int(workers.team[-1]) + 1
     key = -users.need[orphans]  # the team takes the heaviest situations first
@@ -65,19 +67,22 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
 def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Fill vacancies; returns the posts filled."""
     workers, orgs = s.workers, s.orgs
-    n_orgs = orgs.budget.size
     active = workers.active
-    headcount = group_sum(workers.org[active], n_orgs)
-    vacancies = np.maximum(orgs.posts - headcount, 0)
-    if vacancies.sum() == 0:
-        return np.zeros(0, dtype=np.int64)
-    sector_engagement = workers.engagement[active].mean() if active.any() else p.new_hire_engagement
+    headcount = np.add.reduceat(active, orgs.position_start)
+    vacancy_org = np.repeat(np.arange(headcount.size), np.maximum(orgs.posts - headcount, 0))
+    if vacancy_org.size == 0:
+        return vacancy_org
+    n_active = headcount.sum()
+    sector_engagement = workers.engagement.sum() / n_active if n_active else p.new_hire_engagement
     p_fill = p.hire_rate * (1.0 - p.recruitment_difficulty) * sector_engagement
-    hires = rng.binomial(vacancies, p_fill)
+    hires = np.bincount(bernoulli_subset(rng, vacancy_org, p_fill), minlength=headcount.size)
+    if not hires.any():
+        return vacancy_org[:0]
     # fill the lowest-numbered empty positions of each organisation
     empty = np.flatnonzero(~active)
-    rank = np.arange(empty.size) - np.searchsorted(workers.org[empty], workers.org[empty])
-    new = empty[rank < hires[workers.org[empty]]]
+    empty_org = workers.org[empty]
+    rank = np.arange(empty.size) - np.searchsorted(empty_org, empty_org)
+    new = empty[rank < hires[empty_org]]
     workers.active[new] = True
     workers.engagement[new] = p.new_hire_engagement
     workers.exhaustion[new] = 0.1
