@@ -149,7 +149,8 @@ def parameter_table(lang: str = "en") -> str:
         if not members:
             continue
         reform = _REFORM_TEXT[lang][0 if group in REFORMABLE_GROUPS else 1]
-        caption = f"**`{group}`** — {_GROUP_TEXT[lang][group]}; {reform} ({len(members)})."
+        count = f"{len(members)} {'paramètre' if lang == 'fr' else 'parameter'}{'s' if len(members) > 1 else ''}"
+        caption = f"**`{group}`** ({count}) — {_GROUP_TEXT[lang][group]}; {reform}."
         rows = [
             (
                 f"`{s.name}`",
