@@ -113,31 +113,29 @@ class Observer:
         streak += 1
         streak[~eligible | supported] = 0
         counts = np.bincount(self.status_key_offset + status, minlength=n * N_STATUS).reshape(n, N_STATUS).T
-        user_sums = np.add.reduceat(
-            np.array(
-                [
-                    streak >= PERSISTENT_WEEKS,
-                    waiting * users.wait_weeks,
-                    supported * users.need,
-                    users.need,  # need is 0 for the non-eligible
-                    eligible * users.power,
-                    users.participant & supported,
-                    users.peer_worker,
-                ],
-                dtype=float,
-            ),
-            self.user_starts,
-            axis=1,
-        )
+        starts = self.user_starts
+        user_sums = [
+            np.add.reduceat(column, starts, dtype=np.float64)
+            for column in (
+                streak >= PERSISTENT_WEEKS,
+                users.wait_weeks,  # 0 unless waiting
+                supported * users.need,
+                users.need,  # 0 for the non-eligible
+                eligible * users.power,
+                users.participant & supported,
+                users.peer_worker,
+            )
+        ]
         active = workers.active
-        worker_sums = np.add.reduceat(
-            np.array(
-                [active, workers.engagement, active & (workers.exhaustion > p.burnout_threshold), active * workers.tenure],
-                dtype=float,
-            ),
-            self.post_starts,
-            axis=1,
-        )
+        worker_sums = [
+            np.add.reduceat(column, self.post_starts, dtype=np.float64)
+            for column in (
+                active,
+                workers.engagement,  # 0 on vacant posts
+                active & (workers.exhaustion > p.burnout_threshold),
+                active * workers.tenure,
+            )
+        ]
         head = worker_sums[0]
         slot = self.filled % WINDOW
         self.quits[slot] = quits_by_org

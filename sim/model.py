@@ -67,7 +67,9 @@ class CentaureModel(mesa.Model):
             workers=workers,
             orgs=orgs,
             peer_adj=adj,
-            inverse_degree=_inverse(np.asarray(adj.sum(axis=1)).ravel()),
+            inverse_degree=1.0 / np.asarray(adj.sum(axis=1), dtype=float).ravel(),
+            catchment_start=np.searchsorted(users.org, np.arange(p.n_organisations)),
+            catchment_size=np.bincount(users.org, minlength=p.n_organisations),
             need_rate=p.need_arrival_rate,
         )
         self._open_initial_cases()
@@ -186,10 +188,6 @@ class CentaureModel(mesa.Model):
                 agent.remove()
                 self._posts[post] = None
         self._hire_agents(hired)
-
-
-def _inverse(x: np.ndarray) -> np.ndarray:
-    return np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
 
 
 def _as_scenario(scenario: str | Path | scenarios.Scenario | Params) -> scenarios.Scenario:

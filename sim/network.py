@@ -47,7 +47,7 @@ def watts_strogatz_sparse(n: int, k: int, p: float, rng: np.random.Generator) ->
     dst[rewire] = new
     rows = np.concatenate([src, dst])
     cols = np.concatenate([dst, src])
-    adj = sp.csr_matrix((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(n, n))
+    adj = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
     adj.data[:] = 1.0  # merge duplicates
     adj.sum_duplicates()
     adj.data[:] = 1.0
@@ -60,14 +60,27 @@ def peer_adjacency(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr
     if n <= NETWORKX_MAX_USERS:
         seed = int(rng.integers(2**31 - 1))
         graph = nx.watts_strogatz_graph(n, k, p, seed=seed)
-        adj = nx.to_scipy_sparse_array(graph, nodelist=range(n), dtype=np.float64, format="csr")
+        adj = nx.to_scipy_sparse_array(graph, nodelist=range(n), dtype=np.float32, format="csr")
         return sp.csr_matrix(adj)
     return watts_strogatz_sparse(n, k, p, rng)
 
 
-def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
-    """Sum of ``values`` over each node's neighbours: ``A @ x``."""
-    return adj @ values.astype(np.float64, copy=False)
+def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Sum of ``values`` over each node's neighbours: ``A @ x`` (only for ``rows`` if given).
+
+    The product runs in float32 (the adjacency is stored so): sums of at most a
+    few dozen values in [0, 1] lose nothing that matters, and the product, the
+    costliest operation of the week for large territories, runs twice as fast.
+    """
+    x = values.astype(np.float32)
+    if rows is None:
+        return adj @ x
+    starts = adj.indptr[rows]
+    lengths = adj.indptr[rows + 1] - starts
+    offsets = np.cumsum(lengths) - lengths
+    positions = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+    owner = np.repeat(np.arange(rows.size), lengths)
+    return np.bincount(owner, weights=x[adj.indices[positions]], minlength=rows.size)
 
 
 def multiplex_graph(model) -> nx.MultiGraph:

@@ -238,7 +238,9 @@ class Territory:
     workers: Workers
     orgs: Organisations
     peer_adj: object  # scipy.sparse.csr_matrix, user-user peer ties
-    inverse_degree: np.ndarray  # float64: 1 / number of peer ties (0 for isolated users)
+    inverse_degree: np.ndarray  # float64: 1 / number of peer ties (every user has at least one)
+    catchment_start: np.ndarray  # int64: first user of each organisation's catchment
+    catchment_size: np.ndarray  # int64: users in each catchment
     week: int = 0  # weeks simulated so far
     need_rate: float = 0.0  # current weekly hazard of new needs (grows with need_growth)
     face_to_face_hours: np.ndarray | None = None  # per post, set each week by time_use

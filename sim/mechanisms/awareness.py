@@ -5,9 +5,9 @@ Outreach contacts in organisation j's catchment each week (aller-vers, essay §4
     contacts_j = (outreach x hours x headcount_j + community outreach hours_j
                   + peer_worker_hours x peer workers_j) / hours_per_contact,
 
-and each user of the catchment is met with probability
-``min(1, contacts_j / users_j)`` — outreach goes where people are, without
-knowing who is unaware. An unaware eligible user learns of their rights with
+and the week brings K_j ~ Poisson(contacts_j) contacts, each with a user drawn
+at random from the catchment — outreach goes where people are, without knowing
+who is unaware; a user is met with probability 1 - exp(-contacts_j / users_j). An unaware eligible user learns of their rights with
 
     p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met),
 
@@ -42,20 +42,25 @@ def outreach_contacts(s: Territory, p: Params) -> np.ndarray:
     return hours / p.hours_per_contact
 
 
+def meet(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Users met by outreach this week (each contact: a random user of the catchment)."""
+    k = rng.poisson(outreach_contacts(s, p))
+    org = np.repeat(np.arange(k.size), k)
+    return s.catchment_start[org] + (rng.random(org.size) * s.catchment_size[org]).astype(np.int64)
+
+
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
-    n_orgs = s.orgs.budget.size
-    catchment = group_sum(users.org, n_orgs)
-    p_met = np.minimum(1.0, outreach_contacts(s, p) / np.maximum(catchment, 1))
-    n = users.org.size
-    users.contacted = rng.random(n) < p_met[users.org]
+    met = meet(s, p, rng)
+    users.contacted[:] = False
+    users.contacted[met] = True
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
     unaware = np.flatnonzero(users.status == Status.UNAWARE)
-    log_stay = np.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware)[unaware]
+    log_stay = np.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
     if has_peer_workers:
         log_stay += np.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]
     learns = unaware[(rng.random(unaware.size) < -np.expm1(log_stay)) | users.contacted[unaware]]
-    users.aware |= users.contacted
+    users.aware[met] = True
     users.aware[learns] = True
     users.status[learns] = Status.NOT_ASKING

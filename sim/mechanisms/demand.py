@@ -42,14 +42,14 @@ def ask_probability(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.n
 def update_trust(s: Territory, p: Params) -> None:
     users = s.users
     trust = users.trust
-    change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - (s.inverse_degree > 0) * trust)
-    supported = users.worker >= 0
-    respect = 0.4 + 0.3 * users.quality + 0.3 * voice(p.participation_level)
-    change += (p.trust_rate_supported * supported) * (respect - trust)
-    gain = p.outreach_trust_gain * users.contacted
+    change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - trust)
+    supported = np.flatnonzero(users.worker >= 0)
+    respect = 0.4 + 0.3 * users.quality[supported] + 0.3 * voice(p.participation_level)
+    change[supported] += p.trust_rate_supported * (respect - trust[supported])
+    met = np.flatnonzero(users.contacted)
+    change[met] += p.outreach_trust_gain * (1.0 - trust[met])
     if s.peer_worker_ties is not None:
-        gain += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties)
-    change += gain * (1.0 - trust)
+        change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
     users.trust = np.clip(trust + change, 0.0, 1.0)
 
 

@@ -74,4 +74,5 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users.wait_weeks[left] += 1
     drops = bernoulli_subset(rng, left, p.waiting_drop_rate)
     users.status[drops] = Status.DROPPED
+    users.wait_weeks[drops] = 0
     users.trust[drops] *= 1.0 - p.trust_loss_dropped
