@@ -57,7 +57,7 @@ class Factor:
         points = np.linspace(self.low, self.high, levels)
         if self.kind == "integer":
             return [float(v) for v in sorted(set(np.rint(points).astype(int).tolist()))]
-        return [float(v) for v in points]
+        return [float(f"{v:.12g}") for v in points]  # 0.3, not 0.30000000000000004
 
     def describe(self) -> dict[str, Any]:
         """JSON-able description (for manifests)."""
