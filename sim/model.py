@@ -60,7 +60,7 @@ class CentaureModel(mesa.Model):
         users = state.initial_users(p, self.rng)
         budget = state.initial_budget(p)
         workers, position_start = state.initial_workers(p, self.rng, budget)
-        orgs = state.initial_organisations(p, budget, position_start)
+        orgs = state.initial_organisations(p, self.rng, budget, position_start)
         adj = network.peer_adjacency(p.n_users, p.peer_degree, p.peer_rewiring, self.rng)
         self.territory = Territory(
             users=users,

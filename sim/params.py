@@ -208,8 +208,8 @@ class Params:
         0.6, 0.0, 1.0, unit="index 0-1", group="lever",
         source="Moynihan, Herd & Harvey 2015; essay §2 (sanctions, RSA duties); value an assumption",
         en="Conditionality of benefits", fr="Conditionnalité des aides",
-        help_en="Duties and sanctions attached to support: a compliance and psychological cost of asking.",
-        help_fr="Devoirs et sanctions attachés à l'aide : un coût de conformité et un coût psychologique de la demande.",
+        help_en="Duties and sanctions attached to support: a compliance cost of asking (with the complexity of procedures).",
+        help_fr="Devoirs et sanctions attachés à l'aide : un coût de conformité de la demande (avec la complexité des démarches).",
     )
     outreach_share: float = _p(
         0.02, 0.0, 0.4, unit="share of work time", group="lever",
@@ -268,8 +268,8 @@ class Params:
     n_workers: int = _p(
         200, 2, 500_000, unit="posts", group="structure", source="MODEL.md §2 reference territory",
         en="Worker posts", fr="Postes de professionnels",
-        help_en="Funded posts at the start; the budget then sets the number of posts.",
-        help_fr="Postes financés au départ ; le budget fixe ensuite le nombre de postes.",
+        help_en="The initial public budget, in posts; the market and redistribution shares fund casework posts (all of them unless reciprocity is used), then the budget sets the number of posts.",
+        help_fr="Le budget public initial, en postes ; les parts marché et redistribution financent les postes (tous, sauf recours à la réciprocité), puis le budget fixe le nombre de postes.",
     )
     n_organisations: int = _p(
         8, 1, 100_000, unit="organisations", group="structure", source="MODEL.md §2 reference territory",
@@ -323,15 +323,18 @@ class Params:
     )
     hours_per_case: float = _p(
         1.7, 0.25, 10.0, unit="hours per case per week", group="behaviour",
+        source="assumption; value calibrated by hand on targets.csv (npm)",
         en="Face-to-face hours a case needs", fr="Heures de face-à-face par situation",
     )
     need_arrival_rate: float = _p(
         0.008, 0.0, 0.5, unit="per week", group="behaviour",
+        source="assumption; value calibrated by hand on targets.csv (npm)",
         help_en="Weekly hazard that a person with no current need develops one (0.008/week is about 34%/year).",
         en="Arrival of new needs", fr="Apparition de nouveaux besoins",
     )
     spontaneous_exit_rate: float = _p(
         0.002, 0.0, 0.2, unit="per week", group="behaviour",
+        source="assumption; value calibrated by hand on targets.csv (npm)",
         help_en="Weekly chance that an unsupported need resolves on its own (0.002/week is about 10%/year).",
         en="Spontaneous exit", fr="Sortie spontanée",
     )
@@ -342,6 +345,7 @@ class Params:
     )
     support_effect: float = _p(
         0.05, 0.0, 0.5, unit="per week at quality 1", group="behaviour",
+        source="assumption; value calibrated by hand on targets.csv (npm)",
         en="Effect of support on need", fr="Effet de l'accompagnement sur le besoin",
         help_en="need <- need x (1 - effect x quality) each supported week.",
     )
@@ -363,7 +367,7 @@ class Params:
     )
     learn_from_peer: float = _p(
         0.002, 0.0, 0.5, unit="per aware peer per week", group="behaviour",
-        source="MODEL.md §7; value an assumption",
+        source="MODEL.md §7; value an assumption; value calibrated by hand on targets.csv (npm)",
         en="Learning from a peer", fr="Apprentissage par un pair",
     )
     learn_from_peer_worker: float = _p(
@@ -394,7 +398,7 @@ class Params:
     )
     ask_stigma: float = _p(
         6.0, 0.0, 10.0, unit="log-odds per unit of stigma", group="behaviour",
-        source="Moynihan, Herd & Harvey 2015 (psychological costs)",
+        source="Moynihan, Herd & Harvey 2015 (psychological costs); value calibrated by hand on targets.csv (npm)",
         en="Asking: weight of stigma", fr="Demande : poids de la stigmatisation",
     )
     ask_burden: float = _p(
@@ -447,6 +451,13 @@ class Params:
         0.5, 0.0, 2.0, unit="relative change", group="behaviour",
         en="Manager's effect on reporting", fr="Effet de la direction sur le reporting",
         help_en="reporting = pressure x (1 + effect x (0.5 - style)) x (1 - relief x co-evaluation).",
+    )
+    style_spread: float = _p(
+        0.1, 0.0, 0.5, unit="standard deviation of style", group="behaviour",
+        source="MODEL.md §6 (organisations differ in governance); value an assumption",
+        en="Spread of management styles", fr="Dispersion des styles de direction",
+        help_en="Each manager keeps a fixed offset ~ Normal(0, spread) from the territory's style anchor.",
+        help_fr="Chaque direction garde un écart fixe ~ Normale(0, dispersion) à l'ancrage du territoire.",
     )
     style_adjust_weeks: float = _p(
         104.0, 1.0, 1040.0, unit="weeks", group="behaviour",

@@ -53,7 +53,7 @@ class Users:
     org: np.ndarray  # int32: organisation whose catchment the user lives in
     need: np.ndarray  # float64 in [0, 1]: severity of the current need
     status: np.ndarray  # int8 Status
-    aware: np.ndarray  # bool: knows their rights (learned once, kept)
+    aware: np.ndarray  # bool: knows their rights (kept, but may not cover a new need)
     trust: np.ndarray  # float64 in [0, 1]: trust in institutions
     power: np.ndarray  # float64 in [0, 1]: power to act (pouvoir d'agir)
     stigma: np.ndarray  # float64 in [0, 1]: felt stigma of asking (fixed trait)
@@ -88,6 +88,7 @@ class Workers:
     capacity: np.ndarray  # int32: cases the face-to-face hours allow
     recognition: np.ndarray  # float64 in [0, 1]: recognition from users this week
     emotional_load: np.ndarray  # float64 in [0, 1]: mean need of the caseload this week
+    n_teams: int  # teams in the territory (team indices run from 0 to n_teams - 1)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Organisations:
     posts: np.ndarray  # int32: funded casework posts
     reserves: np.ndarray  # float64: months of cash
     style: np.ndarray  # float64 in [0, 1]: manager style, 0 control .. 1 participatory
+    style_offset: np.ndarray  # float64: this manager's fixed departure from the territory's anchor
     reporting: np.ndarray  # float64: share of worker time on reporting
     autonomy: np.ndarray  # float64 in [0, 1]
     face_to_face: np.ndarray  # float64: share of worker time face to face
@@ -184,9 +186,10 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
     total = int(room.sum())
     org = np.repeat(np.arange(p.n_organisations, dtype=np.int32), room)
     local = np.arange(total) - start[org]
-    teams_per_org = -(-room // p.team_size)  # ceil
+    # posts join the organisation's teams in rotation, so teams are balanced
+    teams_per_org = np.maximum(1, -(-posts // p.team_size))  # ceil
     team_start = np.concatenate([[0], np.cumsum(teams_per_org)[:-1]])
-    team = (team_start[org] + local // p.team_size).astype(np.int32)
+    team = (team_start[org] + local % teams_per_org[org]).astype(np.int32)
     active = local < posts[org]
     workers = Workers(
         org=org,
@@ -201,6 +204,7 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
         capacity=np.zeros(total, dtype=np.int32),
         recognition=np.zeros(total),
         emotional_load=np.zeros(total),
+        n_teams=int(teams_per_org.sum()),
     )
     return workers, start
 
@@ -210,16 +214,24 @@ def new_sensitivity(rng: np.random.Generator, size: int) -> np.ndarray:
     return 0.6 + 0.8 * rng.beta(2.0, 2.0, size)
 
 
-def initial_organisations(p: Params, budget: np.ndarray, position_start: np.ndarray) -> Organisations:
-    """Organisations, their managers (style) and their funder link (round robin)."""
+def initial_organisations(
+    p: Params, rng: np.random.Generator, budget: np.ndarray, position_start: np.ndarray
+) -> Organisations:
+    """Organisations, their managers and their funder link (round robin).
+
+    Managers differ: each has a fixed offset ~ Normal(0, ``style_spread``) from
+    the territory's style anchor (MODEL.md §6, organisations differ in governance).
+    """
     n = p.n_organisations
+    offset = p.style_spread * rng.standard_normal(n)
     return Organisations(
         funder=(np.arange(n) % p.n_funders).astype(np.int32),
         budget=budget.copy(),
         market_share=budget / budget.sum(),
         posts=funded_posts(p, budget),
         reserves=np.full(n, 3.0),
-        style=np.full(n, p.manager_style),
+        style=np.clip(p.manager_style + offset, 0.0, 1.0),
+        style_offset=offset,
         reporting=np.full(n, p.reporting_pressure),
         autonomy=np.zeros(n),
         face_to_face=np.zeros(n),

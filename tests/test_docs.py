@@ -151,10 +151,7 @@ SOURCE = re.compile(
 # Mechanism docstrings known to lack a source reference (an essay section or a literature
 # citation). Strict xfail: the test fails again as soon as the docstring is fixed, so the
 # entry must then be removed. Reported to the owner; see docs/ODD.md §6 for the sources.
-MISSING_SOURCE = {
-    "time_use": "cites only MODEL.md §6/§7 (the ODD names essay §2 and CNAF/Acadie 2011)",
-    "intake": "cites no source (the ODD names Warin 2016, Ellis 1998, Koning & Heinrich 2013, essay §2)",
-}
+MISSING_SOURCE: dict[str, str] = {}
 
 
 def test_equation_and_source_patterns_can_fail():

@@ -3,8 +3,8 @@
 Every mechanism is a function ``step(territory, params, rng)`` over arrays, with
 no Python loop over agents. Within a mechanism the update is synchronous:
 every agent's new value is computed from the same snapshot, and where agents
-compete for something (intake slots, hand-overs) an explicit priority key, not
-agent order, decides. Mechanisms run in the documented order, each seeing the
+compete for something (intake slots, hand-overs, peer-worker places) an explicit
+priority key or a random order, never the order agents are stored in, decides. Mechanisms run in the documented order, each seeing the
 week's results of those before it (observation, step 11, is :mod:`sim.metrics`).
 """
 

@@ -12,7 +12,9 @@ who is unaware; a user is met with probability 1 - exp(-contacts_j / users_j). A
     p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met),
 
 (MODEL.md §7: b_peer = ``learn_from_peer``, b_pw = ``learn_from_peer_worker``,
-met = 1 if met by outreach this week). Being met also builds trust, which
+met = 1 if met by outreach this week). Anyone met by outreach learns their
+rights, including people with no current need, who will know them if a need
+arises. Being met also builds trust, which
 :mod:`demand` applies: outreach works through the relation, not only information.
 Newly aware users move from ``UNAWARE`` to ``NOT_ASKING``.
 """

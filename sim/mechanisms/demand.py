@@ -14,7 +14,7 @@ Trust moves synchronously for every user (MODEL.md §3.5, §7):
     trust <- trust + k (mean trust of peers - trust)              (contagion)
                    + r_s [supported] (0.4 + 0.3 quality + 0.3 voice - trust)
                    + g_o [met by outreach] (1 - trust)
-                   + g_pw (peer-worker ties) (1 - trust),
+                   + min(1, g_pw x peer-worker ties) (1 - trust),
 
 clipped to [0, 1]: supported and respected users come to trust institutions,
 outreach builds trust through the relation, peer workers bridge it. Losses

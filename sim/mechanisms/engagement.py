@@ -4,11 +4,12 @@ Bakker & Demerouti (2007): demands drive exhaustion (health-impairment path),
 resources drive engagement (motivational path). For worker w in organisation j:
 
     demands_w   = sensitivity_w (0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w),
-    load_w      = caseload_w x hours_per_case / face-to-face hours_w,
+    load_w      = caseload_w x hours_per_case / max(1, face-to-face hours_w),
     emotional_w = mean need of w's caseload (computed in :mod:`support`),
     resources_w = 0.25 autonomy_j + 0.2 min(1, face_to_face_j / 0.7) + 0.25 recognition_w
                   + 0.15 team support_w + 0.15 style_j,
-    team support_w = filled posts / posts in w's team (vacancies leave colleagues alone),
+    team support_w = min(1, filled posts / funded posts in w's team), 1 if none is funded
+                     (vacancies leave colleagues alone),
 
     exhaustion <- exhaustion + r (demands - exhaustion),
     engagement <- engagement + r (clip(vocation + (1 - vocation) resources - d exhaustion) - engagement),
@@ -33,7 +34,7 @@ from sim.state import Territory
 def team_means(s: Territory, values: np.ndarray) -> np.ndarray:
     """Mean of ``values`` over the active members of each worker's team (0 for vacant posts)."""
     workers = s.workers
-    n_teams = int(workers.team[-1]) + 1
+    n_teams = workers.n_teams
     active = workers.active
     mean = group_mean(workers.team[active], values[active], n_teams)
     return np.where(active, mean[workers.team], 0.0)
@@ -45,7 +46,7 @@ def team_support(s: Territory) -> np.ndarray:
     The funded posts of organisation j are its first ``posts_j`` positions.
     """
     workers, orgs = s.workers, s.orgs
-    n_teams = int(workers.team[-1]) + 1
+    n_teams = workers.n_teams
     funded = np.arange(workers.org.size) - orgs.position_start[workers.org] < orgs.posts[workers.org]
     filled = np.bincount(workers.team, weights=workers.active, minlength=n_teams)
     size = np.bincount(workers.team, weights=funded, minlength=n_teams)

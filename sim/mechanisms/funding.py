@@ -15,12 +15,13 @@ year, which cream-skimming raises): ``s_j <- (1 - T) s_j + T perf_j / sum(perf)`
 measurable result").
 
 Market and redistribution money funds casework posts:
-``posts_j = round((m + r) B_j)``. Reciprocity grants fund community projects
+``posts_j = min(round((m + r) B_j), room_j)``, room_j being the organisation's
+positions (three times its initial budget, :data:`sim.state.POST_HEADROOM`). Reciprocity grants fund community projects
 whose volunteer and peer hours are built up in :mod:`participation`. Budget
 growth below the growth of needs (:attr:`need_growth`) is austerity.
 
 Reserves (months of cash) grow with the salaries of vacant posts and shrink
-when headcount exceeds funded posts: ``R_j <- R_j + 12 (posts_j - headcount_j) / posts_j``.
+when headcount exceeds funded posts: ``R_j <- R_j + 12 (posts_j - headcount_j) / max(posts_j, 1)``.
 """
 
 from __future__ import annotations

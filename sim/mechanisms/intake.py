@@ -1,5 +1,10 @@
 """6. Intake (organisations, non-réception): waiting lists, priority, dropping out.
 
+Non-réception is the third form of non-take-up in the ODENORE typology (Warin
+2016): people who asked and did not receive. Cream-skimming under
+indicator-driven funding follows Koning & Heinrich (2013); the essay (§2)
+describes the waiting lists that grow in every département.
+
 Each organisation admits as many waiting users as its workers have free slots
 (``capacity - caseload``), new cases spread one per worker before anyone gets
 a second. Who enters first follows a priority key (lower first):

@@ -18,9 +18,10 @@ Style drifts toward control under indicator pressure and toward participation
 where participation instances work (Janvier 2017, ethics of direction):
 
     style_j <- style_j + (target_j - style_j) / style_adjust_weeks,
-    target_j = clip(manager_style + 0.5 voice_j - 0.5 P, 0, 1),
+    target_j = clip(manager_style + offset_j + 0.5 voice_j - 0.5 P, 0, 1),
 
-voice_j = (participation_level / 7)^2.
+voice_j = (participation_level / 7)^2 and offset_j the manager's own fixed
+departure from the territory's anchor (``style_spread``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sim.state import Territory
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs = s.orgs
     pressure = p.reporting_pressure
-    target = np.clip(p.manager_style + 0.5 * voice(p.participation_level) - 0.5 * pressure, 0.0, 1.0)
+    target = np.clip(p.manager_style + orgs.style_offset + 0.5 * voice(p.participation_level) - 0.5 * pressure, 0.0, 1.0)
     orgs.style = adjust(orgs.style, target, 1.0 / p.style_adjust_weeks)
     factor = (1.0 + p.style_reporting_effect * (0.5 - orgs.style)) * (1.0 - p.coeval_reporting_relief * orgs.coevaluation)
     orgs.reporting = np.clip(pressure * factor, 0.0, 0.9)

@@ -54,7 +54,8 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     room = np.floor(p.peer_worker_max_share * group_sum(users.org, n_orgs)) - group_sum(users.org[users.peer_worker], n_orgs)
     candidates = np.flatnonzero(users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER))
     chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
-    # respect each catchment's cap: keep the first `room` chosen per organisation
+    # respect each catchment's cap: keep `room` of the chosen per organisation, in random order
+    chosen = chosen[np.lexsort((rng.random(chosen.size), users.org[chosen]))]
     org = users.org[chosen]
     rank = np.arange(chosen.size) - np.searchsorted(org, org)
     users.peer_worker[chosen[rank < room[org]]] = True

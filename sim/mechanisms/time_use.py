@@ -4,7 +4,9 @@
 
 (admin = ``admin_share``, outreach = ``outreach_share``, c_p =
 ``participation_time_per_rung``: participation and outreach take hours from
-face-to-face support, MODEL.md §6). Community hours from reciprocity grants
+face-to-face support, MODEL.md §6; essay §2: "more time on reporting than face
+to face with people"; CNAF/Acadie 2011 measured 39% of time on administration
+and reporting). Community hours from reciprocity grants
 add support hours, shared among the organisation's workers. Capacity of a
 worker (MODEL.md §7):
 

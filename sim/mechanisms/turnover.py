@@ -3,7 +3,7 @@
 Weekly quit hazard (MODEL.md §7; Levine et al. 1985 on unmet expectations;
 Homer 1985 on the worker burnout cycle):
 
-    h_w = quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w)),
+    h_w = min(1, quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w))),
 
 the gap being between the meaning a worker expected on arrival and what the
 job gives. A quit leaves a vacancy and breaks continuity: the worker's users
@@ -19,8 +19,11 @@ Vacancies (funded posts without a worker) are filled with weekly probability
 
 sector engagement being the mean engagement of all workers: a sector that
 loses its meaning loses its recruits (the attractiveness crisis, essay §2).
-New hires arrive motivated (``new_hire_engagement``) with high expectations
-(``new_hire_expectation``) and no experience (tenure 0).
+New hires arrive motivated (``new_hire_engagement``), rested (exhaustion
+``NEW_HIRE_EXHAUSTION``), with high expectations (``new_hire_expectation``) and
+no experience; tenure counts the weeks in post, 1 at the end of the first.
+Vacancies are filled in post-number order within the organisation, a fixed
+rule that favours no one (posts are assigned to teams in rotation).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from sim.mechanisms._common import bernoulli_subset, expand_slots, match_in_grou
 from sim.mechanisms.intake import assign
 from sim.params import Params
 from sim.state import Status, Territory, new_sensitivity
+
+NEW_HIRE_EXHAUSTION = 0.1
+"""Exhaustion of a new hire (assumption: rested, not yet worn)."""
 
 
 def quit_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expectation: np.ndarray) -> np.ndarray:
@@ -54,11 +60,11 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
     users.status[orphans] = Status.WAITING
     users.wait_weeks[orphans] = 0
     workers.caseload[leavers] = 0
-    affected = np.zeros(int(workers.team[-1]) + 1, dtype=bool)
+    affected = np.zeros(workers.n_teams, dtype=bool)
     affected[team] = True
     stay = np.flatnonzero(workers.active & affected[workers.team])
     slot_worker, ordinal = expand_slots(stay, p.caseload_cap - workers.caseload[stay])
-    n_teams = int(workers.team[-1]) + 1
+    n_teams = workers.n_teams
     key = -users.need[orphans]  # the team takes the heaviest situations first
     items, slots = match_in_groups(team, key, workers.team[slot_worker], ordinal, n_teams)
     assign(s, orphans[items], slot_worker[slots])
@@ -85,7 +91,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     new = empty[rank < hires[empty_org]]
     workers.active[new] = True
     workers.engagement[new] = p.new_hire_engagement
-    workers.exhaustion[new] = 0.1
+    workers.exhaustion[new] = NEW_HIRE_EXHAUSTION
     workers.expectation[new] = np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size), 0.0, 1.0)
     workers.sensitivity[new] = new_sensitivity(rng, new.size)
     workers.tenure[new] = 0
