@@ -68,7 +68,7 @@ def match_in_groups(
     item_group: np.ndarray,
     item_key: np.ndarray,
     slot_group: np.ndarray,
-    slot_key: np.ndarray,
+    slot_key: np.ndarray,  # non-negative integers
     n_groups: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Match items to free slots within groups, both taken in ascending key order.
@@ -78,7 +78,9 @@ def match_in_groups(
     No agent order matters: the keys alone decide, so the update is synchronous.
     """
     item_order = np.lexsort((item_key, item_group))
-    slot_order = np.lexsort((slot_key, slot_group))
+    # integer keys: one stable sort on a combined key is faster than a lexsort
+    span = int(slot_key.max()) + 1 if slot_key.size else 1
+    slot_order = np.argsort(slot_group.astype(np.int64) * span + slot_key, kind="stable")
     sorted_item_group = item_group[item_order]
     item_count = np.bincount(item_group, minlength=n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)
