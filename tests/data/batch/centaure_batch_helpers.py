@@ -1,0 +1,44 @@
+"""Run functions for the batch tests (importable by Dask workers once this folder is on sys.path)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from sim.batch.ishigami import SPECS, ishigami
+from sim.batch.tasks import centaure_run, run_function
+from sim.metrics import HEADLINE, INDICATORS
+from sim.params import Params
+
+
+@run_function(specs=SPECS, indicators=("y",))
+def flaky(
+    params: Mapping[str, Any],
+    entropy: int,
+    spawn_key: Sequence[int],
+    weeks: int,
+    every: int,
+    indicators: Sequence[str],
+) -> pd.DataFrame:
+    """Ishigami, except that it raises for x1 > 0 (a run that fails)."""
+    if params["x1"] > 0:
+        raise ValueError(f"x1 = {params['x1']} > 0 is refused by this test function")
+    return ishigami(params, entropy, spawn_key, weeks, every, indicators)
+
+
+@run_function(specs=Params.specs, indicators=tuple(INDICATORS), headline=HEADLINE, scenarios=True)
+def slow_centaure(
+    params: Mapping[str, Any],
+    entropy: int,
+    spawn_key: Sequence[int],
+    weeks: int,
+    every: int,
+    indicators: Sequence[str],
+    reforms: Sequence[Mapping[str, Any]] = (),
+) -> pd.DataFrame:
+    """The real Centaure run, after a pause: keeps a sweep long enough to be killed mid-way."""
+    time.sleep(0.15)
+    return centaure_run(params, entropy, spawn_key, weeks, every, indicators, reforms=reforms)
