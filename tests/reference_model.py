@@ -25,11 +25,12 @@ order never matters:
 * hand-over after a quit: the leaver's users go to *team-mates*, heaviest need
   first (ties by user index), slots under the caseload cap sorted the same way;
 * hiring: the lowest-numbered empty positions of each organisation;
-* peer workers: among the users drawn this week, the lowest user indices first
-  up to each catchment's quota.
+* peer workers: the users drawn this week, in random order, up to each
+  catchment's quota.
 
 Random draws come from the model's generators only (``self.random`` for
-scalar draws, ``self.rng`` for the graph and the ``sim.state`` helpers). The
+scalar draws, ``self.rng`` for the graph, Poisson counts and the ``sim.state``
+helpers). The
 streams differ from the vectorised model's, so the two implementations agree
 in distribution, not run by run; ``tests/test_docking.py`` tests that.
 
@@ -88,8 +89,7 @@ class SynchronousAgent(mesa.Agent):
 
     ``step(phase)`` calls the method ``next_<phase>()``, which reads only the
     committed state (of this agent and of others) and returns the new values
-    of this agent's attributes; ``advance()`` writes them. The special key
-    ``"_then"`` names a method to call after the commit (e.g. closing a case).
+    of this agent's attributes; ``advance()`` writes them.
     """
 
     _next: dict[str, Any] | None = None
@@ -99,13 +99,9 @@ class SynchronousAgent(mesa.Agent):
 
     def advance(self) -> None:
         changes, self._next = self._next, None
-        if not changes:
-            return
-        then = changes.pop("_then", None)
-        for name, value in changes.items():
-            setattr(self, name, value)
-        if then is not None:
-            getattr(self, then)()
+        if changes:
+            for name, value in changes.items():
+                setattr(self, name, value)
 
 
 def synchronous(agents: Iterable[SynchronousAgent], phase: str) -> None:
@@ -150,6 +146,7 @@ class RefUser(SynchronousAgent):
         self.contacted = False
         self.quality = 0.0
         self.pw_ties = 0  # peer-worker neighbours this week (awareness -> demand)
+        self.closing = False  # need resolved (or gone) this week: the case closes after support
         self.neighbours: list[RefUser] = []
 
     @property
@@ -158,15 +155,16 @@ class RefUser(SynchronousAgent):
 
     # ------------------------------------------------------------------ 4. awareness
     def next_awareness(self) -> dict[str, Any]:
-        """Mechanism 4 (awareness.py): outreach contact; an unaware user learns of their rights with
+        """Mechanism 4 (awareness.py): anyone met by outreach (``contacted``, set by the
+        organisation's ``meet``) knows their rights; an unaware user learns of them with
 
         p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met).
         """
         p = self.model.params
         rnd = self.model.random
-        contacted = rnd.random() < self.org.p_met
+        contacted = self.contacted
         pw_ties = sum(1 for v in self.neighbours if v.peer_worker)
-        changes: dict[str, Any] = {"contacted": contacted, "pw_ties": pw_ties, "aware": self.aware or contacted}
+        changes: dict[str, Any] = {"pw_ties": pw_ties, "aware": self.aware or contacted}
         if self.status == UNAWARE:
             aware_peers = sum(1 for v in self.neighbours if v.aware)
             b_pw = min(p.learn_from_peer_worker, 1 - 1e-12)
@@ -244,6 +242,7 @@ class RefUser(SynchronousAgent):
         self.wait_weeks += 1
         if self.model.random.random() < p.waiting_drop_rate:
             self.status = DROPPED
+            self.wait_weeks = 0
             self.trust *= 1.0 - p.trust_loss_dropped
 
     # ------------------------------------------------------------------ 7. support
@@ -265,7 +264,8 @@ class RefUser(SynchronousAgent):
         supported: need *= 1 - effect q; power += gain q (1 + [participant]) (1 - power);
         resolved below the threshold. Unmet: need += worsening (1 - need), power *= 1 - loss,
         spontaneous exit. No need: a new one arises at the weekly rate; rights still known
-        with probability ``awareness_retention``.
+        with probability ``awareness_retention``. Cases marked ``closing`` close after the
+        workers have taken stock of the week (``RefWorker.next_feedback``).
         """
         p = self.model.params
         rnd = self.model.random
@@ -281,7 +281,7 @@ class RefUser(SynchronousAgent):
                 "weeks_with_worker": self.weeks_with_worker + 1,
             }
             if need < p.resolve_threshold:
-                changes["_then"] = "close_case"
+                changes["closing"] = True
             return changes
         if status == RESOLVED:
             if rnd.random() < self.model.need_rate:
@@ -299,7 +299,7 @@ class RefUser(SynchronousAgent):
             "power": self.power * (1.0 - p.power_loss),
         }
         if rnd.random() < p.spontaneous_exit_rate:
-            changes["_then"] = "close_case"
+            changes["closing"] = True
         return changes
 
     def open_case(self, worker: RefWorker) -> None:
@@ -312,6 +312,7 @@ class RefUser(SynchronousAgent):
 
     def close_case(self) -> None:
         """The need is resolved (support.py ``close_cases``); a closed case counts for the funder."""
+        self.closing = False
         if self.worker is not None:
             del self.worker.cases[self]
             self.org.resolved_this_year += 1
@@ -340,8 +341,8 @@ class RefUser(SynchronousAgent):
 class RefWorker(SynchronousAgent):
     """A social worker in a post (mirrors ``sim.state.Workers``); a quit removes the agent.
 
-    Rules: capacity (``next_time_use``, mechanism 3), recognition from users
-    (``next_recognition``, 7), JD-R engagement and exhaustion with team
+    Rules: capacity (``next_time_use``, mechanism 3), recognition and emotional
+    load from the week's users (``next_feedback``, 7), JD-R engagement and exhaustion with team
     contagion (``next_jdr``, ``next_contagion``, 8), quitting (``quits``, 9).
     """
 
@@ -364,6 +365,7 @@ class RefWorker(SynchronousAgent):
         self.sensitivity = float(new_sensitivity(model.rng, 1)[0])
         self.capacity = 0
         self.recognition = 0.0
+        self.emotional_load = 0.0
         self.cases: dict[RefUser, None] = {}  # users supported (an ordered set)
 
     @property
@@ -376,23 +378,30 @@ class RefWorker(SynchronousAgent):
         p = self.model.params
         return {"capacity": min(p.caseload_cap, math.floor(self.org.hours_per_worker / p.hours_per_case))}
 
-    # ------------------------------------------------------------------ 7. recognition
-    def next_recognition(self) -> dict[str, Any]:
-        """Mechanism 7 (support.py): recognition = mean trust of my users x (0.5 + 0.5 voice)."""
+    # ------------------------------------------------------------------ 7. feedback from users
+    def next_feedback(self) -> dict[str, Any]:
+        """Mechanism 7 (support.py): recognition = mean trust of my users x (0.5 + 0.5 voice);
+        emotional load = mean need of my users after this week's support (cases closing this
+        week included, as support.py computes it before ``close_cases``)."""
         p = self.model.params
         if not self.cases:
-            return {"recognition": 0.0}
+            return {"recognition": 0.0, "emotional_load": 0.0}
         mean_trust = sum(u.trust for u in self.cases) / len(self.cases)
-        return {"recognition": mean_trust * (0.5 + 0.5 * voice(p.participation_level))}
+        return {
+            "recognition": mean_trust * (0.5 + 0.5 * voice(p.participation_level)),
+            "emotional_load": sum(u.need for u in self.cases) / len(self.cases),
+        }
 
     # ------------------------------------------------------------------ 8. engagement
     def demands(self) -> float:
-        """JD-R demands: sensitivity (0.4 min(1, load/2) + 0.35 min(1, reporting/0.6) + 0.25 emotional)."""
+        """JD-R demands: sensitivity (0.4 min(1, load/2) + 0.35 min(1, reporting/0.6) + 0.25 emotional load),
+        load = caseload (now) x hours per case / face-to-face hours."""
         p = self.model.params
         org = self.org
         load = self.caseload * p.hours_per_case / max(org.hours_per_worker, 1.0)
-        emotional = sum(u.need for u in self.cases) / len(self.cases) if self.cases else 0.0
-        return self.sensitivity * (0.4 * min(1.0, load / 2.0) + 0.35 * min(1.0, org.reporting / 0.6) + 0.25 * emotional)
+        return self.sensitivity * (
+            0.4 * min(1.0, load / 2.0) + 0.35 * min(1.0, org.reporting / 0.6) + 0.25 * self.emotional_load
+        )
 
     def resources(self) -> float:
         """JD-R resources: 0.25 autonomy + 0.2 min(1, f2f/0.7) + 0.25 recognition + 0.15 team support + 0.15 style."""
@@ -448,6 +457,7 @@ class RefOrganisation(SynchronousAgent):
     """
 
     def __init__(self, model: ReferenceModel, index: int, budget: float, team_start: int) -> None:
+        """``team_start``: global index of the organisation's first team."""
         super().__init__(model)
         p = model.params
         self.index = index
@@ -457,9 +467,13 @@ class RefOrganisation(SynchronousAgent):
         self.posts = int(funded_posts(p, np.array([budget]))[0])
         self.room = math.ceil(budget * POST_HEADROOM)  # positions: room for the budget to grow
         self.positions: list[RefWorker | None] = [None] * self.room
+        # posts join the teams in rotation (position i in team i mod n_teams), n_teams = ceil(posts / size)
         self.team_start = team_start
+        self.n_teams = max(1, -(-self.posts // p.team_size))
         self.reserves = 3.0
-        self.style = p.manager_style
+        # the manager: a fixed departure from the territory's anchor style (state.initial_organisations)
+        self.style_offset = p.style_spread * model.random.gauss(0.0, 1.0)
+        self.style = clip01(p.manager_style + self.style_offset)
         self.reporting = p.reporting_pressure
         self.autonomy = 0.0
         self.face_to_face = 0.0
@@ -467,7 +481,7 @@ class RefOrganisation(SynchronousAgent):
         self.community_hours = 0.0
         self.resolved_this_year = 0
         self.hours_per_worker = 0.0  # face-to-face hours of each worker this week
-        self.p_met = 0.0  # chance a user of the catchment is met by outreach this week
+        self.contacts = 0.0  # expected outreach contacts this week
         self.users: list[RefUser] = []  # the catchment, in user order
 
     # ------------------------------------------------------------------ structure
@@ -481,13 +495,12 @@ class RefOrganisation(SynchronousAgent):
         return sum(1 for w in self.positions if w is not None)
 
     def team_of(self, post: int) -> int:
-        """Global team index of a position: consecutive blocks of ``team_size`` positions."""
-        return self.team_start + post // self.model.params.team_size
+        """Global team index of a position: positions join the teams in rotation."""
+        return self.team_start + post % self.n_teams
 
     def team_posts(self, team: int) -> range:
-        size = self.model.params.team_size
-        first = (team - self.team_start) * size
-        return range(first, min(first + size, self.room))
+        """Positions of a team (funded or not, filled or not)."""
+        return range(team - self.team_start, self.room, self.n_teams)
 
     def team_members(self, team: int) -> list[RefWorker]:
         return [w for i in self.team_posts(team) if (w := self.positions[i]) is not None]
@@ -528,12 +541,12 @@ class RefOrganisation(SynchronousAgent):
 
     # ------------------------------------------------------------------ 2. management
     def next_management(self) -> dict[str, Any]:
-        """Mechanism 2 (management.py): style drifts to clip(anchor + 0.5 voice - 0.5 P);
+        """Mechanism 2 (management.py): style drifts to clip(anchor + offset + 0.5 voice - 0.5 P);
         reporting = clip(P (1 + e_s (0.5 - style)) (1 - e_c coevaluation), 0, 0.9);
         autonomy = (1 - standardisation) (0.5 + 0.5 style)."""
         p = self.model.params
         pressure = p.reporting_pressure
-        target = clip01(p.manager_style + 0.5 * voice(p.participation_level) - 0.5 * pressure)
+        target = clip01(p.manager_style + self.style_offset + 0.5 * voice(p.participation_level) - 0.5 * pressure)
         style = clip01(self.style + (target - self.style) / p.style_adjust_weeks)
         factor = (1.0 + p.style_reporting_effect * (0.5 - style)) * (
             1.0 - p.coeval_reporting_relief * self.coevaluation
@@ -557,7 +570,7 @@ class RefOrganisation(SynchronousAgent):
     # ------------------------------------------------------------------ 4. outreach
     def next_outreach(self) -> dict[str, Any]:
         """Mechanism 4 (awareness.py): contacts = (outreach x hours x headcount + community outreach
-        hours + peer-worker hours x peer workers) / hours per contact; p_met = min(1, contacts / users)."""
+        hours + peer-worker hours x peer workers) / hours per contact."""
         p = self.model.params
         peer_workers = sum(1 for u in self.users if u.peer_worker)
         hours = (
@@ -565,7 +578,15 @@ class RefOrganisation(SynchronousAgent):
             + COMMUNITY_OUTREACH_SHARE * self.community_hours
             + p.peer_worker_hours * peer_workers
         )
-        return {"p_met": min(1.0, hours / p.hours_per_contact / max(len(self.users), 1))}
+        return {"contacts": hours / p.hours_per_contact}
+
+    def meet(self) -> None:
+        """Mechanism 4 (awareness.py ``meet``): this week's K ~ Poisson(contacts) outreach contacts,
+        each with a user drawn at random from the catchment (so a user is met with probability
+        1 - exp(-contacts / users))."""
+        rnd = self.model.random
+        for _ in range(int(self.model.rng.poisson(self.contacts))):
+            self.users[rnd.randrange(len(self.users))].contacted = True
 
     # ------------------------------------------------------------------ 6. intake
     def free_slots(self, room_of) -> list[RefWorker]:
@@ -648,7 +669,7 @@ class RefOrganisation(SynchronousAgent):
     def recruit_peer_workers(self) -> None:
         """Mechanism 10 (participation.py): supported participants with power > 0.6 become peer workers
         with weekly probability ``peer_worker_rate``, up to floor(max share x catchment) peer workers
-        (lowest user indices first among those drawn)."""
+        (in random order among those drawn)."""
         p = self.model.params
         rnd = self.model.random
         room = math.floor(p.peer_worker_max_share * len(self.users)) - sum(1 for u in self.users if u.peer_worker)
@@ -661,6 +682,7 @@ class RefOrganisation(SynchronousAgent):
             and u.power > PEER_WORKER_POWER
             and rnd.random() < p.peer_worker_rate
         ]
+        rnd.shuffle(chosen)
         for u in chosen[: max(room, 0)]:
             u.peer_worker = True
 
@@ -699,7 +721,7 @@ class ReferenceModel(mesa.Model):
         team_start = 0
         for j, budget in enumerate(budgets):
             org = self.organisation_class(self, j, float(budget), team_start)
-            team_start += -(-org.room // p.team_size)
+            team_start += org.n_teams
             self.organisations.append(org)
         for org in self.organisations:
             org.market_share = org.budget / sum(o.budget for o in self.organisations)
@@ -797,8 +819,12 @@ class ReferenceModel(mesa.Model):
         synchronous(self.workers, "time_use")
 
     def awareness(self) -> None:
-        """Mechanism 4: outreach per catchment, then each user's contact and learning."""
+        """Mechanism 4: outreach contacts in each catchment, then each user's learning."""
         synchronous(self.organisations, "outreach")
+        for u in self.users:
+            u.contacted = False
+        for org in self.organisations:
+            org.meet()
         synchronous(self.users, "awareness")
 
     def intake(self) -> None:
@@ -808,16 +834,13 @@ class ReferenceModel(mesa.Model):
                 user.wait_a_week()
 
     def support(self) -> None:
-        """Mechanism 7: workers' recognition and users' support are computed from the same snapshot."""
-        workers = self.workers
-        for w in workers:
-            w.step("recognition")
+        """Mechanism 7: users' support (from the snapshot), workers' feedback from the week's users,
+        then the cases resolved this week close."""
+        synchronous(self.users, "support")
+        synchronous(self.workers, "feedback")
         for u in self.users:
-            u.step("support")
-        for w in workers:
-            w.advance()
-        for u in self.users:
-            u.advance()
+            if u.closing:
+                u.close_case()
 
     def turnover(self) -> int:
         """Mechanism 9: quits (from the snapshot), hand-overs to team-mates, hiring, tenure. Returns quits."""
@@ -898,6 +921,7 @@ class ReferenceModel(mesa.Model):
                 face_to_face += org.face_to_face
                 reporting += org.reporting
         posts = sum(o.posts for o in self.organisations)
+        vacancies = sum(max(o.posts - o.headcount, 0) for o in self.organisations)
         self._quits_window.append(quits)
         self._heads_window.append(head)
         window = len(self._heads_window)
@@ -910,8 +934,7 @@ class ReferenceModel(mesa.Model):
             "engagement": ratio(engagement, head),
             "burnout_share": ratio(burnout, head),
             "annual_turnover": ratio(sum(self._quits_window), mean_head) * WEEKS_PER_YEAR / window,
-            # territory vacancies net out over-staffed organisations, as metrics.py does (see report)
-            "vacancy_rate": ratio(max(posts - head, 0), posts),
+            "vacancy_rate": ratio(vacancies, posts),
             "mean_tenure_years": ratio(tenure, head) / 52.0,
             "non_recourse": ratio(eligible - supported, eligible),
             "non_connaissance": ratio(unaware, eligible),
