@@ -363,6 +363,7 @@ def _run_tasks(
             for f in failures:
                 r = where[f["run_id"]]
                 report.failures.append({**f, "scenario": r.scenario, "point": r.point, "replicate": r.replicate})
+            report.failures.sort(key=lambda f: (f["scenario"], f["point"], f["replicate"]))  # design order
             failures_changed = True
             storage.write_failures(out, report.failures)
         progress.failed += len(failures)
