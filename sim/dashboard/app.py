@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import solara
 
+from sim.dashboard.components.urlsync import UrlSync
 from sim.dashboard.i18n import t
 from sim.dashboard.pages import compare, explore, learn, reform
 from sim.dashboard.session import session_context, use_new_session, use_session, with_query
@@ -37,10 +38,18 @@ def Header():
     router = solara.use_router()
     path = "/" + "/".join(p for p in router.parts if p)
 
+    def go(target: str) -> None:
+        if target == "/" and session.holder.get("explore_url"):
+            router.push(with_query("/", session.holder["explore_url"], {"lang": session.lang_param()}))
+        else:
+            router.push(with_query(target, None, {"lang": session.lang_param()}))
+
     def switch(new: str) -> None:
+        shown = session.url.value or (f"{path}?{router.search}" if router.search else path)
+        shown_path, _, shown_search = shown.partition("?")
+        router.push(with_query(shown_path, shown_search, {"lang": new}))
         session.lang.set(new)
         session.lang_chosen.set(True)
-        router.push(with_query(path, router.search, {"lang": new}))
 
     with solara.AppBar():
         with solara.Row(classes=["centaure-nav"], gap="2px", style={"background": "transparent"}):
@@ -50,9 +59,7 @@ def Header():
                     icon_name=icon,
                     text=True,
                     color="white",
-                    on_click=lambda target=target: router.push(
-                        with_query(target, None, {"lang": session.lang_param()})
-                    ),
+                    on_click=lambda target=target: go(target),
                     classes=["centaure-nav-" + key.split(".")[1], *(["v-btn--active"] if path == target else [])],
                 )
         solara.v.Spacer()
@@ -74,6 +81,11 @@ def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
     session = use_new_session(router.search)
     solara.provide_context(session_context, session)
     solara.Style(CSS)
+    path = "/" + "/".join(part for part in router.parts if part)
+    routed = f"{path}?{router.search}" if router.search else path
+    solara.use_effect(lambda: session.url.set(None), [routed])  # a navigation replaces what a page wrote
+    UrlSync.element()
+    solara.Text(session.url.value or routed, classes=["centaure-url"], style={"display": "none"})
     with solara.AppLayout(title=t("app.title", session.lang.value), navigation=False, sidebar_open=False):
         Header()
         solara.Column(children=children, style={"padding": "8px 16px"})

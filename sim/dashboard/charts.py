@@ -20,6 +20,7 @@ NON_RECOURSE = ("non_connaissance", "non_demande", "non_reception")
 LIVE_INDICATORS = (*WORKFORCE, "non_recourse", *NON_RECOURSE)
 """The indicators the Explore page plots live (and exports as CSV)."""
 
+WORKFORCE_COLOURS = ("#009E73", "#0072B2", "#999999")
 CAUSE_COLOURS = ("#E69F00", "#CC79A7", "#D55E00")  # same colours as the statuses in the network view
 WEEKS_PER_YEAR = 52.0
 
@@ -36,7 +37,7 @@ def live_figure(history: pd.DataFrame, lang: str, horizon_weeks: int) -> Figure:
     fig = Figure(figsize=(6.4, 5.0), dpi=80)
     top, bottom = fig.subplots(2, 1, sharex=True)
     years = history["week"].to_numpy() / WEEKS_PER_YEAR
-    for name, colour in zip(WORKFORCE, ("#009E73", "#0072B2", "#999999"), strict=True):
+    for name, colour in zip(WORKFORCE, WORKFORCE_COLOURS, strict=True):
         top.plot(years, history[name], label=indicator_label(name, lang), color=colour, lw=1.6)
     top.set_title(t("chart.workforce", lang), fontsize=10)
     top.set_ylim(0, max(1.0, float(np.nanmax(history[list(WORKFORCE)].to_numpy(), initial=0.0)) * 1.05))

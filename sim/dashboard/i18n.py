@@ -95,6 +95,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "status.dropped": ("a renoncé", "gave up"),
     "status.supported": ("accompagnée", "supported"),
     "post.vacant": ("poste vacant", "vacant post"),
+    "post.engagement": ("engagement des professionnels (faible → fort)", "workers' engagement (low → high)"),
     # exports
     "export.csv": ("Données (CSV)", "Data (CSV)"),
     "export.png": ("Graphique (PNG)", "Chart (PNG)"),

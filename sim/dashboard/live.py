@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.dashboard import netview
+from sim.dashboard import netview, svg
 from sim.dashboard.urlstate import ExploreSettings, check_limit
 from sim.model import CentaureModel
 from sim.params import ParameterError, Params, levers
@@ -31,6 +31,7 @@ class ExploreRun:
         self.model: CentaureModel
         self.view: netview.NetworkView | None = None
         self.render_seconds = 0.0
+        self._edges_svg = ""
         self.rebuild()
 
     # ------------------------------------------------------------------ building
@@ -114,15 +115,28 @@ class ExploreRun:
         frame.insert(0, "week", range(len(frame)))
         return frame
 
-    def network_png(self, labels: dict[str, str]) -> bytes:
-        """The network now, as PNG (laid out on first call after a rebuild)."""
+    def _ensure_view(self) -> netview.NetworkView:
+        if self.view is None:
+            self.view = netview.build_view(self.model, seed=self.settings.seed)
+            self._edges_svg = svg.network_edges_svg(self.view, self.model)
+        return self.view
+
+    def network_svg(self) -> tuple[str, str]:
+        """(peer ties, drawn once per layout; nodes and support ties now) as SVG text."""
         start = time.perf_counter()
         with self.lock:
-            if self.view is None:
-                self.view = netview.build_view(self.model, seed=self.settings.seed)
-            png = netview.render_png(self.view, self.model, labels)
+            view = self._ensure_view()
+            nodes = svg.network_nodes_svg(view, self.model)
         self.render_seconds = time.perf_counter() - start
-        return png
+        return self._edges_svg, nodes
+
+    def network_png(self, labels: dict[str, str]) -> bytes:
+        """The network now, as PNG (for export)."""
+        with self.lock:
+            view = self._ensure_view()
+            if view.figure is None:
+                netview.recolour(view, self.model, labels)
+            return netview.render_png(view, self.model, labels)
 
     def current_scenario(self) -> Scenario:
         """What to export: the run's starting values and every change made during it, as reforms."""

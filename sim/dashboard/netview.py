@@ -190,5 +190,5 @@ def render_png(view: NetworkView, model, labels: dict[str, str]) -> bytes:
     """Recolour to the current week and return the picture as PNG bytes."""
     recolour(view, model, labels)
     buf = io.BytesIO()
-    view.figure.savefig(buf, format="png")
+    view.figure.savefig(buf, format="png", dpi=100)
     return buf.getvalue()

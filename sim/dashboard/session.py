@@ -16,7 +16,7 @@ import solara
 from sim.dashboard.experiments import CompareResult, ReformResult
 from sim.dashboard.i18n import pick_language
 from sim.dashboard.live import ExploreRun
-from sim.dashboard.urlstate import ExploreSettings, lang_from_query, parse_query
+from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query
 
 
 @dataclass
@@ -30,16 +30,27 @@ class Session:
     playing: solara.Reactive[bool]
     compare_result: solara.Reactive[CompareResult | None]
     reform_result: solara.Reactive[ReformResult | None]
+    url: solara.Reactive[str | None]  # address written by a page without routing (Explore), else None
     holder: dict[str, Any] = field(default_factory=dict)  # the live run, created on first visit to Explore
 
-    def explore_run(self, settings: ExploreSettings) -> ExploreRun:
-        """This session's live run, rebuilt if ``settings`` differ from the run's."""
+    def explore_run(self, search: str | None) -> tuple[ExploreRun, list[str]]:
+        """This session's live run and messages about the address.
+
+        The run follows the address only when the address changes (a link, the
+        back button, Learn's "open in Explore"); changes made on the page are
+        written to the address bar (``url``) without going through the router.
+        """
         run = self.holder.get("run")
+        if run is not None and self.holder.get("search") == search:
+            return run, self.holder.get("errors", [])
+        settings, errors = parse_explore(search)
+        self.holder["search"], self.holder["errors"] = search, errors
         if run is None:
             run = self.holder["run"] = ExploreRun(settings)
         elif run.sync(settings):
             self.playing.set(False)
-        return run
+        self.holder["explore_url"] = run.settings.query()
+        return run, errors
 
     def query_suffix(self) -> list[tuple[str, str]]:
         """Extra query items every page keeps in its address (the language, once chosen)."""
@@ -83,6 +94,7 @@ def use_new_session(search: str | None) -> Session:
         playing=solara.use_reactive(False),
         compare_result=solara.use_reactive(None),
         reform_result=solara.use_reactive(None),
+        url=solara.use_reactive(None),
         holder=solara.use_memo(dict, []),
     )
     return session

@@ -97,12 +97,14 @@ def Page():
             solara.Text(t("compare.scenarios", lang), style={"font-weight": "600"})
             for name in scenarios.shipped():
                 chosen = name in settings.scenarios
-                solara.Checkbox(
+                solara.v.Checkbox(
                     label=f"{scenarios.load(name).text('title', lang)} ({name})",
-                    value=chosen,
-                    on_value=lambda on, name=name: toggle(name, on),
+                    v_model=chosen,
+                    on_v_model=lambda on, name=name: toggle(name, bool(on)),
                     disabled=task.pending or (not chosen and n >= 4),
-                    classes=[f"centaure-pick-{name}"],
+                    class_=f"centaure-pick-{name}",
+                    dense=True,
+                    hide_details=True,
                 )
             if not ready:
                 solara.Warning(t("compare.pick", lang), dense=True)

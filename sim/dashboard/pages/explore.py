@@ -8,13 +8,13 @@ import solara
 import solara.lab
 
 from sim import scenarios
-from sim.dashboard import charts
-from sim.dashboard.components.common import Download, Notices, Picture
+from sim.dashboard import charts, svg
+from sim.dashboard.components.common import Download, Notices
 from sim.dashboard.components.controls import ParamGroup
 from sim.dashboard.i18n import indicator_label, label, number, t, value_text
 from sim.dashboard.live import ExploreRun
 from sim.dashboard.session import Session, use_session
-from sim.dashboard.urlstate import ExploreSettings, parse_explore
+from sim.dashboard.urlstate import ExploreSettings
 from sim.params import ParameterError, Params
 from sim.scenarios import to_toml
 
@@ -37,9 +37,11 @@ def changes_text(changes: dict, lang: str) -> str:
     return ", ".join(f"{label(specs[k], lang)} → {value_text(specs[k], v, lang)}" for k, v in changes.items())
 
 
-def push_settings(router, session: Session, settings: ExploreSettings) -> None:
+def show_settings(session: Session, settings: ExploreSettings) -> None:
     """Write the run's settings into the address bar (so a link reproduces the run)."""
-    router.push(f"/?{settings.query(session.lang_param())}")
+    query = settings.query(session.lang_param())
+    session.holder["explore_url"] = query
+    session.url.set(f"/?{query}")
 
 
 @solara.component
@@ -126,20 +128,28 @@ def Monitors(run: ExploreRun, session: Session):
                 solara.Text(shown, style={"font-size": "1.05rem", "font-weight": "600"})
 
 
+def status_labels(lang: str) -> dict[str, str]:
+    """Legend words for the network view."""
+    keys = [f"status.{s}" for s in ("resolved", "unaware", "not_asking", "waiting", "dropped", "supported")]
+    return {key: t(key, lang) for key in (*keys, "post.vacant", "post.engagement")}
+
+
 @solara.component
 def NetworkPanel(run: ExploreRun, session: Session):
-    """The network, laid out once and recoloured each week."""
+    """The network, laid out once and recoloured each week (SVG drawn by the browser)."""
     lang = session.lang.value
     tick = session.tick.value
     version = session.params_version.value
-    labels = {
-        key: t(key, lang)
-        for key in (*(f"status.{s}" for s in ("resolved", "unaware", "not_asking", "waiting", "dropped", "supported")),)
-    }
-    labels["post.vacant"] = t("post.vacant", lang)
-    png = solara.use_memo(lambda: run.network_png(labels), [tick, version, lang, id(run.model)])
+    edges, nodes = solara.use_memo(run.network_svg, [tick, version, id(run.model)])
     view = run.view
-    Picture(png, alt=t("explore.network", lang), classes=["centaure-network"])
+    solara.HTML(tag="div", unsafe_innerHTML=svg.legend_html(status_labels(lang)))
+    with solara.Div(
+        style={"display": "grid", "max-width": "520px"},
+        classes=["centaure-network"],
+        attributes={"role": "img", "aria-label": t("explore.network", lang)},
+    ):
+        solara.HTML(tag="div", unsafe_innerHTML=edges, style={"grid-area": "1 / 1"})
+        solara.HTML(tag="div", unsafe_innerHTML=nodes, style={"grid-area": "1 / 1"})
     solara.Text(t("explore.network_caption", lang), style={"font-size": "0.8rem", "color": "#555"})
     if view is not None and view.sampled:
         solara.Text(
@@ -153,11 +163,18 @@ def NetworkPanel(run: ExploreRun, session: Session):
             ),
             style={"font-size": "0.8rem", "color": "#555"},
         )
-    solara.Text(
-        t("explore.render_time", lang, ms=f"{1000 * run.render_seconds:.0f}"),
-        style={"font-size": "0.7rem", "color": "#888"},
-        classes=["centaure-render-time"],
-    )
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        Download(
+            t("export.png", lang),
+            f"centaure_{run.settings.scenario}_network_week{run.week}.png",
+            lambda: run.network_png(status_labels(lang)),
+            "image/png",
+        )
+        solara.Text(
+            t("explore.render_time", lang, ms=f"{1000 * run.render_seconds:.0f}"),
+            style={"font-size": "0.7rem", "color": "#888"},
+            classes=["centaure-render-time"],
+        )
 
 
 @solara.component
@@ -166,12 +183,40 @@ def ChartsPanel(run: ExploreRun, session: Session):
     lang = session.lang.value
     tick = session.tick.value
     history = solara.use_memo(run.history, [tick, id(run.model)])
+    horizon = run.model.params.weeks
 
-    def draw() -> bytes:
-        return charts.png_bytes(charts.live_figure(history, lang, run.model.params.weeks))
+    def draw() -> tuple[str, str]:
+        years = history["week"].to_numpy() / 52.0
+        top = svg.line_chart(
+            years,
+            [
+                (indicator_label(n, lang), history[n].to_numpy(), c)
+                for n, c in zip(charts.WORKFORCE, charts.WORKFORCE_COLOURS, strict=True)
+            ],
+            t("chart.workforce", lang),
+            t("chart.years", lang),
+            horizon / 52.0,
+            y_max=max(1.0, float(history[list(charts.WORKFORCE)].to_numpy().max(initial=0.0))),
+        )
+        bottom = svg.line_chart(
+            years,
+            [(indicator_label("non_recourse", lang), history["non_recourse"].to_numpy(), "#000000")],
+            t("chart.non_recourse", lang),
+            t("chart.years", lang),
+            horizon / 52.0,
+            stacked=[
+                (indicator_label(n, lang), history[n].to_numpy(), c)
+                for n, c in zip(charts.NON_RECOURSE, charts.CAUSE_COLOURS, strict=True)
+            ],
+        )
+        return top, bottom
 
-    png = solara.use_memo(draw, [tick, lang, id(run.model)])
-    Picture(png, alt=t("explore.charts", lang), classes=["centaure-live-chart"])
+    top, bottom = solara.use_memo(draw, [tick, lang, id(run.model)])
+    with solara.Div(
+        classes=["centaure-live-chart"], attributes={"role": "img", "aria-label": t("explore.charts", lang)}
+    ):
+        solara.HTML(tag="div", unsafe_innerHTML=top)
+        solara.HTML(tag="div", unsafe_innerHTML=bottom)
     columns = ["week", *charts.LIVE_INDICATORS]
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         Download(
@@ -180,7 +225,12 @@ def ChartsPanel(run: ExploreRun, session: Session):
             lambda: history[columns].to_csv(index=False).encode("utf-8"),
             "text/csv",
         )
-        Download(t("export.png", lang), f"centaure_{run.settings.scenario}_indicators.png", png, "image/png")
+        Download(
+            t("export.png", lang),
+            f"centaure_{run.settings.scenario}_indicators.png",
+            lambda: charts.png_bytes(charts.live_figure(history, lang, horizon), dpi=100),
+            "image/png",
+        )
         Download(
             t("export.toml", lang),
             f"centaure_{run.settings.scenario}.toml",
@@ -229,8 +279,7 @@ def Page():
     session = use_session()
     lang = session.lang.value
     router = solara.use_router()
-    settings, url_errors = solara.use_memo(lambda: parse_explore(router.search), [router.search])
-    run = session.explore_run(settings)
+    run, url_errors = session.explore_run(router.search)
     notice, set_notice = solara.use_state("")
     show_network, set_show_network = solara.use_state(True)
 
@@ -239,10 +288,12 @@ def Page():
 
     solara.use_effect(stop_playing_on_leave, [])
 
-    def after_change() -> None:
+    def after_change(stop: bool = True) -> None:
+        show_settings(session, run.settings)
+        if stop:
+            session.playing.set(False)
         session.bump()
         session.params_changed()
-        push_settings(router, session, run.settings)
 
     def on_change(name: str, value) -> str | None:
         was = run.week
@@ -251,33 +302,28 @@ def Page():
         except ParameterError as err:
             return t("error.invalid", lang, err=str(err))
         if outcome == "restarted":
-            session.playing.set(False)
             set_notice(t("explore.restarted", lang) if was > 0 else "")
         else:
             set_notice(t("explore.applied", lang, week=run.week + 1))
-        after_change()
+        after_change(stop=outcome == "restarted")
         return None
 
     def reset() -> None:
-        session.playing.set(False)
         run.rebuild()
         set_notice("")
         after_change()
 
     def new_seed() -> None:
-        session.playing.set(False)
         run.rebuild(
             ExploreSettings(run.settings.scenario, run.settings.seed + 1, run.settings.values, run.settings.changes)
         )
         after_change()
 
     def forget() -> None:
-        session.playing.set(False)
         run.forget_changes()
         after_change()
 
     def choose_scenario(name: str) -> None:
-        session.playing.set(False)
         run.rebuild(ExploreSettings(name, run.settings.seed))
         set_notice("")
         after_change()
@@ -300,7 +346,8 @@ def Page():
             )
             shows = run.scenario.text("shows", lang)
             if shows:
-                solara.Text(shows, style={"font-size": "0.85rem", "color": "#444"})
+                with solara.Details(t("explore.about", lang)):
+                    solara.Text(shows, style={"font-size": "0.85rem", "color": "#444"})
             planned = [r for r in run.scenario.reforms if r not in run.settings.changes]
             if planned:
                 with solara.Details(t("explore.reforms_planned", lang)):
