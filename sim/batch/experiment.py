@@ -476,7 +476,8 @@ class _Reader:
         n = self.integer("samples", None, 2 if design != "lhs" else 1, 1_000_000, f"an integer: {what}")
         if design == "sobol" and n & (n - 1):
             lower = 1 << (n.bit_length() - 1)
-            raise self.fail("samples", f"{n} is not a power of two: expected {what} (e.g. {lower} or {2 * lower})")
+            hint = f"a Sobol design needs N = 2^k (e.g. {lower} or {2 * lower})"
+            raise self.fail("samples", f"{n} is not a power of two: {hint}")
         return n
 
     def weeks(self, run: RunFunction, scenarios: Sequence[scenario_files.Scenario]) -> int:
