@@ -130,7 +130,8 @@ def line_chart(
     out = [
         f'<svg viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
         f'style="width:100%;height:auto;font-family:sans-serif">',
-        f'<text x="{width / 2}" y="14" text-anchor="middle" font-size="12" font-weight="600">{html.escape(title)}</text>',
+        f'<text x="{width / 2}" y="14" text-anchor="middle" font-size="12" font-weight="600">'
+        f"{html.escape(title)}</text>",
     ]
     for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = top + ph - frac * ph
@@ -166,7 +167,8 @@ def line_chart(
     entries = [*stacked, *lines]
     lx, ly = left + pw - 150, top + 6
     out.append(
-        f'<rect x="{lx - 4}" y="{ly - 4}" width="152" height="{12 * len(entries) + 6}" fill="#fff" fill-opacity="0.85"/>'
+        f'<rect x="{lx - 4}" y="{ly - 4}" width="152" height="{12 * len(entries) + 6}"'
+        ' fill="#fff" fill-opacity="0.85"/>'
     )
     for n, (name, _, colour) in enumerate(entries):
         y = ly + 12 * n

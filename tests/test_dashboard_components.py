@@ -1,0 +1,193 @@
+"""Component tests of the dashboard with ``solara.render`` and ``rc.find`` (as Mesa tests its own viz)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+import time
+import types
+
+import ipyvuetify as v
+import pytest
+import solara
+import solara.autorouting
+import solara.widgets
+
+import sim.dashboard
+from sim.dashboard import app
+
+SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
+
+
+def render(path: str):
+    """The whole app (layout, routing, page) at ``path``, as the server renders it."""
+    page = solara.autorouting.RenderPage()
+    root = solara.RoutingProvider(children=[page], routes=app.routes, pathname=path)
+    return solara.render(root, handle_error=False)
+
+
+def texts(rc) -> str:
+    return " ".join(str(w.children) for w in rc.find(v.Html).widgets)
+
+
+def address(rc) -> str:
+    return rc.find(v.Html, class_="centaure-url").widget.children[0]
+
+
+def buttons(rc, word: str) -> list:
+    """Buttons whose text is ``word``."""
+    return [w for w in rc.find(v.Btn).widgets if word in [c for c in w.children if isinstance(c, str)]]
+
+
+def click(rc, css_class: str) -> None:
+    rc.find(v.Btn, class_=css_class).widget.click()
+
+
+def wait_until(predicate, timeout: float = 30.0) -> None:
+    end = time.time() + timeout
+    while not predicate():
+        if time.time() > end:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", ["/", "/compare", "/reform", "/learn"])
+def test_every_page_renders_in_both_languages(path, lang):
+    box, rc = render(f"{path}?lang={lang}&{SMALL_QUERY}")
+    words = {
+        "fr": ["Explorer", "Comparer", "Labo des réformes", "Apprendre"],
+        "en": ["Explore", "Compare", "Reform lab", "Learn"],
+    }
+    for word in words[lang]:
+        assert len(buttons(rc, word)) == 1, word
+    assert "Traceback" not in texts(rc)
+
+
+def test_explore_steps_and_levers_come_from_the_declarations():
+    from sim.params import levers
+
+    box, rc = render(f"/?lang=en&{SMALL_QUERY}")
+    rc.find(children=["Week 0 · year 1"]).assert_single()
+    click(rc, "centaure-step")
+    click(rc, "centaure-step")
+    rc.find(children=["Week 2 · year 1"]).assert_single()
+    # one control per lever, labelled from its declaration
+    for spec in levers().values():
+        rc.find(v.Html, children=[spec.label_en]).assert_single()
+    # moving a slider applies the lever from the next week and writes it in the address
+    slider = rc.find(v.Slider).widgets[0]
+    slider.v_model = 0.2
+    assert "change=3:reporting_pressure=0.2" in address(rc)
+    assert "0.2 share of work time" in texts(rc)
+    # reset replays the same settings from week 0
+    buttons(rc, "Reset")[0].click()
+    rc.find(children=["Week 0 · year 1"]).assert_single()
+
+
+def test_a_bad_value_shows_a_message_and_changes_nothing():
+    box, rc = render(f"/?lang=en&{SMALL_QUERY}")
+    before = address(rc)
+    rc.find(v.ExpansionPanels, accordion=True).widget.v_model = [0, 1]  # open "Territory"
+    field = rc.find(v.TextField, label="people").widget  # the number of people: a number field
+    field.v_model = "50000000"
+    field.fire_event("focusout", None)
+    assert any("Value refused" in str(w.children) for w in rc.find(v.Alert).widgets)
+    assert address(rc) == before
+    rc.find(v.Slider).widgets[0].v_model = 0.2  # the page still works
+    assert "reporting_pressure=0.2" in address(rc)
+
+
+def test_bad_address_values_are_ignored_with_a_warning():
+    box, rc = render("/?lang=en&reporting_pressure=banana&n_users=300&n_workers=12&n_organisations=2")
+    assert rc.find(v.Alert).widgets  # a warning, and the page works
+    click(rc, "centaure-step")
+    rc.find(children=["Week 1 · year 1"]).assert_single()
+
+
+def test_language_switch_keeps_the_run():
+    box, rc = render(f"/?lang=en&{SMALL_QUERY}")
+    click(rc, "centaure-step")
+    toggle = rc.find(v.BtnToggle, class_="centaure-lang").widget
+    toggle.v_model = 0  # "fr"
+    rc.find(children=["Semaine 1 · année 1"]).assert_single()
+    assert "lang=fr" in address(rc)
+
+
+def test_learn_opens_its_scenario_in_explore():
+    box, rc = render("/learn?lang=en&step=2")
+    click(rc, "centaure-learn-open")
+    assert address(rc).startswith("/?scenario=aller_vers")
+    rc.find(v.Btn, class_="centaure-step").assert_single()
+
+
+def test_compare_runs_off_the_ui_thread_with_progress():
+    box, rc = render(f"/compare?lang=en&scenarios=npm,alliance&replicates=2&years=1&{SMALL_QUERY}")
+    main = threading.get_ident()
+    started = time.perf_counter()
+    click(rc, "centaure-run-compare")
+    assert time.perf_counter() - started < 1.0  # the click returns while the runs go on in a thread
+    assert threading.get_ident() == main
+    wait_until(lambda: "4 of 4 runs" in texts(rc))
+    # (the results view is checked in the browser tests: results are set from the worker thread,
+    # which solara.render without a server does not route back to this tree)
+
+
+def test_compare_can_be_cancelled():
+    box, rc = render(f"/compare?lang=en&scenarios=npm,alliance&replicates=30&years=20&{SMALL_QUERY}")
+    click(rc, "centaure-run-compare")
+    wait_until(lambda: rc.find(v.Btn, class_="centaure-cancel").widgets)
+    click(rc, "centaure-cancel")
+    wait_until(
+        lambda: "Cancelled." in texts(rc) or any("Cancelled." in str(w.children) for w in rc.find(v.Alert).widgets)
+    )
+
+
+def test_reform_lab_runs_reform_against_counterfactual():
+    box, rc = render(
+        f"/reform?lang=en&scenario=npm&week=20&replicates=2&years=1&reform.participation_level=6&{SMALL_QUERY}"
+    )
+    click(rc, "centaure-run-reform")
+    wait_until(lambda: "4 of 4 runs" in texts(rc))
+
+
+def test_sessions_are_isolated():
+    _, a = render(f"/?lang=en&{SMALL_QUERY}")
+    _, b = render(f"/?lang=fr&{SMALL_QUERY}")
+    click(a, "centaure-step")
+    click(a, "centaure-step")
+    a.find(children=["Week 2 · year 1"]).assert_single()
+    b.find(children=["Semaine 0 · année 1"]).assert_single()
+
+
+def test_no_module_level_mutable_state():
+    """Module globals of the dashboard hold no per-session data (only constants, types, functions, locks)."""
+    allowed = (
+        types.ModuleType,
+        types.FunctionType,
+        type,
+        types.MappingProxyType,
+        str,
+        int,
+        float,
+        bool,
+        tuple,
+        frozenset,
+        type(None),
+    )
+    for info in pkgutil.walk_packages(sim.dashboard.__path__, "sim.dashboard."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("__") or isinstance(value, allowed) or callable(value):
+                continue
+            if name in ("PYPLOT_LOCK", "routes", "INDICATORS") or type(value).__name__ in (
+                "lock",
+                "Lock",
+                "_GenericAlias",
+                "Spec",
+            ):
+                continue
+            if type(value).__module__.startswith(("solara", "reacton")) and "context" in type(value).__name__.lower():
+                continue  # a context key, not a value
+            assert not isinstance(value, (dict, list, set, solara.Reactive)), f"{info.name}.{name}"

@@ -1,0 +1,178 @@
+"""Dashboard logic without a browser: words, addresses, the live run, replicate runs."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from sim import scenarios
+from sim.dashboard import experiments, i18n, svg, urlstate
+from sim.dashboard.components.controls import control_kind, float_step, snap
+from sim.dashboard.live import ExploreRun
+from sim.params import ParameterError, Params, levers
+
+SMALL = {"n_users": 300, "n_workers": 12, "n_organisations": 2}
+SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
+
+
+def test_every_text_has_both_languages():
+    for key, (fr, en) in i18n.TEXTS.items():
+        assert fr and en, key
+        assert i18n.t(key, "fr") == fr and i18n.t(key, "en") == en
+
+
+def test_accept_language_picks_french_when_asked():
+    assert i18n.pick_language("fr-FR,fr;q=0.9,en;q=0.8") == "fr"
+    assert i18n.pick_language("en-GB,en;q=0.9,fr;q=0.8") == "en"
+    assert i18n.pick_language("de-DE,fr;q=0.5") == "fr"
+    assert i18n.pick_language("en;q=0.2,fr;q=0.9") == "fr"
+    assert i18n.pick_language(None) == "en"
+    assert i18n.pick_language("de") == "en"
+
+
+def test_numbers_use_a_decimal_comma_in_french():
+    assert i18n.number(0.39, "fr") == "0,39"
+    assert i18n.number(0.39, "en") == "0.39"
+    assert i18n.number(5000, "en") == "5,000"
+    assert i18n.number(float("nan"), "en") == "–"
+
+
+def test_every_parameter_gets_a_control_with_label_and_unit():
+    for name, spec in Params.specs().items():
+        kind = control_kind(spec)
+        assert kind in {"switch", "select", "slider_int", "input_int", "slider_float"}, name
+        assert i18n.label(spec, "fr") and i18n.label(spec, "en"), name
+        if kind == "slider_float":
+            step = float_step(spec)
+            assert 0 < step <= (spec.high - spec.low) / 50
+            assert spec.low <= snap(spec, spec.high + 1) <= spec.high
+    for spec in levers().values():  # every lever has help text and a French unit
+        assert i18n.help_text(spec, "fr") and i18n.help_text(spec, "en"), spec.name
+        assert i18n.unit(spec.unit, "fr") != "" and (
+            spec.unit == "rule" or i18n.unit(spec.unit, "fr") != spec.unit or spec.unit in ("engagement",)
+        ), spec.name
+
+
+def test_explore_address_round_trip():
+    settings, errors = urlstate.parse_explore(
+        f"scenario=alliance&seed=3&{SMALL_QUERY}&reporting_pressure=0.2&change=10:participation_level=6,peer_worker_programme=true"
+    )
+    assert errors == []
+    assert settings.scenario == "alliance" and settings.seed == 3
+    assert settings.values["reporting_pressure"] == 0.2
+    assert settings.changes[0].week == 10 and settings.changes[0].changes == {
+        "participation_level": 6,
+        "peer_worker_programme": True,
+    }
+    again, errors = urlstate.parse_explore(settings.query())
+    assert again == settings and errors == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "scenario=nope",
+        "reporting_pressure=9",
+        "reporting_pressure=abc",
+        "n_users=50000000",
+        "funding_market=0&funding_redistribution=0&funding_reciprocity=0",
+        "change=oops",
+        "change=5:n_users=10",
+        "seed=-1",
+        "unknown_lever=1",
+    ],
+)
+def test_bad_addresses_are_reported_not_raised(query):
+    settings, errors = urlstate.parse_explore(query)
+    assert errors
+    settings.build()  # still a valid scenario
+
+
+def test_compare_and_reform_addresses():
+    c, errors = urlstate.parse_compare(f"scenarios=npm,alliance,bogus&replicates=3&years=2&{SMALL_QUERY}")
+    assert c.scenarios == ("npm", "alliance") and c.replicates == 3 and c.years == 2 and len(errors) == 1
+    assert urlstate.parse_compare(c.query())[0] == c
+    r, errors = urlstate.parse_reform(
+        f"scenario=npm&week=40&reform.participation_level=6&reform.n_users=10&{SMALL_QUERY}"
+    )
+    assert r.changes == {"participation_level": 6} and r.week == 40 and len(errors) == 1
+    assert urlstate.parse_reform(r.query())[0] == r
+
+
+def test_live_run_steps_and_records_changes_as_reforms():
+    settings, _ = urlstate.parse_explore(SMALL_QUERY)
+    run = ExploreRun(settings)
+    run.step(3)
+    assert run.week == 3
+    assert run.change("reporting_pressure", 0.2) == "applied"
+    assert run.model.params.reporting_pressure == 0.2
+    assert run.settings.changes[0].week == 4
+    run.step(2)
+    # the recorded change replays the same run from the address
+    replay = ExploreRun(urlstate.parse_explore(run.settings.query())[0])
+    replay.step(5)
+    a, b = run.history(), replay.history()
+    assert a.equals(b)
+    # structure changes restart; bad values change nothing
+    assert run.change("team_size", 4) == "restarted" and run.week == 0
+    with pytest.raises(ParameterError):
+        run.change("reporting_pressure", 5.0)
+    with pytest.raises(ParameterError):
+        run.change("n_users", 10_000_000)
+    with pytest.raises(ParameterError):
+        run.change("n_workers", 1)  # fewer posts than organisations
+    # the export is a scenario file that `centaure run` accepts
+    text = scenarios.to_toml(run.current_scenario())
+    loaded = scenarios.from_dict(tomllib.loads(text))
+    assert loaded.params == run.scenario.params
+
+
+def test_network_views_are_sampled_and_fast():
+    run = ExploreRun(urlstate.parse_explore("")[0])  # reference territory: 5,000 people
+    edges, nodes = run.network_svg()
+    assert run.view.sampled and len(run.view.users) <= 360
+    run.step()
+    _, nodes2 = run.network_svg()
+    assert run.render_seconds < 0.2
+    assert nodes2.startswith("<svg") and edges.startswith("<svg")
+    png = run.network_png(
+        {
+            **{f"status.{s}": s for s in ("resolved", "unaware", "not_asking", "waiting", "dropped", "supported")},
+            "post.vacant": "v",
+            "post.engagement": "e",
+        }
+    )
+    assert png[:4] == b"\x89PNG"
+    assert "<svg" in svg.legend_html(
+        {
+            **{f"status.{s}": s for s in ("resolved", "unaware", "not_asking", "waiting", "dropped", "supported")},
+            "post.vacant": "v",
+            "post.engagement": "e",
+        }
+    )
+
+
+def test_compare_and_reform_runs_share_seeds_and_can_be_cancelled():
+    c, _ = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=2&years=1&{SMALL_QUERY}")
+    ticks = []
+    result = experiments.compare(c, lambda: ticks.append(1))
+    assert len(ticks) == 4 and set(result.runs.scenario) == {"npm", "alliance"}
+    assert set(result.summary.columns) >= {"scenario", "indicator", "mean", "ci_low", "ci_high"}
+    assert experiments.compare_png(result, "fr")[:4] == b"\x89PNG"
+
+    r, _ = urlstate.parse_reform(
+        f"scenario=npm&week=20&replicates=2&years=1&reform.reporting_pressure=0.1&{SMALL_QUERY}"
+    )
+    result = experiments.reform(r)
+    before = result.difference[result.difference.week < 20]
+    assert (before.drop(columns=["arm", "replicate", "week"]).abs().to_numpy() == 0).all()  # same seeds
+    top, diff = experiments.reform_pngs(result, "en")
+    assert experiments.stack_png(top, diff)[:4] == b"\x89PNG"
+    assert "[[reforms]]" in scenarios.to_toml(result.scenario)
+
+    def cancel():
+        raise experiments.Cancelled
+
+    with pytest.raises(experiments.Cancelled):
+        experiments.compare(c, cancel)
