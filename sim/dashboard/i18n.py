@@ -250,6 +250,7 @@ _CHOICES: dict[str, tuple[str, str]] = {
     "first_come": ("premier arrivé, premier servi", "first come, first served"),
 }
 CHOICES = MappingProxyType(_CHOICES)
+del _TEXTS, _UNITS_FR, _CHOICES  # only the read-only views remain
 
 
 def t(key: str, lang: str, **values: Any) -> str:

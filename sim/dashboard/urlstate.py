@@ -12,6 +12,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from sim import scenarios
@@ -20,7 +21,9 @@ from sim.scenarios import Reform
 
 PAGE_KEYS = frozenset({"scenario", "seed", "change", "scenarios", "replicates", "years", "week", "step", "lang"})
 
-LIMITS: Mapping[str, int] = {"n_users": 20_000, "n_workers": 2_000, "n_organisations": 200, "n_funders": 50}
+LIMITS: Mapping[str, int] = MappingProxyType(
+    {"n_users": 20_000, "n_workers": 2_000, "n_organisations": 200, "n_funders": 50}
+)
 """Upper bounds the dashboard keeps so that a page stays interactive (the command line has none)."""
 MAX_REPLICATES = 30
 MAX_YEARS = 20
