@@ -6,11 +6,12 @@ They skip (not fail) when ``/usr/bin/chromium`` is absent. Never run
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CENTAURE_CHROMIUM", "/usr/bin/chromium"))
 
 
 def pytest_collection_modifyitems(config, items):
