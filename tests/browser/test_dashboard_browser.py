@@ -1,10 +1,14 @@
 """End-to-end: the dashboard in headless Chromium (pages, slider, step, comparison, language, CSV).
 
-Screenshots taken here are kept in ``docs/img/`` for ``docs/dashboard.md``.
+Screenshots are taken at every run; with ``CENTAURE_SCREENSHOTS=1`` they are
+written to ``docs/img/`` for ``docs/dashboard.md`` (otherwise to a temporary folder,
+so that running the tests leaves the work tree clean).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,7 +17,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 SMALL = "n_users=300&n_workers=12&n_organisations=2"
-IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+IMG = DOCS_IMG if os.environ.get("CENTAURE_SCREENSHOTS") else Path(tempfile.gettempdir()) / "centaure-screenshots"
 APP = "sim.dashboard.app"
 
 
