@@ -1,42 +1,52 @@
 """Docking (Axtell et al. 1996): the vectorised core against a plain per-agent Mesa model.
 
 ``tests/reference_model.py`` re-implements every rule and every indicator agent
-by agent. Both implementations run the same configurations on small
-populations with independent seeds, and must agree *in distribution* (their
-random streams differ) on every indicator of :data:`sim.metrics.INDICATORS`.
+by agent. Both implementations run the same configurations on a small territory
+(400 users, 24 posts, 3 organisations, teams of 4, 156 weeks) with independent
+seeds, and must agree *in distribution* (their random streams differ) on every
+indicator of :data:`sim.metrics.INDICATORS`. Configurations: the shipped ``npm``
+and ``alliance`` scenarios, and ``stress`` (see :func:`configuration`), which
+exercises waiting lists, calls for projects, budget cuts, reciprocity and reforms.
 
 What is compared
     For each run, three statistics per indicator: its value at week 0 (the
     initial state), its mean over the first year (weeks 1-52: the burn-in from
     the initial state) and over the last year (weeks 105-156). With 23
-    indicators that is K = 69 statistics per configuration.
+    indicators that is K = 69 statistics per configuration, each compared
+    between N_RUNS = 40 reference runs and N_VEC = 100 vectorised runs.
 
-When two samples agree (:func:`dock`), for each statistic k, with N runs per implementation
-    * deterministic statistics (both samples constant, e.g. the reporting share,
-      which follows from the parameters alone) must be equal to 1e-9 relative;
+When two samples agree (:func:`dock`), for each statistic k
+    * statistics constant in both samples (e.g. the budget without growth)
+      must be equal to 1e-9 relative;
     * **no detectable difference**: Welch's two-sample t-test does not reject at
-      the Bonferroni level ``ALPHA / K`` (``ALPHA`` = 1 %, so a correct model fails a
-      configuration with probability at most 1 %); and
+      the Bonferroni level ``ALPHA / K`` (``ALPHA`` = 1 %, so a correct model fails
+      a configuration with probability at most 1 %); and
     * **equivalence within a margin** (two one-sided tests, TOST, each at 5 %):
       the 90 % confidence interval of the difference of means lies within
-      ``±delta_k``, ``delta_k = max(0.1 |mean_k|, 1.5 sd_k)`` — 10 % of the level or
+      ``±delta_k``, ``delta_k = max(0.1 |mean_k|, 1.5 sd_k)``: 10 % of the level or
       1.5 run-to-run standard deviations (pooled over both samples), whichever
       is larger. Claiming all K equivalences at once needs no multiplicity
-      correction (intersection-union principle). The TOST is what makes the
-      docking able to fail for lack of evidence: Welch alone would "pass" an
-      underpowered comparison. With N = 40 the standard error of a difference
-      is sd sqrt(2/N) = 0.22 sd, so a correct model passes the TOST unless its
-      difference exceeds about 5 standard errors (probability below 1e-6 per
-      statistic), while with N = 5 the TOST fails most of the time.
+      correction (intersection-union principle). The TOST is what stops the
+      docking from passing for lack of evidence, which Welch alone would do
+      with too few runs: here the standard error of a difference is
+      sd sqrt(1/40 + 1/100) = 0.19 sd, so a correct model fails the TOST only
+      if its difference exceeds about 6 standard errors (probability below
+      1e-8 per statistic), whereas with 5 runs a side it fails most of the time
+      (see :func:`test_dock_accepts_identical_and_rejects_shifted_samples`).
 
-    The resolution this buys: a difference of about (z(1 - ALPHA/2K) + z(0.8)) x
-    0.22 sd = 1.1 sd of the run-to-run spread is detected with 80 % power, e.g.
-    about 0.04 on final-year non-recourse under NPM (sd 0.035) or 0.013 on
-    final-year engagement (sd 0.012); :func:`test_docking_detects_broken_rules`
-    shows that broken rules are caught.
+Resolution
+    A difference of (z(1 - ALPHA/2K) + z(0.8)) x 0.19 sd = 0.87 run-to-run sd is
+    detected with 80 % power. In trial runs that was, on the last year under
+    NPM: 0.015 on engagement, 0.026 on non-recourse, 0.022 on non-demande, 0.015
+    on power to act, 0.02 on the cream-skimming index; but 0.075 on annual
+    turnover and 0.05 on the burnout share, whose run-to-run spread on 24
+    workers is large. :func:`test_docking_detects_broken_rules` shows that
+    broken rules (a sign in the demand rule, the hand-over, team contagion)
+    are caught; subtler ones (no trust lost when one's worker quits) are below
+    this resolution.
 
-Cost: about 0.5 s per reference run and 0.1 s per vectorised run of 156 weeks
-on this population; the file runs in about a minute on 2 cores (``pytest -n 2``).
+Cost: about 0.4 s per reference run and 0.1 s per vectorised run of 156 weeks;
+the file takes about 1.5 minutes with ``pytest -n 2``.
 """
 
 from __future__ import annotations
@@ -58,13 +68,14 @@ from sim.scenarios import Reform, Scenario
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3, team_size=4)
 WEEKS = 156
 WINDOWS = {"w0": (0, 0), "y1": (1, 52), "y3": (105, 156)}
-N_RUNS = 40
+N_RUNS = 40  # reference runs per configuration (about 0.4 s each)
+N_VEC = 100  # vectorised runs per configuration (about 0.1 s each: cheap precision)
 ALPHA = 0.01  # family-wise error rate of the difference tests, per configuration
 ALPHA_EQUIVALENCE = 0.05  # level of each one-sided test of the TOST
 RELATIVE_MARGIN = 0.10
 SD_MARGIN = 1.5
 DETERMINISTIC = 1e-9
-VEC_SEEDS = range(0, N_RUNS)
+VEC_SEEDS = range(0, N_VEC)
 REF_SEEDS = range(100_000, 100_000 + N_RUNS)  # independent of the vectorised seeds
 
 
@@ -108,7 +119,7 @@ def summarise(frame: pd.DataFrame) -> pd.Series:
 
 @cache
 def vectorised_sample(name: str) -> pd.DataFrame:
-    """Statistics of N_RUNS runs of ``sim.run.run`` (one row per run)."""
+    """Statistics of N_VEC runs of ``sim.run.run`` (one row per run)."""
     scenario = configuration(name)
     return pd.DataFrame([summarise(run(scenario, seed)) for seed in VEC_SEEDS])
 
