@@ -93,6 +93,7 @@ from sim.plots import trajectories_figure
 from sim.run import run_replicates
 from sim.stats import summary_table, trajectory_bands
 
+# les figures s'affichent dans le carnet (sim.plots choisit le moteur Agg à l'import)
 %matplotlib inline
 
 PETIT_TERRITOIRE = dict(n_users=400, n_workers=24, n_organisations=3)
@@ -245,7 +246,8 @@ non-connaissance sans créer de file d'attente. Comme le dit l'essai, l'aller-ve
 une théorie documentée de l'alliance ».
 
 **Questions pour la classe.** Que faudrait-il changer *en même temps* que l'aller-vers dans le territoire
-`npm` ? Essayez de baisser la Pression du reporting (`reporting_pressure=0.2`) dans la cellule ci-dessus.
+`npm` ? Essayez de baisser la Pression du reporting : ajoutez `reporting_pressure=0.2` à l'appel
+`run_replicates(...)` de la cellule du tableau, puis relancez les deux cellules.
 Que coûte l'aller-vers, même sous l'alliance ? (Regardez la colonne `face_to_face_share`, le temps de
 face-à-face.)
 """),
@@ -278,7 +280,7 @@ ladder), a **peer-worker programme**, how much you **standardise** practice. Oth
 
 This notebook builds a reform of *your* levers, starting in year 3 on the `npm` baseline, and asks: what
 difference does it make, and how sure can we be? It compares the reform with its **counterfactual** (the
-same territory, the same chance events, no reform) and gives the difference with a **95% confidence
+same territory and the same seeds, without the reform) and gives the difference with a **95% confidence
 interval**. It then exports the reform as a scenario file that the `centaure` command runs.
 
 A model is a way to reason about mechanisms and orders of magnitude, not a forecast for your service.
@@ -310,6 +312,7 @@ from sim.run import run_replicates
 from sim.scenarios import Reform, Scenario, to_toml
 from sim.stats import final_year, mean_ci, trajectory_bands
 
+# show figures in the notebook (sim.plots selects the Agg backend on import)
 %matplotlib inline
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3)
@@ -525,6 +528,7 @@ from IPython.display import Image, display
 
 from sim import CentaureModel, Organisation, User, Worker
 
+# show figures in the notebook (sim.plots selects the Agg backend on import)
 %matplotlib inline
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3)
