@@ -56,9 +56,9 @@ def time_vectorised(seeds: int, weeks: int) -> list[float]:
 
 
 def time_reference(weeks: int) -> float:
-    from reference_model import reference_run
-
     from sim import scenarios
+
+    from reference_model import reference_run
 
     params = scenarios.load("npm").params.replace(weeks=weeks)
     start = time.perf_counter()
@@ -80,7 +80,9 @@ def one_size(n_users: int, weeks: int) -> dict:
 def in_fresh_process(n_users: int, weeks: int) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--one", str(n_users), "--weeks", str(weeks)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -100,7 +102,9 @@ def main() -> None:
 
     import platform
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     times = time_vectorised(args.seeds, args.weeks)
     median = statistics.median(times)
     print(f"\nreference territory (5,000 users, 200 workers, {args.weeks} weeks, every week recorded)")
@@ -113,7 +117,9 @@ def main() -> None:
     for n in args.sizes:
         r = in_fresh_process(n, args.weeks)
         size = scaled(n)
-        print(f"| {n:,} | {size['n_workers']:,} | {size['n_organisations']:,} | {args.weeks} | {r['seconds']:.1f} | {r['peak_mib']:.0f} |")
+        print(
+            f"| {n:,} | {size['n_workers']:,} | {size['n_organisations']:,} | {args.weeks} | {r['seconds']:.1f} | {r['peak_mib']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     chosen = [load_scenario(name, changes) for name in args.scenarios]
     frames = []
     with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        for name, scenario in zip(args.scenarios, chosen):
+        for name, scenario in zip(args.scenarios, chosen, strict=True):
             frame = run_replicates(scenario, args.replicates, weeks=args.weeks, progress=bar.update)
             frame.insert(0, "scenario", scenario.name if name == scenario.name else name)
             frames.append(frame)
@@ -120,7 +120,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="centaure", description="Centaure: social-work institutions as an agent-based model.")
+    parser = argparse.ArgumentParser(
+        prog="centaure", description="Centaure: social-work institutions as an agent-based model."
+    )
     parser.add_argument("--lang", choices=("en", "fr"), default="en", help="language of titles and labels")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -139,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", help="two or more scenario names or TOML paths")
     p.add_argument("--replicates", type=int, default=10)
     p.add_argument("--weeks", type=int, default=None)
-    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help="override a parameter in every scenario")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="LEVER=VALUE", help="override a parameter in every scenario"
+    )
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
     p.set_defaults(func=cmd_compare)
 

@@ -101,14 +101,15 @@ class Observer:
         self.heads = np.zeros((WINDOW, n_orgs))
         self.filled = 0
 
-    def observe(self, s: Territory, p: Params, quits_by_org: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    def observe(
+        self, s: Territory, p: Params, quits_by_org: np.ndarray
+    ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Indicators of the week just simulated: (territory values, per-organisation arrays)."""
         users, workers, orgs = s.users, s.workers, s.orgs
         n = self.n_orgs
         status = users.status
         eligible = status != Status.RESOLVED
         supported = status == Status.SUPPORTED
-        waiting = status == Status.WAITING
         streak = users.unsupported_streak
         streak += 1
         streak[~eligible | supported] = 0
@@ -145,10 +146,21 @@ class Observer:
         # one extra column for the territory: ratios of sums, computed by the same code
         table = np.empty((len(SUMS), n + 1))
         rows = (
-            *counts[1:], counts[1:].sum(axis=0), counts[1:5].sum(axis=0), counts[3:5].sum(axis=0),
-            *user_sums, *worker_sums,
-            orgs.posts, np.maximum(orgs.posts - head, 0.0), orgs.face_to_face * head, orgs.reporting * head,
-            self.quits.sum(axis=0), self.heads.sum(axis=0) / window, orgs.budget, orgs.reserves, np.ones(n),
+            *counts[1:],
+            counts[1:].sum(axis=0),
+            counts[1:5].sum(axis=0),
+            counts[3:5].sum(axis=0),
+            *user_sums,
+            *worker_sums,
+            orgs.posts,
+            np.maximum(orgs.posts - head, 0.0),
+            orgs.face_to_face * head,
+            orgs.reporting * head,
+            self.quits.sum(axis=0),
+            self.heads.sum(axis=0) / window,
+            orgs.budget,
+            orgs.reserves,
+            np.ones(n),
         )
         for k, row in enumerate(rows):
             table[k, :n] = row
@@ -159,10 +171,33 @@ class Observer:
 
 
 SUMS = (
-    "unaware", "not_asking", "waiting", "dropped", "supported", "eligible", "unsupported", "not_received",
-    "persistent", "wait_total", "need_supported", "need_eligible", "power_eligible", "participants", "peer_workers",
-    "head", "engagement", "burnout", "tenure",
-    "posts", "vacancies", "face_to_face", "reporting", "quits_window", "heads_window", "budget", "reserves",
+    "unaware",
+    "not_asking",
+    "waiting",
+    "dropped",
+    "supported",
+    "eligible",
+    "unsupported",
+    "not_received",
+    "persistent",
+    "wait_total",
+    "need_supported",
+    "need_eligible",
+    "power_eligible",
+    "participants",
+    "peer_workers",
+    "head",
+    "engagement",
+    "burnout",
+    "tenure",
+    "posts",
+    "vacancies",
+    "face_to_face",
+    "reporting",
+    "quits_window",
+    "heads_window",
+    "budget",
+    "reserves",
     "organisations",
 )
 """Per-organisation sums the indicators are ratios of (rows of the observation table)."""
@@ -212,7 +247,7 @@ def _indicators(table: np.ndarray, window: int) -> dict[str, np.ndarray]:
     num, den = table[_NUM], table[_DEN]
     ratio = np.divide(num, den, out=np.zeros(num.shape), where=den > 0) * _SCALE
     ratio[_TURNOVER] *= WINDOW / window
-    values = dict(zip(RATIOS, ratio))
+    values = dict(zip(RATIOS, ratio, strict=True))
     need_supported, need_eligible = values.pop("need_supported"), values.pop("need_eligible")
     values["cream_skimming"] = np.divide(
         need_supported, need_eligible, out=np.zeros(need_eligible.shape), where=need_eligible > 0

@@ -15,7 +15,6 @@ from sim.mechanisms import WEEKLY_ORDER, intake, management, time_use
 from sim.params import Params
 from sim.state import Status, Territory
 
-
 ORG_TABLE = "organisations"
 
 

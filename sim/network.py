@@ -99,11 +99,11 @@ def multiplex_graph(model) -> nx.MultiGraph:
     g.add_nodes_from((("manager", j), {"kind": "manager"}) for j in range(orgs.style.size))
     g.add_nodes_from((("funder", f), {"kind": "funder"}) for f in range(int(orgs.funder.max()) + 1))
     coo = sp.triu(model.peer_adj).tocoo()
-    g.add_edges_from((("user", int(a)), ("user", int(b)), {"layer": "peer"}) for a, b in zip(coo.row, coo.col))
-    supported = np.flatnonzero(users.worker >= 0)
     g.add_edges_from(
-        (("worker", int(users.worker[i])), ("user", int(i)), {"layer": "support"}) for i in supported
+        (("user", int(a)), ("user", int(b)), {"layer": "peer"}) for a, b in zip(coo.row, coo.col, strict=True)
     )
+    supported = np.flatnonzero(users.worker >= 0)
+    g.add_edges_from((("worker", int(users.worker[i])), ("user", int(i)), {"layer": "support"}) for i in supported)
     for team in np.unique(workers.team[active]):
         members = active[workers.team[active] == team]
         g.add_edges_from(
@@ -112,7 +112,5 @@ def multiplex_graph(model) -> nx.MultiGraph:
             for b in members[n + 1 :]
         )
     g.add_edges_from((("worker", int(w)), ("manager", int(workers.org[w])), {"layer": "hierarchy"}) for w in active)
-    g.add_edges_from(
-        (("manager", j), ("funder", int(f)), {"layer": "funding"}) for j, f in enumerate(orgs.funder)
-    )
+    g.add_edges_from((("manager", j), ("funder", int(f)), {"layer": "funding"}) for j, f in enumerate(orgs.funder))
     return g

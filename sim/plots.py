@@ -1,18 +1,21 @@
-"""Matplotlib figures shared by the command line, experiments and the dashboard."""
+"""Matplotlib figures shared by the command line, experiments and the dashboard.
+
+Figures are built with matplotlib's object API (``Figure``), not pyplot: no
+global figure registry, so they are safe to draw from several threads (the
+dashboard's sessions) and importing this module changes no backend (notebooks
+keep their inline figures).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.io import atomic_write  # noqa: E402
-from sim.metrics import INDICATORS  # noqa: E402
+from sim.io import atomic_write
+from sim.metrics import INDICATORS
 
 
 def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str = "scenario", lang: str = "en"):
@@ -20,8 +23,9 @@ def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: s
     n = len(indicators)
     cols = min(4, n)
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False, sharex=True)
-    for ax, name in zip(axes.flat, indicators):
+    fig = Figure(figsize=(4.2 * cols, 3.0 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
+    for ax, name in zip(axes.flat, indicators, strict=False):
         data = bands[bands["indicator"] == name]
         for key, g in data.groupby(group, sort=False):
             years = g["week"] / 52.0
@@ -39,9 +43,6 @@ def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: s
     return fig
 
 
-def save_figure(fig, path: str | Path) -> Path:
+def save_figure(fig: Figure, path: str | Path) -> Path:
     """Write a figure as PNG atomically."""
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    finally:
-        plt.close(fig)
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))

@@ -52,6 +52,23 @@ class Reform:
     week: int
     changes: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        if isinstance(self.week, bool) or not isinstance(self.week, int):
+            raise ScenarioError(f"week = {self.week!r}: expected an integer (weeks)")
+        if not isinstance(self.changes, dict) or not self.changes:
+            raise ScenarioError("levers: expected a non-empty table of lever = value")
+        reformable = levers()
+        for lever, value in self.changes.items():
+            spec = reformable.get(lever)
+            if spec is None:
+                raise ScenarioError(
+                    f"levers.{lever}: not a lever a reform can change; allowed: {', '.join(reformable)}"
+                )
+            try:
+                spec.check(value)
+            except ParameterError as err:
+                raise ScenarioError(f"levers.{err}") from None
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -66,6 +83,9 @@ class Scenario:
     levers: dict[str, Any] = field(default_factory=dict)  # values the file (and its base) set
     path: Path | None = None
 
+    def __post_init__(self) -> None:
+        check_reforms(self.reforms, self.params.weeks, str(self.path or self.name))
+
     def text(self, key: str, lang: str = "en") -> str:
         """A lecturer's text (title, shows, try) in ``lang``, falling back to the other language."""
         texts = {"title": self.title, "shows": self.shows, "try": self.try_}[key]
@@ -74,10 +94,15 @@ class Scenario:
     def with_changes(self, **changes: Any) -> Scenario:
         """The same scenario with validated parameter changes (e.g. from ``--set``)."""
         params = self.params.replace(**changes)
-        check_reforms(self.reforms, params.weeks, self.name)
         return Scenario(
-            self.name, params, self.reforms, self.title, self.shows, self.try_,
-            {**self.levers, **changes}, self.path,
+            self.name,
+            params,
+            self.reforms,
+            self.title,
+            self.shows,
+            self.try_,
+            {**self.levers, **changes},
+            self.path,
         )
 
 
@@ -139,7 +164,7 @@ def from_dict(
         if not isinstance(data["base"], str):
             raise ScenarioError(f"{where}: base: expected the name of a shipped scenario or a path")
         base_path = data["base"]
-        if path is not None and not base_path in shipped() and not Path(base_path).is_absolute():
+        if path is not None and base_path not in shipped() and not Path(base_path).is_absolute():
             base_path = str(path.parent / base_path)
         base = _load(base_path, chain)
     texts = {key: _texts(data.get(key, {}), key, where) for key in TEXT_KEYS}
@@ -183,35 +208,19 @@ def _texts(value: Any, key: str, where: str) -> dict[str, str]:
 def _reforms(value: Any, where: str, weeks: int) -> tuple[Reform, ...]:
     if not isinstance(value, list):
         raise ScenarioError(f"{where}: reforms: expected an array of tables ([[reforms]])")
-    reformable = levers()
     out = []
     for n, item in enumerate(value):
-        field_ = f"reforms[{n}]"
         if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: {field_}: expected a table with week and levers")
+            raise ScenarioError(f"{where}: reforms[{n}]: expected a table with week and levers")
         unknown = set(item) - {"week", "levers"}
         if unknown:
-            raise ScenarioError(f"{where}: {field_}.{sorted(unknown)[0]}: unknown key; allowed: week, levers")
-        week = item.get("week")
-        if isinstance(week, bool) or not isinstance(week, int):
-            raise ScenarioError(f"{where}: {field_}.week: expected an integer from 1 to {weeks} (weeks)")
-        changes = item.get("levers", {})
-        if not isinstance(changes, dict) or not changes:
-            raise ScenarioError(f"{where}: {field_}.levers: expected a non-empty table of lever = value")
-        for lever, val in changes.items():
-            spec = reformable.get(lever)
-            if spec is None:
-                raise ScenarioError(
-                    f"{where}: {field_}.levers.{lever}: not a lever a reform can change; allowed: {', '.join(reformable)}"
-                )
-            try:
-                spec.check(val)
-            except ParameterError as err:
-                raise ScenarioError(f"{where}: {field_}.levers.{err}") from None
-        out.append(Reform(week, dict(changes)))
-    reforms = tuple(sorted(out, key=lambda r: r.week))
-    check_reforms(reforms, weeks, where)
-    return reforms
+            raise ScenarioError(f"{where}: reforms[{n}].{sorted(unknown)[0]}: unknown key; allowed: week, levers")
+        try:
+            out.append(Reform(item.get("week"), item.get("levers", {})))
+        except ScenarioError as err:
+            raise ScenarioError(f"{where}: reforms[{n}].{err}") from None
+    check_reforms(tuple(out), weeks, where)  # indices as in the file
+    return tuple(sorted(out, key=lambda r: r.week))
 
 
 def check_reforms(reforms: tuple[Reform, ...], weeks: int, where: str) -> None:

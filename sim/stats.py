@@ -28,9 +28,7 @@ def final_year(frame: pd.DataFrame, weeks: int | None = None) -> pd.DataFrame:
     return frame[frame["week"] > last - WEEKS_PER_YEAR]
 
 
-def summary_table(
-    frame: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] = ("scenario",)
-) -> pd.DataFrame:
+def summary_table(frame: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] = ("scenario",)) -> pd.DataFrame:
     """Mean and 95% CI across replicates of each indicator's final-year mean.
 
     ``frame`` has columns ``by``, ``replicate``, ``week`` and the indicators.
@@ -43,14 +41,20 @@ def summary_table(
         key = key if isinstance(key, tuple) else (key,)
         for name in indicators:
             mean, low, high = mean_ci(group[name].to_numpy())
-            rows.append({**dict(zip(by, key)), "indicator": name, "mean": mean, "ci_low": low,
-                         "ci_high": high, "replicates": len(group)})
+            rows.append(
+                {
+                    **dict(zip(by, key, strict=True)),
+                    "indicator": name,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "replicates": len(group),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def trajectory_bands(
-    frame: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] = ("scenario",)
-) -> pd.DataFrame:
+def trajectory_bands(frame: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] = ("scenario",)) -> pd.DataFrame:
     """Per group and week: mean and 95% CI across replicates (long form)."""
     by = list(by)
     long = frame.melt(id_vars=[*by, "replicate", "week"], value_vars=list(indicators), var_name="indicator")

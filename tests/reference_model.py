@@ -20,8 +20,8 @@ order never matters:
 
 * intake: waiting users sorted by the priority key of :mod:`sim.mechanisms.intake`
   (with its ``1e-9 u`` tie-break), free slots sorted by (ordinal of the slot
-  within its worker, post position), i.e. one new case per worker before
-  anyone's second, lower posts first within a round;
+  within its worker, a random number drawn per worker), i.e. one new case per
+  worker before anyone's second, workers in random order within a round;
 * hand-over after a quit: the leaver's users go to *team-mates*, heaviest need
   first (ties by user index), slots under the caseload cap sorted the same way;
 * hiring: the lowest-numbered empty positions of each organisation;
@@ -82,6 +82,16 @@ def sigmoid(x: float) -> float:
 def clip01(x: float) -> float:
     """Clip to [0, 1]."""
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def slot_order(workers: list, room_of, rnd) -> list:
+    """One entry per free slot, by (ordinal of the slot within its worker, a random draw per worker)."""
+    slots = []
+    for w in workers:
+        u = rnd.random()
+        slots.extend((ordinal, u, w) for ordinal in range(max(0, room_of(w))))
+    slots.sort(key=lambda s: (s[0], s[1]))
+    return [w for _, _, w in slots]
 
 
 class SynchronousAgent(mesa.Agent):
@@ -590,17 +600,13 @@ class RefOrganisation(SynchronousAgent):
 
     # ------------------------------------------------------------------ 6. intake
     def free_slots(self, room_of) -> list[RefWorker]:
-        """Free slots, one entry per slot, in matching order: (ordinal within the worker, position).
+        """Free slots, one entry per slot, in matching order: (ordinal within the worker, random).
 
         ``room_of(worker)`` is the worker's free room; the k-th round gives each
-        worker with room its (k+1)-th slot, so new cases spread before they pile up.
+        worker with room its (k+1)-th slot, so new cases spread before they pile up;
+        within a round, workers come in a random order (one draw per worker).
         """
-        slots = []
-        for w in self.workers:
-            for ordinal in range(max(0, room_of(w))):
-                slots.append((ordinal, w.post, w))
-        slots.sort(key=lambda s: (s[0], s[1]))
-        return [w for _, _, w in slots]
+        return slot_order(self.workers, room_of, self.model.random)
 
     def admit(self) -> list[RefUser]:
         """Mechanism 6 (intake.py): waiting users enter support by priority key while free slots
@@ -632,13 +638,9 @@ class RefOrganisation(SynchronousAgent):
             w.cases.clear()
         for team, orphans in orphans_by_team.items():
             mates = self.team_members(team)  # the leavers have left their posts
-            slots = []
-            for w in mates:
-                for ordinal in range(max(0, p.caseload_cap - w.caseload)):
-                    slots.append((ordinal, w.post, w))
-            slots.sort(key=lambda s: (s[0], s[1]))
+            slots = slot_order(mates, lambda w: p.caseload_cap - w.caseload, self.model.random)
             orphans.sort(key=lambda u: (-u.need, u.index))
-            for user, (_, _, worker) in zip(orphans, slots, strict=False):
+            for user, worker in zip(orphans, slots, strict=False):
                 user.open_case(worker)
 
     def hire(self, p_fill: float) -> int:

@@ -36,7 +36,9 @@ def test_run_prints_final_indicators_and_writes_the_weeks(tmp_path, capsys, suff
 
 def test_run_accepts_a_user_file(tmp_path, capsys):
     path = tmp_path / "mine.toml"
-    path.write_text('base = "npm"\n[levers]\noutreach_share = 0.25\nweeks = 8\nn_users = 300\nn_workers = 12\nn_organisations = 2\n')
+    path.write_text(
+        'base = "npm"\n[levers]\noutreach_share = 0.25\nweeks = 8\nn_users = 300\nn_workers = 12\nn_organisations = 2\n'
+    )
     assert main(["run", str(path)]) == 0
     assert "week 8" in capsys.readouterr().out
 
@@ -68,7 +70,9 @@ def test_compare_writes_table_runs_and_plot(tmp_path, capsys):
 def test_console_script_runs_in_a_subprocess():
     result = subprocess.run(
         [sys.executable, "-m", "sim.cli", "run", "npm", "--weeks", "3", *SMALL_SET],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "week 3" in result.stdout

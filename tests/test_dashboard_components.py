@@ -181,7 +181,7 @@ def test_no_module_level_mutable_state():
         for name, value in vars(module).items():
             if name.startswith("__") or isinstance(value, allowed) or callable(value):
                 continue
-            if name in ("PYPLOT_LOCK", "routes", "INDICATORS") or type(value).__name__ in (
+            if name in ("routes", "INDICATORS") or type(value).__name__ in (
                 "lock",
                 "Lock",
                 "_GenericAlias",

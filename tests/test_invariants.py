@@ -8,6 +8,7 @@ from sim import CentaureModel, Worker
 from sim.metrics import INDICATORS
 from sim.params import levers
 from sim.state import N_STATUS, Status
+
 from small import small
 
 

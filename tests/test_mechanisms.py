@@ -22,6 +22,7 @@ from sim.mechanisms import (
 )
 from sim.mechanisms._common import match_in_groups
 from sim.state import Status
+
 from small import small
 
 
@@ -38,7 +39,7 @@ def test_matching_respects_groups_keys_and_capacity():
         slot_key=np.array([1, 0, 0]),
         n_groups=2,
     )
-    assert dict(zip(items.tolist(), slots.tolist())) == {1: 1, 2: 0, 4: 2}
+    assert dict(zip(items.tolist(), slots.tolist(), strict=True)) == {1: 1, 2: 0, 4: 2}
 
 
 # 1. funding -------------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_a_quit_breaks_continuity_and_costs_trust():
     s.users.weeks_with_worker[users] = 40
     trust = s.users.trust[users].copy()
     s.workers.active[w] = False
-    turnover.hand_over(s, p, np.array([w]))
+    turnover.hand_over(s, p, np.array([w]), np.random.default_rng(0))
     assert np.all(s.users.worker[users] != w)
     assert np.all(s.users.weeks_with_worker[users] == 0)
     np.testing.assert_allclose(s.users.trust[users], trust * (1 - p.trust_loss_worker_left))

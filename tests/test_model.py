@@ -9,6 +9,7 @@ from sim import CentaureModel, Funder, Manager, Organisation, User, Worker
 from sim.metrics import INDICATORS
 from sim.params import ParameterError
 from sim.run import run
+
 from small import SMALL, small
 
 

@@ -19,9 +19,21 @@ def test_every_parameter_is_fully_declared():
 def test_the_levers_of_model_md_are_declared():
     names = set(levers())
     required = {
-        "reporting_pressure", "standardisation", "funding_market", "funding_redistribution", "funding_reciprocity",
-        "budget_growth", "call_for_projects_period", "procedure_complexity", "conditionality", "outreach_share",
-        "participation_level", "peer_worker_programme", "caseload_cap", "recruitment_difficulty", "intake_priority",
+        "reporting_pressure",
+        "standardisation",
+        "funding_market",
+        "funding_redistribution",
+        "funding_reciprocity",
+        "budget_growth",
+        "call_for_projects_period",
+        "procedure_complexity",
+        "conditionality",
+        "outreach_share",
+        "participation_level",
+        "peer_worker_programme",
+        "caseload_cap",
+        "recruitment_difficulty",
+        "intake_priority",
     }
     assert required <= names
 

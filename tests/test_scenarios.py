@@ -37,17 +37,25 @@ def write(tmp_path, text, name="mine.toml"):
 
 BAD = [
     ("[levers]\nreporting_presure = 0.2\n", "levers.reporting_presure", "unknown parameter"),
-    ("[levers]\nparticipation_level = \"high\"\n", "levers.participation_level", "expected an integer from 0 to 7"),
+    ('[levers]\nparticipation_level = "high"\n', "levers.participation_level", "expected an integer from 0 to 7"),
     ("[levers]\noutreach_share = 0.9\n", "levers.outreach_share", "from 0 to 0.4"),
     ("[levers]\npeer_worker_programme = 1\n", "levers.peer_worker_programme", "true or false"),
     ("[levers]\nreporting_pressure = \n", "not valid TOML", "line 2"),
     ("[levers\n", "not valid TOML", ""),
     ("[[reforms]]\nweek = 600\nlevers = { participation_level = 5 }\n", "reforms[0].week", "past the horizon"),
-    ("[[reforms]]\nweek = 10\nlevers = { n_users = 5 }\n", "reforms[0].levers.n_users", "not a lever a reform can change"),
-    ("[[reforms]]\nweek = 10\nlevers = { participation_level = 9 }\n", "reforms[0].levers.participation_level", "0 to 7"),
-    ("[[reforms]]\nweek = \"ten\"\nlevers = { participation_level = 5 }\n", "reforms[0].week", "expected an integer"),
+    (
+        "[[reforms]]\nweek = 10\nlevers = { n_users = 5 }\n",
+        "reforms[0].levers.n_users",
+        "not a lever a reform can change",
+    ),
+    (
+        "[[reforms]]\nweek = 10\nlevers = { participation_level = 9 }\n",
+        "reforms[0].levers.participation_level",
+        "0 to 7",
+    ),
+    ('[[reforms]]\nweek = "ten"\nlevers = { participation_level = 5 }\n', "reforms[0].week", "expected an integer"),
     ("[colours]\nred = 1\n", "colours", "unknown section"),
-    ("[title]\nde = \"Titel\"\n", "title.de", "unknown language"),
+    ('[title]\nde = "Titel"\n', "title.de", "unknown language"),
 ]
 
 
@@ -63,7 +71,9 @@ def test_bad_scenario_files_give_one_line_with_file_field_and_allowed(tmp_path, 
 
 def test_reform_week_is_checked_against_a_shorter_horizon(tmp_path):
     path = write(tmp_path, "[levers]\nweeks = 100\n[[reforms]]\nweek = 156\nlevers = { participation_level = 5 }\n")
-    with pytest.raises(ScenarioError, match=r"reforms\[0\]\.week = 156 is past the horizon: expected an integer from 1 to 100"):
+    with pytest.raises(
+        ScenarioError, match=r"reforms\[0\]\.week = 156 is past the horizon: expected an integer from 1 to 100"
+    ):
         load(path)
 
 
@@ -102,3 +112,22 @@ def test_cli_reports_a_bad_file_without_traceback(tmp_path):
 
 def test_defaults_are_the_npm_baseline():
     assert load("npm").params == Params()
+
+
+def test_scenarios_built_in_python_are_validated_too():
+    from sim.scenarios import Reform, Scenario
+
+    with pytest.raises(ScenarioError, match="levers.manager_style = 7"):
+        Reform(156, {"manager_style": 7})
+    with pytest.raises(ScenarioError, match="not a lever a reform can change"):
+        Reform(156, {"n_users": 10})
+    with pytest.raises(ScenarioError, match=r"reforms\[0\]\.week = 600 is past the horizon"):
+        Scenario("mine", Params(), reforms=(Reform(600, {"participation_level": 5}),))
+    sc = load("reform_alliance")
+    with pytest.raises(ScenarioError, match="past the horizon"):
+        sc.with_changes(weeks=100)
+
+
+def test_python_dash_m_sim_is_the_command():
+    result = subprocess.run([sys.executable, "-m", "sim", "scenarios"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "reform_alliance" in result.stdout

@@ -5,15 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from sim.dashboard.i18n import indicator_label, t  # noqa: E402
-from sim.plots import trajectories_figure  # noqa: E402
+from sim.dashboard.i18n import indicator_label, t
+from sim.plots import trajectories_figure
 
 WORKFORCE = ("engagement", "annual_turnover", "vacancy_rate")
 NON_RECOURSE = ("non_connaissance", "non_demande", "non_reception")
@@ -91,10 +88,3 @@ def difference_figure(bands: pd.DataFrame, indicators: Sequence[str], lang: str,
     fig.suptitle(t("reform.difference", lang), fontsize=11)
     fig.tight_layout()
     return fig
-
-
-def close(fig) -> None:
-    """Release a pyplot-managed figure (``sim.plots`` uses pyplot)."""
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)

@@ -7,7 +7,6 @@ tables and figures made from them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,11 +22,6 @@ from sim.stats import summary_table, trajectory_bands
 
 ENTROPY = 20251114
 """One entropy for every page: the same seeds across scenarios and arms (common random numbers)."""
-
-PYPLOT_LOCK = threading.Lock()
-"""``sim.plots`` draws with pyplot, whose figure registry is not thread-safe: one figure at a time.
-
-A lock, not state: it holds no data of any session."""
 
 
 class Cancelled(Exception):
@@ -95,12 +89,7 @@ def reform(settings: ReformSettings, tick: Callable[[], None] = lambda: None) ->
 def compare_png(result: CompareResult, lang: str) -> bytes:
     """Trajectories of the headline indicators with 95% CI bands, one colour per scenario."""
     bands = trajectory_bands(result.runs, HEADLINE)
-    with PYPLOT_LOCK:
-        fig = charts.bands_figure(bands, HEADLINE, "scenario", lang)
-        try:
-            return charts.png_bytes(fig, dpi=72)
-        finally:
-            charts.close(fig)
+    return charts.png_bytes(charts.bands_figure(bands, HEADLINE, "scenario", lang), dpi=72)
 
 
 def reform_pngs(result: ReformResult, lang: str) -> tuple[bytes, bytes]:
@@ -111,12 +100,9 @@ def reform_pngs(result: ReformResult, lang: str) -> tuple[bytes, bytes]:
     runs["arm"] = runs["arm"].map(lambda a: t(f"reform.arm.{a}", lang))
     bands = trajectory_bands(runs, HEADLINE, by=("arm",))
     diff_bands = trajectory_bands(result.difference, HEADLINE, by=("arm",))
-    with PYPLOT_LOCK:
-        top = charts.bands_figure(bands, HEADLINE, "arm", lang, reform_week=result.settings.week)
-        try:
-            first = charts.png_bytes(top, dpi=72)
-        finally:
-            charts.close(top)
+    first = charts.png_bytes(
+        charts.bands_figure(bands, HEADLINE, "arm", lang, reform_week=result.settings.week), dpi=72
+    )
     second = charts.png_bytes(charts.difference_figure(diff_bands, HEADLINE, lang, result.settings.week), dpi=72)
     return first, second
 

@@ -15,15 +15,13 @@ import io
 from dataclasses import dataclass
 
 import matplotlib
+import networkx as nx
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from sim.state import Status  # noqa: E402
+from sim.state import Status
 
 MAX_USERS = 360
 """Most users drawn; above this the view is a sample."""

@@ -51,24 +51,27 @@ def group_mean(groups: np.ndarray, values: np.ndarray, n_groups: int, empty: flo
     return np.divide(total, count, out=np.full(n_groups, empty, dtype=float), where=count > 0)
 
 
-def expand_slots(owners: np.ndarray, spare: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One entry per free slot: (owner, ordinal of the slot within its owner).
+def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per free slot: (owner, matching key of the slot).
 
-    The ordinal lets a matching fill everyone's first free slot before anyone's
-    second, so new cases spread across workers instead of piling on one.
+    The key is the ordinal of the slot within its owner plus a random fraction:
+    a matching fills everyone's first free slot before anyone's second, so new
+    cases spread across workers instead of piling on one, and within a round the
+    order of workers is random, not the order posts are stored in.
     """
     spare = np.maximum(spare, 0)
     slot_owner = np.repeat(owners, spare)
     starts = np.cumsum(spare) - spare
     ordinal = np.arange(slot_owner.size) - np.repeat(starts, spare)
-    return slot_owner, ordinal
+    tie_break = rng.random(owners.size)
+    return slot_owner, ordinal + 0.5 * np.repeat(tie_break, spare)
 
 
 def match_in_groups(
     item_group: np.ndarray,
     item_key: np.ndarray,
     slot_group: np.ndarray,
-    slot_key: np.ndarray,  # non-negative integers
+    slot_key: np.ndarray,  # non-negative
     n_groups: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Match items to free slots within groups, both taken in ascending key order.
@@ -78,9 +81,9 @@ def match_in_groups(
     No agent order matters: the keys alone decide, so the update is synchronous.
     """
     item_order = np.lexsort((item_key, item_group))
-    # integer keys: one stable sort on a combined key is faster than a lexsort
-    span = int(slot_key.max()) + 1 if slot_key.size else 1
-    slot_order = np.argsort(slot_group.astype(np.int64) * span + slot_key, kind="stable")
+    # one sort on a combined key is faster than a lexsort
+    span = float(np.floor(slot_key.max())) + 1.0 if slot_key.size else 1.0
+    slot_order = np.argsort(slot_group * span + slot_key, kind="stable")
     sorted_item_group = item_group[item_order]
     item_count = np.bincount(item_group, minlength=n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)

@@ -63,10 +63,10 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     if waiting.size == 0:
         return waiting
     free = np.flatnonzero(workers.active & (workers.capacity > workers.caseload))
-    slot_worker, ordinal = expand_slots(free, workers.capacity[free] - workers.caseload[free])
+    slot_worker, slot_key = expand_slots(free, workers.capacity[free] - workers.caseload[free], rng)
     u = rng.random(waiting.size)
     key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u) + 1e-9 * u
-    items, slots = match_in_groups(users.org[waiting], key, workers.org[slot_worker], ordinal, n_orgs)
+    items, slots = match_in_groups(users.org[waiting], key, workers.org[slot_worker], slot_key, n_orgs)
     assign(s, waiting[items], slot_worker[slots])
     still = np.ones(waiting.size, dtype=bool)
     still[items] = False

@@ -51,7 +51,9 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     if not p.peer_worker_programme:
         return
     n_orgs = orgs.budget.size
-    room = np.floor(p.peer_worker_max_share * group_sum(users.org, n_orgs)) - group_sum(users.org[users.peer_worker], n_orgs)
+    room = np.floor(p.peer_worker_max_share * group_sum(users.org, n_orgs)) - group_sum(
+        users.org[users.peer_worker], n_orgs
+    )
     candidates = np.flatnonzero(users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER))
     chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order

@@ -27,8 +27,9 @@ relevant ones with probability ``awareness_retention`` and goes straight to
 
 Recognition a worker receives from users (reciprocity, don / contre-don,
 Mauss 1925; stronger with participation) is the mean trust of their users
-times (0.5 + 0.5 voice_j); with the emotional load (mean need of the
-caseload, after this week's support) it feeds :mod:`engagement`.
+times (0.5 + 0.5 voice_j); with the emotional load (mean need, after this
+week's support, of the cases the worker held this week, including those that
+close) it feeds :mod:`engagement`.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def quit_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expec
     return np.minimum(1.0, p.quit_base * np.exp(p.quit_exhaustion * exhaustion + p.quit_meaning_gap * gap))
 
 
-def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
+def hand_over(s: Territory, p: Params, leavers: np.ndarray, rng: np.random.Generator) -> None:
     """The users of ``leavers`` go to team-mates with room, or back to the waiting list."""
     users, workers = s.users, s.workers
     leaving = np.zeros(workers.org.size, dtype=bool)
@@ -63,10 +63,10 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray) -> None:
     affected = np.zeros(workers.n_teams, dtype=bool)
     affected[team] = True
     stay = np.flatnonzero(workers.active & affected[workers.team])
-    slot_worker, ordinal = expand_slots(stay, p.caseload_cap - workers.caseload[stay])
+    slot_worker, slot_key = expand_slots(stay, p.caseload_cap - workers.caseload[stay], rng)
     n_teams = workers.n_teams
     key = -users.need[orphans]  # the team takes the heaviest situations first
-    items, slots = match_in_groups(team, key, workers.team[slot_worker], ordinal, n_teams)
+    items, slots = match_in_groups(team, key, workers.team[slot_worker], slot_key, n_teams)
     assign(s, orphans[items], slot_worker[slots])
 
 
@@ -109,7 +109,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers.exhaustion[leavers] = 0.0
     workers.recognition[leavers] = 0.0
     if leavers.size:
-        hand_over(s, p, leavers)
+        hand_over(s, p, leavers, rng)
     s.left = leavers
     s.hired = hire(s, p, rng)
     workers.tenure[workers.active] += 1
