@@ -40,6 +40,9 @@ from sim.mechanisms._common import bernoulli_subset, voice
 from sim.params import Params
 from sim.state import Status, Territory, new_need
 
+UNMET = np.array([s not in (Status.RESOLVED, Status.SUPPORTED) for s in Status])
+"""Look-up table: is a status one of eligible-but-unsupported (non-recourse)?"""
+
 
 def worker_quality(s: Territory, p: Params) -> np.ndarray:
     """The part of support quality that depends on the worker (and their organisation), per post."""
@@ -51,11 +54,12 @@ def worker_quality(s: Territory, p: Params) -> np.ndarray:
     return time * autonomy * (0.5 + 0.5 * workers.engagement) * experience * boost
 
 
-def quality_of_support(s: Territory, p: Params, people: np.ndarray) -> np.ndarray:
-    """Quality of the support each of ``people`` (all supported) receives this week."""
+def quality_of_support(s: Territory, p: Params, people: np.ndarray, posts: np.ndarray | None = None) -> np.ndarray:
+    """Quality of the support each of ``people`` (all supported, by the workers in ``posts``) receives."""
     users = s.users
+    posts = users.worker[people] if posts is None else posts
     continuity = 1.0 - np.exp(-users.weeks_with_worker[people] / p.continuity_weeks)
-    return worker_quality(s, p)[users.worker[people]] * continuity
+    return worker_quality(s, p)[posts] * continuity
 
 
 def close_cases(s: Territory, people: np.ndarray) -> None:
@@ -77,24 +81,25 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     status = users.status
     supported = np.flatnonzero(status == Status.SUPPORTED)
     no_need = np.flatnonzero(status == Status.RESOLVED)
-    quality = quality_of_support(s, p, supported)
-    users.quality[:] = 0.0
-    users.quality[supported] = quality
-    users.need[supported] *= 1.0 - p.support_effect * quality
-    gain = p.power_gain * quality * (1.0 + users.participant[supported])
-    users.power[supported] += gain * (1.0 - users.power[supported])
-    users.weeks_with_worker[supported] += 1
     post = users.worker[supported]
+    quality = quality_of_support(s, p, supported, post)
+    users.quality.fill(0.0)
+    users.quality[supported] = quality
+    need = users.need[supported] * (1.0 - p.support_effect * quality)
+    users.need[supported] = need
+    power = users.power[supported]
+    users.power[supported] = power + p.power_gain * quality * (1.0 + users.participant[supported]) * (1.0 - power)
+    users.weeks_with_worker[supported] += 1
     per_case = 1.0 / np.maximum(workers.caseload, 1)
     trust_sum = np.bincount(post, weights=users.trust[supported], minlength=per_case.size)
     workers.recognition = trust_sum * per_case * (0.5 + 0.5 * voice(p.participation_level))
-    workers.emotional_load = np.bincount(post, weights=users.need[supported], minlength=per_case.size) * per_case
+    workers.emotional_load = np.bincount(post, weights=need, minlength=per_case.size) * per_case
 
-    unmet = np.flatnonzero((status != Status.RESOLVED) & (status != Status.SUPPORTED))
+    unmet = np.flatnonzero(UNMET[status])
     users.need[unmet] += p.need_worsening * (1.0 - users.need[unmet])
     users.power[unmet] *= 1.0 - p.power_loss
     exits = bernoulli_subset(rng, unmet, p.spontaneous_exit_rate)
-    resolved = supported[users.need[supported] < p.resolve_threshold]
+    resolved = supported[need < p.resolve_threshold]
     close_cases(s, np.concatenate([resolved, exits]))
 
     arising = bernoulli_subset(rng, no_need, s.need_rate)
