@@ -1,14 +1,15 @@
 """Figures of ``centaure analyze``: Sobol bars, Morris mu*-sigma, replicate check, effects.
 
 Builds on :mod:`sim.plots` (``trajectories_figure`` and ``save_figure`` are
-reused as they are, not modified).
+reused as they are, not modified) and, like it, uses matplotlib's object API
+(``Figure``), not pyplot: no global figure registry, nothing to close.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -39,7 +40,8 @@ def label(name: str, lang: str = "en") -> str:
 def _panels(n: int, cols: int = 3, width: float = 4.4, height: float = 3.2) -> tuple[Figure, np.ndarray]:
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    fig = Figure(figsize=(width * cols, height * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     return fig, axes
@@ -153,11 +155,12 @@ def effects_figure(
 ) -> Figure:
     """Each run's final-year value against each varied lever (rows: indicators, columns: levers)."""
     rows, cols = len(indicators), len(factors)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols + 0.6, 2.6 * rows + 0.4), squeeze=False)
+    fig = Figure(figsize=(3.2 * cols + 0.6, 2.6 * rows + 0.4))
+    axes = fig.subplots(rows, cols, squeeze=False)
     sample = runs.sample(n=min(len(runs), 4000), random_state=0) if len(runs) > 4000 else runs
     rng = np.random.default_rng(0)
     scenarios = list(dict.fromkeys(runs["scenario"]))
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     for j, factor in enumerate(factors):
         for i, name in enumerate(indicators):
             ax = axes[i, j]
