@@ -1,4 +1,4 @@
-"""Small shared pieces: a PNG picture, download buttons, notices."""
+"""Small shared pieces: a PNG picture, download buttons, notices, the size of a batch of runs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Callable, Sequence
 
 import solara
 
-from sim.dashboard.i18n import t
+from sim.dashboard.i18n import label, t, value_text
+from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS
+from sim.params import Params
 
 
 @solara.component
@@ -28,3 +30,45 @@ def Notices(messages: Sequence[str], lang: str, key: str = "error.url"):
     """Warnings about settings that were ignored (e.g. a bad value in the address)."""
     for message in messages:
         solara.Warning(t(key, lang, err=message), dense=True)
+
+
+def overrides_text(values: dict, lang: str) -> str:
+    """``label = value, ...`` for parameters set away from the scenario (from the address)."""
+    specs = Params.specs()
+    return ", ".join(f"{label(specs[k], lang)} = {value_text(specs[k], v, lang)}" for k, v in values.items())
+
+
+@solara.component
+def RunSize(
+    replicates: int,
+    years: int,
+    on_replicates: Callable[[int], None],
+    on_years: Callable[[int], None],
+    values: dict,
+    lang: str,
+    disabled: bool,
+):
+    """Replicates and horizon sliders of a batch of runs (Compare, Reform lab), and the settings they keep."""
+    solara.SliderInt(
+        t("compare.replicates", lang),
+        value=replicates,
+        min=2,
+        max=MAX_REPLICATES,
+        on_value=lambda v: on_replicates(int(v)),
+        disabled=disabled,
+        thumb_label="always",
+    )
+    solara.SliderInt(
+        t("compare.years", lang),
+        value=years,
+        min=1,
+        max=MAX_YEARS,
+        on_value=lambda v: on_years(int(v)),
+        disabled=disabled,
+        thumb_label="always",
+    )
+    if values:
+        solara.Text(
+            t("compare.overrides", lang, what=overrides_text(values, lang)),
+            style={"font-size": "0.8rem", "color": "#555"},
+        )

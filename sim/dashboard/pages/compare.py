@@ -8,14 +8,13 @@ import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import CompareResult
-from sim.dashboard.i18n import indicator_label, indicator_unit, label, number, t, value_text
-from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS, parse_compare
+from sim.dashboard.i18n import indicator_label, indicator_unit, number, t
+from sim.dashboard.urlstate import parse_compare
 from sim.metrics import HEADLINE
-from sim.params import Params
 
 
 def cell(mean: float, low: float, high: float, lang: str) -> str:
@@ -38,11 +37,6 @@ def summary_rows(result: CompareResult, lang: str) -> tuple[list[str], list[list
             row.append(cell(r["mean"], r["ci_low"], r["ci_high"], lang))
         rows.append(row)
     return header, rows
-
-
-def overrides_text(values: dict, lang: str) -> str:
-    specs = Params.specs()
-    return ", ".join(f"{label(specs[k], lang)} = {value_text(specs[k], v, lang)}" for k, v in values.items())
 
 
 @solara.component
@@ -108,29 +102,15 @@ def Page():
                 )
             if not ready:
                 solara.Warning(t("compare.pick", lang), dense=True)
-            solara.SliderInt(
-                t("compare.replicates", lang),
-                value=settings.replicates,
-                min=2,
-                max=MAX_REPLICATES,
-                on_value=lambda v: update(replicates=int(v)),
-                disabled=task.pending,
-                thumb_label="always",
+            RunSize(
+                settings.replicates,
+                settings.years,
+                lambda v: update(replicates=v),
+                lambda v: update(years=v),
+                dict(settings.values),
+                lang,
+                task.pending,
             )
-            solara.SliderInt(
-                t("compare.years", lang),
-                value=settings.years,
-                min=1,
-                max=MAX_YEARS,
-                on_value=lambda v: update(years=int(v)),
-                disabled=task.pending,
-                thumb_label="always",
-            )
-            if settings.values:
-                solara.Text(
-                    t("compare.overrides", lang, what=overrides_text(dict(settings.values), lang)),
-                    style={"font-size": "0.8rem", "color": "#555"},
-                )
             solara.Button(
                 t("compare.run", lang),
                 icon_name="mdi-play",

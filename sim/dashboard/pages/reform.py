@@ -9,14 +9,14 @@ import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize
 from sim.dashboard.components.controls import ParamControl
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import ReformResult
 from sim.dashboard.i18n import indicator_label, indicator_unit, label, t
-from sim.dashboard.pages.compare import cell, overrides_text
-from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS, format_value, parse_reform
+from sim.dashboard.pages.compare import cell
+from sim.dashboard.urlstate import format_value, parse_reform
 from sim.metrics import HEADLINE
 from sim.params import ParameterError, levers
 from sim.scenarios import to_toml
@@ -121,29 +121,15 @@ def Page():
             )
             for name, value in settings.changes.items():
                 ParamControl(reformable[name], value, change_lever, lang, disabled=task.pending).key(f"r-{name}-{lang}")
-            solara.SliderInt(
-                t("compare.replicates", lang),
-                value=settings.replicates,
-                min=2,
-                max=MAX_REPLICATES,
-                on_value=lambda v: update(replicates=int(v)),
-                disabled=task.pending,
-                thumb_label="always",
+            RunSize(
+                settings.replicates,
+                settings.years,
+                lambda v: update(replicates=v),
+                lambda v: update(years=v, week=min(settings.week, 52 * v - 1)),
+                dict(settings.values),
+                lang,
+                task.pending,
             )
-            solara.SliderInt(
-                t("compare.years", lang),
-                value=settings.years,
-                min=1,
-                max=MAX_YEARS,
-                on_value=lambda v: update(years=int(v), week=min(settings.week, 52 * int(v) - 1)),
-                disabled=task.pending,
-                thumb_label="always",
-            )
-            if settings.values:
-                solara.Text(
-                    t("compare.overrides", lang, what=overrides_text(dict(settings.values), lang)),
-                    style={"font-size": "0.8rem", "color": "#555"},
-                )
             if not ready:
                 solara.Warning(t("reform.none", lang), dense=True)
             solara.Button(
