@@ -182,6 +182,22 @@ def test_storage_survives_leftovers_and_duplicates(tmp_path: Path) -> None:
         storage.stored_ids(tmp_path)
 
 
+def test_a_corrupt_results_file_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from sim.batch.runner import build_manifest
+
+    path = write(tmp_path, GRID)
+    exp = experiments.load(path)
+    out = tmp_path / "out"
+    storage.write_manifest(out, build_manifest(exp, exp.sample(), exp.plan(), None))
+    (out / "runs").mkdir()
+    (out / "runs" / "task-broken.parquet").write_bytes(b"not parquet")
+    assert main(["sweep", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1 and err[0].startswith("centaure: error: ") and "task-broken.parquet: unreadable Parquet" in err[0]
+    )
+
+
 def _stored_files(out: Path) -> int:
     folder = out / "runs"
     return len(list(folder.glob("*.parquet"))) if folder.is_dir() else 0

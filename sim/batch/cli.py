@@ -53,6 +53,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from sim.batch import experiment as experiments
     from sim.batch.runner import Progress, sweep
+    from sim.batch.storage import StorageError
 
     if args.workers is not None and args.scheduler:
         raise ExperimentError(
@@ -89,6 +90,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         report = sweep(
             exp, out=args.out, workers=args.workers, scheduler=args.scheduler, on_start=start, on_progress=progress
         )
+    except StorageError as err:
+        raise ExperimentError(str(err)) from None
     finally:
         if bar:
             bar[0].close()
