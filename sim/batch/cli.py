@@ -70,8 +70,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             if info["stale"]
             else ""
         )
+        shared = f" ({info['planned']} in the design, some sharing a run)" if info["planned"] > info["runs"] else ""
         print(
-            f"{exp.name}: {info['runs']} runs, {info['stored']} already stored, {info['todo']} to run"
+            f"{exp.name}: {info['runs']} runs{shared}, {info['stored']} already stored, {info['todo']} to run"
             f" on {info['scheduler'] or 'no cluster'} -> {info['out']}{stale}",
             file=sys.stderr,
         )

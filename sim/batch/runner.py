@@ -49,6 +49,7 @@ class SweepReport:
     out: Path
     runs: int  # distinct runs in the experiment
     already: int  # of them, stored before this sweep
+    planned: int = 0  # scenarios x design points x replicates (several may share one distinct run)
     done: int = 0  # stored by this sweep
     failures: list[dict[str, Any]] = field(default_factory=list)
     stale: int = 0  # stored runs that are not part of this experiment
@@ -89,7 +90,9 @@ def sweep(
     stored = storage.stored_ids(out)
     wanted = {r.run_id for r in unique}
     todo = [r for r in unique if r.run_id not in stored]
-    report = SweepReport(out=out, runs=len(unique), already=len(wanted & stored), stale=len(stored - wanted))
+    report = SweepReport(
+        out=out, runs=len(unique), already=len(wanted & stored), stale=len(stored - wanted), planned=len(plan)
+    )
     manifest = build_manifest(experiment, sample, plan, previous)
     storage.write_manifest(out, manifest)
     entry = {"started": provenance.now(), "machine": provenance.machine(), "runs_to_do": len(todo)}
@@ -294,6 +297,7 @@ def _start_info(report: SweepReport, todo: int, client: Any) -> dict[str, Any]:
             link = None
     return {
         "runs": report.runs,
+        "planned": report.planned,
         "stored": report.already,
         "todo": todo,
         "stale": report.stale,
