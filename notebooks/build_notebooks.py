@@ -86,6 +86,7 @@ confiance, dit ce qui relève du scénario et ce qui relève du hasard.
     code("""
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 
 from sim import scenarios
 from sim.metrics import HEADLINE, INDICATORS
@@ -161,7 +162,7 @@ bruit ; quand elles sont bien séparées, le scénario y est pour quelque chose.
     code("""
 bandes = trajectory_bands(simulations, HEADLINE)
 figure = trajectories_figure(bandes, HEADLINE, lang="fr")
-plt.show()
+display(figure)
 """),
     md("""
 Pour comparer les scénarios d'un coup d'œil, on résume chaque répétition par la **moyenne de sa dernière
@@ -300,9 +301,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from scipy import stats
 
 from sim import scenarios
@@ -312,7 +313,7 @@ from sim.run import run_replicates
 from sim.scenarios import Reform, Scenario, to_toml
 from sim.stats import final_year, mean_ci, trajectory_bands
 
-# show figures in the notebook (sim.plots selects the Agg backend on import)
+# show pyplot figures in the notebook; sim.plots returns figures to display()
 %matplotlib inline
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3)
@@ -476,7 +477,7 @@ figure = trajectories_figure(trajectory_bands(runs, shown), shown, lang="en")
 for ax in figure.axes:
     if ax.get_visible():
         ax.axvline(REFORM_WEEK / 52, color="grey", ls="--", lw=1)
-plt.show()
+display(figure)
 """),
     md("""
 **Reading the trajectories.** Nothing differs before the dashed line (the same seeds). After it, the
@@ -528,7 +529,7 @@ from IPython.display import Image, display
 
 from sim import CentaureModel, Organisation, User, Worker
 
-# show figures in the notebook (sim.plots selects the Agg backend on import)
+# show pyplot figures in the notebook; sim.plots returns figures to display()
 %matplotlib inline
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3)

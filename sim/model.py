@@ -35,8 +35,8 @@ class CentaureModel(mesa.Model):
         **levers: any parameter of :class:`sim.params.Params`, overriding the
             scenario's value (this is how ``mesa.batch_run`` passes them).
 
-    The DataCollector records every indicator of :mod:`sim.metrics` for the
-    territory (``datacollector.get_model_vars_dataframe()``) and, per
+    The DataCollector records the week and every indicator of :mod:`sim.metrics`
+    for the territory (``datacollector.get_model_vars_dataframe()``) and, per
     organisation, in the table ``"organisations"`` (``model.organisation_frame()``).
     """
 
@@ -87,7 +87,7 @@ class CentaureModel(mesa.Model):
 
         self.collect_organisations = collect_organisations
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_read_indicator, name) for name in metrics.INDICATORS},
+            model_reporters={"week": "week", **{name: partial(_read_indicator, name) for name in metrics.INDICATORS}},
             tables={ORG_TABLE: ["week", "organisation", *metrics.INDICATORS]} if collect_organisations else None,
         )
         self._collect()

@@ -33,8 +33,7 @@ def run(
     model = CentaureModel(scenario, rng=seed, collect_every=every, collect_organisations=False, **levers)
     model.run_for(model.params.weeks)
     frame = model.datacollector.get_model_vars_dataframe()
-    frame.insert(0, "week", np.asarray(frame.index, dtype=int))
-    return frame.reset_index(drop=True)
+    return frame.astype({"week": np.int64}).reset_index(drop=True)
 
 
 def replicate_seeds(n: int, entropy: int = 20251114) -> list[np.random.SeedSequence]:

@@ -57,13 +57,14 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
-from reference_model import WAITING, ReferenceModel, RefOrganisation, RefUser, RefWorker, clip01, reference_run
 from scipy import stats
 
 from sim import scenarios
 from sim.metrics import INDICATORS
 from sim.run import run
 from sim.scenarios import Reform, Scenario
+
+from reference_model import WAITING, ReferenceModel, RefOrganisation, RefUser, RefWorker, clip01, reference_run
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3, team_size=4)
 WEEKS = 156

@@ -68,8 +68,8 @@ def test_worker_agents_follow_quits_and_hires():
 
 def test_datacollector_records_every_indicator_each_week(model):
     frame = model.datacollector.get_model_vars_dataframe()
-    assert list(frame.columns) == list(INDICATORS)
-    assert len(frame) == model.steps + 1
+    assert list(frame.columns) == ["week", *INDICATORS]
+    assert list(frame["week"]) == list(range(model.steps + 1))
     org = model.organisation_frame()
     assert len(org) == (model.steps + 1) * model.params.n_organisations
     last = org[org.week == model.steps]
@@ -80,9 +80,14 @@ def test_datacollector_records_every_indicator_each_week(model):
 
 
 def test_collect_every_records_fewer_rows():
-    m = CentaureModel(small(weeks=20), rng=1, collect_every=4)
-    m.run_for(20)
-    assert len(m.datacollector.get_model_vars_dataframe()) == 6  # weeks 0, 4, 8, 12, 16, 20
+    m = CentaureModel(small(weeks=22), rng=1, collect_every=4)
+    m.run_for(22)
+    assert list(m.datacollector.get_model_vars_dataframe()["week"]) == [0, 4, 8, 12, 16, 20, 22]
+    frame = run(small(weeks=22), seed=1, every=4)
+    assert list(frame["week"]) == [0, 4, 8, 12, 16, 20, 22]
+    pd.testing.assert_frame_equal(
+        frame, run(small(weeks=22), seed=1).iloc[[0, 4, 8, 12, 16, 20, 22]].reset_index(drop=True)
+    )
 
 
 def test_reforms_change_levers_at_their_week():

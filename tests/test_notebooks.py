@@ -72,9 +72,7 @@ def execute(
 
 def images(nb: nbformat.NotebookNode) -> int:
     """Number of PNG figures displayed inline."""
-    return sum(
-        "image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs
-    )
+    return sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
 def in_temp_folder(path: str) -> bool:

@@ -116,13 +116,9 @@ def centaure_run(
         reforms=tuple(Reform(int(r["week"]), dict(r["levers"])) for r in reforms),
     )
     seed = np.random.SeedSequence(entropy, spawn_key=tuple(spawn_key))
-    # Record every week and keep the model's own recording rule (week 0, multiples of
-    # ``every``, the last week): sim.run.run labels rows by position, which is the week
-    # only when every = 1. The indicators are computed weekly anyway, so this costs little.
-    frame = run(scenario, seed, weeks=weeks, every=1)
-    week = frame["week"].to_numpy()
-    keep = (week % every == 0) | (week == weeks)
-    return frame.loc[keep, ["week", *indicators]].reset_index(drop=True)
+    # the model records week 0, every multiple of ``every`` and the last week
+    frame = run(scenario, seed, weeks=weeks, every=every)
+    return frame[["week", *indicators]]
 
 
 # ---------------------------------------------------------------------------- run identity

@@ -111,9 +111,7 @@ class ExploreRun:
     def history(self) -> pd.DataFrame:
         """Indicators of every simulated week so far (``week`` column first)."""
         with self.lock:
-            frame = self.model.datacollector.get_model_vars_dataframe().copy()
-        frame.insert(0, "week", range(len(frame)))
-        return frame
+            return self.model.datacollector.get_model_vars_dataframe().copy()
 
     def _ensure_view(self) -> netview.NetworkView:
         if self.view is None:
