@@ -19,17 +19,24 @@ def voice(level: float | np.ndarray) -> float | np.ndarray:
     return (np.asarray(level, dtype=float) / 7.0) ** 2
 
 
+SUBSET_DRAW_FROM = 50_000
+"""Candidates from which :func:`bernoulli_subset` draws a count and a subset instead of one draw each."""
+
+
 def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probability: float) -> np.ndarray:
     """The candidates for whom an event of the same ``probability`` happens this week.
 
-    Same distribution as one Bernoulli draw per candidate — the number of
-    events is Binomial(n, p) and, given it, every subset of that size is
-    equally likely — but it costs O(events) random draws instead of O(n).
+    For many candidates, draw the number of events ~ Binomial(n, p) and then a
+    uniformly random subset of that size: the same distribution as one
+    Bernoulli draw per candidate, at O(events) random draws instead of O(n).
+    For few candidates the plain draw per candidate is faster.
     """
     if candidates.size == 0 or probability <= 0.0:
         return candidates[:0]
     if probability >= 1.0:
         return candidates
+    if candidates.size < SUBSET_DRAW_FROM:
+        return candidates[rng.random(candidates.size) < probability]
     k = rng.binomial(candidates.size, probability)
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
 

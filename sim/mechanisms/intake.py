@@ -63,6 +63,8 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     if waiting.size == 0:
         return waiting
     free = np.flatnonzero(workers.active & (workers.capacity > workers.caseload))
+    if free.size == 0:
+        return waiting
     slot_worker, slot_key = expand_slots(free, workers.capacity[free] - workers.caseload[free], rng)
     u = rng.random(waiting.size)
     key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u) + 1e-9 * u
