@@ -98,7 +98,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             frames.append(frame)
     data = pd.concat(frames, ignore_index=True)
     table = summary_table(data, HEADLINE)
-    wide = table.pivot(index="indicator", columns="scenario", values="mean").loc[list(HEADLINE)]
+    names = list(dict.fromkeys(data["scenario"]))  # the order given on the command line
+    wide = table.pivot(index="indicator", columns="scenario", values="mean").loc[list(HEADLINE), names]
     print(f"Final-year mean across {args.replicates} replicates (95% CI):")
     header = f"{'':<30}" + "".join(f"{s:>26}" for s in wide.columns)
     print(header)

@@ -58,6 +58,8 @@ def test_compare_writes_table_runs_and_plot(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "Non-recourse: unaware" in text and "alliance" in text
+    header = next(line for line in text.splitlines() if "alliance" in line)
+    assert header.index("npm") < header.index("alliance")  # columns in the order asked
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["scenario"]) == {"npm", "alliance"}
     assert (summary["ci_low"] <= summary["mean"]).all() and (summary["mean"] <= summary["ci_high"]).all()
