@@ -145,25 +145,25 @@ class Observer:
         window = min(self.filled, WINDOW)
         # one extra column for the territory: ratios of sums, computed by the same code
         table = np.empty((len(SUMS), n + 1))
-        rows = (
-            *counts[1:],
-            counts[1:].sum(axis=0),
-            counts[1:5].sum(axis=0),
-            counts[3:5].sum(axis=0),
-            *user_sums,
-            *worker_sums,
-            orgs.posts,
-            np.maximum(orgs.posts - head, 0.0),
-            orgs.face_to_face * head,
-            orgs.reporting * head,
-            self.quits.sum(axis=0),
-            self.heads.sum(axis=0) / window,
-            orgs.budget,
-            orgs.reserves,
-            np.ones(n),
+        table[:, :n] = np.vstack(
+            (
+                *counts[1:],
+                counts[1:].sum(axis=0),
+                counts[1:5].sum(axis=0),
+                counts[3:5].sum(axis=0),
+                *user_sums,
+                *worker_sums,
+                orgs.posts,
+                np.maximum(orgs.posts - head, 0.0),
+                orgs.face_to_face * head,
+                orgs.reporting * head,
+                self.quits.sum(axis=0),
+                self.heads.sum(axis=0) / window,
+                orgs.budget,
+                orgs.reserves,
+                np.ones(n),
+            )
         )
-        for k, row in enumerate(rows):
-            table[k, :n] = row
         table[:, n] = table[:, :n].sum(axis=1)
         values = _indicators(table, window)
         territory = {k: float(v[n]) for k, v in values.items()}

@@ -45,12 +45,16 @@ def watts_strogatz_sparse(n: int, k: int, p: float, rng: np.random.Generator) ->
     new = rng.integers(0, n - 1, int(rewire.sum()))
     new += new >= src[rewire]  # skip self
     dst[rewire] = new
+    return symmetric_adjacency(n, src, dst)
+
+
+def symmetric_adjacency(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_matrix:
+    """Binary symmetric CSR adjacency (float32) of the undirected edges ``src[k] - dst[k]``."""
     rows = np.concatenate([src, dst])
     cols = np.concatenate([dst, src])
     adj = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
-    adj.data[:] = 1.0  # merge duplicates
     adj.sum_duplicates()
-    adj.data[:] = 1.0
+    adj.data[:] = 1.0  # duplicate edges count once
     return adj
 
 
@@ -60,8 +64,8 @@ def peer_adjacency(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr
     if n <= NETWORKX_MAX_USERS:
         seed = int(rng.integers(2**31 - 1))
         graph = nx.watts_strogatz_graph(n, k, p, seed=seed)
-        adj = nx.to_scipy_sparse_array(graph, nodelist=range(n), dtype=np.float32, format="csr")
-        return sp.csr_matrix(adj)
+        ends = np.fromiter((node for edge in graph.edges() for node in edge), dtype=np.int64)
+        return symmetric_adjacency(n, ends[0::2], ends[1::2])
     return watts_strogatz_sparse(n, k, p, rng)
 
 
