@@ -94,7 +94,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
         for name, scenario in zip(args.scenarios, chosen, strict=True):
             frame = run_replicates(scenario, args.replicates, weeks=args.weeks, progress=bar.update)
-            frame.insert(0, "scenario", scenario.name if name == scenario.name else name)
+            frame.insert(0, "scenario", name)
             frames.append(frame)
     data = pd.concat(frames, ignore_index=True)
     table = summary_table(data, HEADLINE)

@@ -95,7 +95,6 @@ class Observer:
         n_orgs = s.orgs.budget.size
         self.n_orgs = n_orgs
         self.status_key_offset = s.users.org.astype(np.int64) * N_STATUS
-        self.user_starts = np.searchsorted(s.users.org, np.arange(n_orgs))
         self.post_starts = s.orgs.position_start
         self.quits = np.zeros((WINDOW, n_orgs))
         self.heads = np.zeros((WINDOW, n_orgs))
@@ -114,7 +113,7 @@ class Observer:
         streak += 1
         streak[~eligible | supported] = 0
         counts = np.bincount(self.status_key_offset + status, minlength=n * N_STATUS).reshape(n, N_STATUS).T
-        starts = self.user_starts
+        starts = s.catchment_start
         user_sums = [
             np.add.reduceat(column, starts, dtype=np.float64)
             for column in (

@@ -18,14 +18,23 @@ from sim.io import atomic_write
 from sim.metrics import INDICATORS
 
 
-def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str = "scenario", lang: str = "en"):
-    """One panel per indicator: mean trajectory of each group with its 95% CI band."""
-    n = len(indicators)
+def panel_grid(n: int, x_label: str, panel_height: float = 3.0) -> tuple[Figure, list]:
+    """A figure of ``n`` panels sharing the x axis, four to a row; returns (figure, the n panels)."""
     cols = min(4, n)
     rows = -(-n // cols)
-    fig = Figure(figsize=(4.2 * cols, 3.0 * rows))
+    fig = Figure(figsize=(4.2 * cols, panel_height * rows))
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
-    for ax, name in zip(axes.flat, indicators, strict=False):
+    for ax in axes[-1]:
+        ax.set_xlabel(x_label)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)[:n]
+
+
+def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str = "scenario", lang: str = "en"):
+    """One panel per indicator: mean trajectory of each group with its 95% CI band."""
+    fig, axes = panel_grid(len(indicators), "années" if lang == "fr" else "years")
+    for ax, name in zip(axes, indicators, strict=True):
         data = bands[bands["indicator"] == name]
         for key, g in data.groupby(group, sort=False):
             years = g["week"] / 52.0
@@ -34,11 +43,7 @@ def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: s
         info = INDICATORS.get(name)
         ax.set_title(info.label_fr if (info and lang == "fr") else (info.label_en if info else name), fontsize=10)
         ax.grid(alpha=0.3)
-    for ax in axes[-1]:
-        ax.set_xlabel("années" if lang == "fr" else "years")
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    axes.flat[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
 

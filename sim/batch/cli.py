@@ -119,6 +119,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_largest(indices, column: str, cell) -> None:
+    """One line per scenario and indicator: the three parameters with the largest ``column``."""
+    for (scenario, indicator), group in indices.groupby(["scenario", "indicator"], sort=False):
+        print(f"  {scenario}/{indicator}: " + ", ".join(cell(r) for r in group.nlargest(3, column).itertuples()))
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.batch.analysis import AnalysisError, analyze
 
@@ -129,16 +135,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"{report.runs_found} of {report.runs_planned} runs analysed")
     if report.sobol is not None:
         print("Sobol total indices (ST ± 95% CI), the three largest per indicator:")
-        for (scenario, indicator), t in report.sobol.groupby(["scenario", "indicator"], sort=False):
-            top = t.nlargest(3, "ST")
-            cells = ", ".join(f"{r.parameter} {r.ST:.2f}±{r.ST_conf:.2f}" for r in top.itertuples())
-            print(f"  {scenario}/{indicator}: {cells}")
+        _print_largest(report.sobol, "ST", lambda r: f"{r.parameter} {r.ST:.2f}±{r.ST_conf:.2f}")
     if report.morris is not None:
         print("Morris mu* (the three largest per indicator):")
-        for (scenario, indicator), t in report.morris.groupby(["scenario", "indicator"], sort=False):
-            top = t.nlargest(3, "mu_star")
-            cells = ", ".join(f"{r.parameter} {r.mu_star:.3g}" for r in top.itertuples())
-            print(f"  {scenario}/{indicator}: {cells}")
+        _print_largest(report.morris, "mu_star", lambda r: f"{r.parameter} {r.mu_star:.3g}")
     if report.advice is not None:
         print("Replicate check (95% CI half-width relative to the mean, worst design point):")
         for r in report.advice.itertuples():

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.dashboard.i18n import indicator_label, t
-from sim.plots import trajectories_figure
+from sim.plots import panel_grid, trajectories_figure
 
 WORKFORCE = ("engagement", "annual_turnover", "vacancy_rate")
 NON_RECOURSE = ("non_connaissance", "non_demande", "non_reception")
@@ -67,12 +67,8 @@ def bands_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str, lan
 
 def difference_figure(bands: pd.DataFrame, indicators: Sequence[str], lang: str, reform_week: int) -> Figure:
     """One panel per indicator: mean difference (reform − counterfactual) with its 95% CI band."""
-    n = len(indicators)
-    cols = min(4, n)
-    rows = -(-n // cols)
-    fig = Figure(figsize=(4.2 * cols, 2.8 * rows))
-    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
-    for ax, name in zip(axes.flat, indicators, strict=False):
+    fig, axes = panel_grid(len(indicators), t("chart.years", lang), panel_height=2.8)
+    for ax, name in zip(axes, indicators, strict=True):
         data = bands[bands["indicator"] == name]
         years = data["week"] / WEEKS_PER_YEAR
         ax.fill_between(years, data["ci_low"], data["ci_high"], alpha=0.3, color="#0072B2")
@@ -81,10 +77,6 @@ def difference_figure(bands: pd.DataFrame, indicators: Sequence[str], lang: str,
         ax.axvline(reform_week / WEEKS_PER_YEAR, color="black", lw=0.8, ls="--")
         ax.set_title(indicator_label(name, lang), fontsize=10)
         ax.grid(alpha=0.3)
-    for ax in axes[-1]:
-        ax.set_xlabel(t("chart.years", lang))
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
     fig.suptitle(t("reform.difference", lang), fontsize=11)
     fig.tight_layout()
     return fig
