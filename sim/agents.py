@@ -237,7 +237,7 @@ class Organisation(mesa.Agent):
 
     @property
     def voice(self) -> float:
-        return float(voice(self.model.params.participation_level))
+        return voice(self.model.params.participation_level)
 
     @property
     def outreach_share(self) -> float:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.params import Params
-from sim.state import N_STATUS, Status, Territory
+from sim.state import N_STATUS, UNMET, Status, Territory
 
 PERSISTENT_WEEKS = 39
 WINDOW = 52
@@ -88,82 +88,76 @@ class Observer:
     """Keeps the 52-week windows and the unsupported streaks, and computes indicators.
 
     Users and worker posts are stored in contiguous blocks per organisation, so
-    per-organisation sums are one ``np.add.reduceat`` over stacked columns.
+    per-organisation sums are ``np.add.reduceat`` over each column, written
+    into one preallocated table of sums (one row per name of :data:`SUMS`,
+    one column per organisation and a last one for the territory).
     """
 
     def __init__(self, s: Territory) -> None:
         n_orgs = s.orgs.budget.size
         self.n_orgs = n_orgs
-        self.status_key_offset = s.users.org.astype(np.int64) * N_STATUS
+        self.status_key = s.users.org.astype(np.int64) * N_STATUS
         self.post_starts = s.orgs.position_start
         self.quits = np.zeros((WINDOW, n_orgs))
         self.heads = np.zeros((WINDOW, n_orgs))
+        self.quits_total = np.zeros(n_orgs)  # running sums over the window (integer counts: exact)
+        self.heads_total = np.zeros(n_orgs)
         self.filled = 0
+        self.table = np.zeros((len(SUMS), n_orgs + 1))
+        self.table[_ROW["organisations"], :n_orgs] = 1.0
 
     def observe(
         self, s: Territory, p: Params, quits_by_org: np.ndarray
     ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Indicators of the week just simulated: (territory values, per-organisation arrays)."""
         users, workers, orgs = s.users, s.workers, s.orgs
-        n = self.n_orgs
+        n, table = self.n_orgs, self.table
         status = users.status
-        eligible = status != Status.RESOLVED
-        supported = status == Status.SUPPORTED
         streak = users.unsupported_streak
         streak += 1
-        streak[~eligible | supported] = 0
-        counts = np.bincount(self.status_key_offset + status, minlength=n * N_STATUS).reshape(n, N_STATUS).T
-        starts = s.catchment_start
-        user_sums = [
-            np.add.reduceat(column, starts, dtype=np.float64)
-            for column in (
-                streak >= PERSISTENT_WEEKS,
-                users.wait_weeks,  # 0 unless waiting
-                supported * users.need,
-                users.need,  # 0 for the non-eligible
-                eligible * users.power,
-                users.participant & supported,
-                users.peer_worker,
-            )
-        ]
+        streak *= UNMET[status]
+        counts = np.bincount(self.status_key + status, minlength=n * N_STATUS).reshape(n, N_STATUS)
+        table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ counts.T
+        supported = status == Status.SUPPORTED
+        user_columns = (
+            streak >= PERSISTENT_WEEKS,
+            users.wait_weeks,  # 0 unless waiting
+            supported * users.need,
+            users.need,  # 0 for the non-eligible
+            (status != Status.RESOLVED) * users.power,
+            users.participant & supported,
+            users.peer_worker,
+        )
         active = workers.active
-        worker_sums = [
-            np.add.reduceat(column, self.post_starts, dtype=np.float64)
-            for column in (
-                active,
-                workers.engagement,  # 0 on vacant posts
-                active & (workers.exhaustion > p.burnout_threshold),
-                active * workers.tenure,
-            )
-        ]
-        head = worker_sums[0]
+        worker_columns = (
+            active,
+            workers.engagement,  # 0 on vacant posts
+            active & (workers.exhaustion > p.burnout_threshold),
+            active * workers.tenure,
+        )
+        for row, column in enumerate(user_columns, _ROW["persistent"]):
+            np.add.reduceat(column, s.catchment_start, dtype=np.float64, out=table[row, :n])
+        for row, column in enumerate(worker_columns, _ROW["head"]):
+            np.add.reduceat(column, self.post_starts, dtype=np.float64, out=table[row, :n])
+        head = table[_ROW["head"], :n]
         slot = self.filled % WINDOW
+        self.quits_total += quits_by_org - self.quits[slot]
+        self.heads_total += head - self.heads[slot]
         self.quits[slot] = quits_by_org
         self.heads[slot] = head
         self.filled += 1
         window = min(self.filled, WINDOW)
-        # one extra column for the territory: ratios of sums, computed by the same code
-        table = np.empty((len(SUMS), n + 1))
-        table[:, :n] = np.vstack(
-            (
-                *counts[1:],
-                counts[1:].sum(axis=0),
-                counts[1:5].sum(axis=0),
-                counts[3:5].sum(axis=0),
-                *user_sums,
-                *worker_sums,
-                orgs.posts,
-                np.maximum(orgs.posts - head, 0.0),
-                orgs.face_to_face * head,
-                orgs.reporting * head,
-                self.quits.sum(axis=0),
-                self.heads.sum(axis=0) / window,
-                orgs.budget,
-                orgs.reserves,
-                np.ones(n),
-            )
-        )
-        table[:, n] = table[:, :n].sum(axis=1)
+        table[_ROW["posts"] : _ROW["organisations"], :n] = (
+            orgs.posts,
+            np.maximum(orgs.posts - head, 0.0),
+            orgs.face_to_face * head,
+            orgs.reporting * head,
+            self.quits_total,
+            self.heads_total / window,
+            orgs.budget,
+            orgs.reserves,
+        )  # the row "organisations" is a constant 1, set once
+        np.sum(table[:, :n], axis=1, out=table[:, n])
         values = _indicators(table, window)
         territory = {k: float(v[n]) for k, v in values.items()}
         return territory, {k: v[:n] for k, v in values.items()}
@@ -200,6 +194,21 @@ SUMS = (
     "organisations",
 )
 """Per-organisation sums the indicators are ratios of (rows of the observation table)."""
+
+_STATUS_ROWS = {
+    # first rows of SUMS: user counts by status
+    "unaware": (Status.UNAWARE,),
+    "not_asking": (Status.NOT_ASKING,),
+    "waiting": (Status.WAITING,),
+    "dropped": (Status.DROPPED,),
+    "supported": (Status.SUPPORTED,),
+    "eligible": tuple(s for s in Status if s != Status.RESOLVED),
+    "unsupported": (Status.UNAWARE, Status.NOT_ASKING, Status.WAITING, Status.DROPPED),
+    "not_received": (Status.WAITING, Status.DROPPED),
+}
+assert tuple(_STATUS_ROWS) == SUMS[: len(_STATUS_ROWS)]
+_STATUS_SUMS = np.array([[s in codes for s in Status] for codes in _STATUS_ROWS.values()], dtype=float)
+"""Counts by status -> the status rows of the table, as one matrix product."""
 
 
 RATIOS = {

@@ -29,6 +29,9 @@ import scipy.sparse as sp
 
 NETWORKX_MAX_USERS = 20_000
 
+ROWS_PRODUCT_FROM = 50_000
+"""Users from which :func:`neighbour_sum` gathers only the requested rows' ties when they are few."""
+
 
 def watts_strogatz_sparse(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:
     """Watts-Strogatz small world as a symmetric CSR adjacency, without Python loops.
@@ -75,10 +78,17 @@ def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray, rows: np.ndarray | Non
     The product runs in float32 (the adjacency is stored so): sums of at most a
     few dozen values in [0, 1] lose nothing that matters, and the product, the
     costliest operation of the week for large territories, runs twice as fast.
+
+    For ``rows`` fewer than a twelfth of a large territory (``ROWS_PRODUCT_FROM``
+    users or more) only their ties are gathered; otherwise the whole product is
+    cheaper (on this project's machine: 19 us against 24-52 us at 5,000 users;
+    1.3 ms against 7.9 ms for 2% of a million users).
     """
     x = values.astype(np.float32)
     if rows is None:
         return adj @ x
+    if values.size < ROWS_PRODUCT_FROM or 12 * rows.size > values.size:
+        return (adj @ x)[rows]
     starts = adj.indptr[rows]
     lengths = adj.indptr[rows + 1] - starts
     offsets = np.cumsum(lengths) - lengths

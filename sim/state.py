@@ -44,6 +44,8 @@ class Status(IntEnum):
 
 STATUS_NAMES = tuple(s.name.lower() for s in Status)
 N_STATUS = len(Status)
+UNMET = np.array([s not in (Status.RESOLVED, Status.SUPPORTED) for s in Status])
+"""Look-up table by status code: eligible but unsupported (non-recourse)?"""
 
 
 @dataclass
@@ -259,3 +261,11 @@ class Territory:
     peer_worker_ties: np.ndarray | None = None  # peer-worker neighbours of each user, this week
     left: np.ndarray | None = None  # posts whose worker quit this week
     hired: np.ndarray | None = None  # posts filled this week
+
+    def headcount(self) -> np.ndarray:
+        """Workers in post per organisation (its posts are one block starting at ``position_start``)."""
+        return np.add.reduceat(self.workers.active, self.orgs.position_start)
+
+    def per_catchment(self, column: np.ndarray) -> np.ndarray:
+        """Sum of a user column over each organisation's catchment (a block of users)."""
+        return np.add.reduceat(column, self.catchment_start)

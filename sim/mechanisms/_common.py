@@ -10,13 +10,13 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def voice(level: float | np.ndarray) -> float | np.ndarray:
+def voice(level: float) -> float:
     """Weight of participation on Arnstein's ladder: (level / 7)^2.
 
     Convex, because the lower rungs (informing, consultation, placation) are
     tokenism with little power (Arnstein 1969); citizen control gives 1.
     """
-    return (np.asarray(level, dtype=float) / 7.0) ** 2
+    return (level / 7.0) ** 2
 
 
 SUBSET_DRAW_FROM = 50_000
@@ -44,11 +44,6 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
 def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray:
     """First-order adjustment x + rate (target - x), clipped to [0, 1] (MODEL.md §7)."""
     return np.clip(x + rate * (target - x), 0.0, 1.0)
-
-
-def group_sum(groups: np.ndarray, n_groups: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Sum of ``weights`` (or count) per group."""
-    return np.bincount(groups, weights=weights, minlength=n_groups)[:n_groups]
 
 
 def group_mean(groups: np.ndarray, values: np.ndarray, n_groups: int, empty: float = 0.0) -> np.ndarray:

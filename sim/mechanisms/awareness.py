@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import group_sum
 from sim.mechanisms.participation import COMMUNITY_OUTREACH_SHARE
 from sim.network import neighbour_sum
 from sim.params import Params
@@ -32,14 +31,10 @@ from sim.state import Status, Territory
 
 def outreach_contacts(s: Territory, p: Params) -> np.ndarray:
     """Outreach contacts per week in each organisation's catchment."""
-    users, workers, orgs = s.users, s.workers, s.orgs
-    n_orgs = orgs.budget.size
-    headcount = group_sum(workers.org[workers.active], n_orgs)
-    peer_workers = group_sum(users.org[users.peer_worker], n_orgs)
     hours = (
-        p.outreach_share * p.hours_per_week * headcount
-        + COMMUNITY_OUTREACH_SHARE * orgs.community_hours
-        + p.peer_worker_hours * peer_workers
+        p.outreach_share * p.hours_per_week * s.headcount()
+        + COMMUNITY_OUTREACH_SHARE * s.orgs.community_hours
+        + p.peer_worker_hours * s.per_catchment(s.users.peer_worker)
     )
     return hours / p.hours_per_contact
 

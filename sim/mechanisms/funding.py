@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import group_sum
 from sim.params import Params
 from sim.state import Status, Territory, funded_posts
 
@@ -47,16 +46,15 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs, users, workers = s.orgs, s.users, s.workers
     n_orgs = orgs.budget.size
     s.need_rate *= 1.0 + p.need_growth
-    headcount = group_sum(workers.org[workers.active], n_orgs)
     posts = np.maximum(orgs.posts, 1)
-    orgs.reserves += 12.0 * (orgs.posts - headcount) / posts
+    orgs.reserves += 12.0 * (orgs.posts - s.headcount()) / posts
     total = orgs.budget.sum() * (1.0 + p.budget_growth)
     year = (s.week - 1) // WEEKS_PER_YEAR
     if year % p.call_for_projects_period == 0:
         perf = orgs.resolved_this_year / posts
         if perf.sum() > 0:
             orgs.market_share = (1 - p.cfp_transfer) * orgs.market_share + p.cfp_transfer * perf / perf.sum()
-    needs = group_sum(users.org[users.status != Status.RESOLVED], n_orgs).astype(float)
+    needs = s.per_catchment(users.status != Status.RESOLVED).astype(float)
     need_share = needs / needs.sum() if needs.sum() > 0 else np.full(n_orgs, 1.0 / n_orgs)
     m, r, c = p.funding_weights
     orgs.budget = total * (m * orgs.market_share + (r + c) * need_share)

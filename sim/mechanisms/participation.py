@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import bernoulli_subset, group_sum, voice
+from sim.mechanisms._common import bernoulli_subset, voice
 from sim.params import Params
 from sim.state import Status, Territory
 
@@ -39,7 +39,7 @@ PEER_WORKER_POWER = 0.6
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users, orgs = s.users, s.orgs
-    v = float(voice(p.participation_level))
+    v = voice(p.participation_level)
     supported = users.status == Status.SUPPORTED
     users.participant = (supported | users.peer_worker) & (users.propensity < p.participation_max_share * v)
     users.trust[users.participant] += p.participation_trust_gain * (1.0 - users.trust[users.participant])
@@ -50,10 +50,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs.community_hours += rate * (target - orgs.community_hours)
     if not p.peer_worker_programme:
         return
-    n_orgs = orgs.budget.size
-    room = np.floor(p.peer_worker_max_share * group_sum(users.org, n_orgs)) - group_sum(
-        users.org[users.peer_worker], n_orgs
-    )
+    room = np.floor(p.peer_worker_max_share * s.catchment_size) - s.per_catchment(users.peer_worker)
     candidates = np.flatnonzero(users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER))
     chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order

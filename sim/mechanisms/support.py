@@ -38,10 +38,7 @@ import numpy as np
 
 from sim.mechanisms._common import bernoulli_subset, voice
 from sim.params import Params
-from sim.state import Status, Territory, new_need
-
-UNMET = np.array([s not in (Status.RESOLVED, Status.SUPPORTED) for s in Status])
-"""Look-up table: is a status one of eligible-but-unsupported (non-recourse)?"""
+from sim.state import UNMET, Status, Territory, new_need
 
 
 def worker_quality(s: Territory, p: Params) -> np.ndarray:

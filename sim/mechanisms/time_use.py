@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import group_sum
 from sim.mechanisms.participation import COMMUNITY_OUTREACH_SHARE
 from sim.params import Params
 from sim.state import Territory
@@ -26,8 +25,7 @@ from sim.state import Territory
 def face_to_face_hours(s: Territory, p: Params) -> np.ndarray:
     """Weekly face-to-face hours of each post (0 for vacant posts)."""
     workers, orgs = s.workers, s.orgs
-    headcount = group_sum(workers.org[workers.active], orgs.budget.size)
-    community = (1.0 - COMMUNITY_OUTREACH_SHARE) * orgs.community_hours / np.maximum(headcount, 1)
+    community = (1.0 - COMMUNITY_OUTREACH_SHARE) * orgs.community_hours / np.maximum(s.headcount(), 1)
     hours = orgs.face_to_face * p.hours_per_week + community
     return np.where(workers.active, hours[workers.org], 0.0)
 

@@ -74,7 +74,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Fill vacancies; returns the posts filled."""
     workers, orgs = s.workers, s.orgs
     active = workers.active
-    headcount = np.add.reduceat(active, orgs.position_start)
+    headcount = s.headcount()
     vacancy_org = np.repeat(np.arange(headcount.size), np.maximum(orgs.posts - headcount, 0))
     if vacancy_org.size == 0:
         return vacancy_org
