@@ -106,10 +106,9 @@ class Observer:
         self.table = np.zeros((len(SUMS), n_orgs + 1))
         self.table[_ROW["organisations"], :n_orgs] = 1.0
 
-    def observe(
-        self, s: Territory, p: Params, quits_by_org: np.ndarray
-    ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
-        """Indicators of the week just simulated: (territory values, per-organisation arrays)."""
+    def observe(self, s: Territory, p: Params, quits_by_org: np.ndarray) -> np.ndarray:
+        """Indicators of the week just simulated: one row per name of :data:`INDICATORS`,
+        one column per organisation and a last one for the territory."""
         users, workers, orgs = s.users, s.workers, s.orgs
         n, table = self.n_orgs, self.table
         status = users.status
@@ -157,10 +156,8 @@ class Observer:
             orgs.budget,
             orgs.reserves,
         )  # the row "organisations" is a constant 1, set once
-        np.sum(table[:, :n], axis=1, out=table[:, n])
-        values = _indicators(table, window)
-        territory = {k: float(v[n]) for k, v in values.items()}
-        return territory, {k: v[:n] for k, v in values.items()}
+        table[:, n] = table[:, :n].sum(axis=1)
+        return indicator_values(table, window)
 
 
 SUMS = (
@@ -245,20 +242,25 @@ _NUM = np.array([_ROW[n] for n, _, _ in RATIOS.values()])
 _DEN = np.array([_ROW[d] for _, d, _ in RATIOS.values()])
 _SCALE = np.array([scale for _, _, scale in RATIOS.values()])[:, None]
 _TURNOVER = list(RATIOS).index("annual_turnover")
+_NEED_SUPPORTED = list(RATIOS).index("need_supported")
+_NEED_ELIGIBLE = list(RATIOS).index("need_eligible")
+_COUNT_ROWS = np.array([_ROW[row] for row in COUNTS.values()])
+_STACKED = (*RATIOS, "cream_skimming", *COUNTS)
+_ORDER = np.array([_STACKED.index(name) for name in INDICATORS])
 
 
-def _indicators(table: np.ndarray, window: int) -> dict[str, np.ndarray]:
+def indicator_values(table: np.ndarray, window: int) -> np.ndarray:
     """Indicators from the table of sums (one row per name of SUMS): ratios of sums, then counts.
 
-    The same code serves the organisations and the territory (its last column).
+    Returns one row per name of :data:`INDICATORS`, in that order, and the
+    table's columns: the same code serves the organisations and the territory.
     """
     num, den = table[_NUM], table[_DEN]
-    ratio = np.divide(num, den, out=np.zeros(num.shape), where=den > 0) * _SCALE
+    ratio = np.divide(num, den, out=np.zeros(num.shape), where=den > 0)
+    ratio *= _SCALE
     ratio[_TURNOVER] *= WINDOW / window
-    values = dict(zip(RATIOS, ratio, strict=True))
-    need_supported, need_eligible = values.pop("need_supported"), values.pop("need_eligible")
-    values["cream_skimming"] = np.divide(
+    need_supported, need_eligible = ratio[_NEED_SUPPORTED], ratio[_NEED_ELIGIBLE]
+    cream_skimming = np.divide(
         need_supported, need_eligible, out=np.zeros(need_eligible.shape), where=need_eligible > 0
     )
-    values.update((name, table[_ROW[row]]) for name, row in COUNTS.items())
-    return {name: values[name] for name in INDICATORS}
+    return np.concatenate((ratio, cream_skimming[None], table[_COUNT_ROWS]))[_ORDER]

@@ -158,7 +158,14 @@ class CentaureModel(mesa.Model):
             self.params = self.params.replace(**reform.changes)
 
     def _observe(self, quits_by_org: np.ndarray) -> None:
-        self.indicators, self.org_indicators = self._observer.observe(self.territory, self.params, quits_by_org)
+        values = self._observer.observe(self.territory, self.params, quits_by_org)
+        self.indicators: dict[str, float] = dict(zip(metrics.INDICATORS, values[:, -1].tolist(), strict=True))
+        self._org_values = values[:, :-1]
+
+    @property
+    def org_indicators(self) -> dict[str, np.ndarray]:
+        """This week's indicators per organisation: name -> one value per organisation."""
+        return dict(zip(metrics.INDICATORS, self._org_values, strict=True))
 
     def _open_initial_cases(self) -> None:
         """Week 0: the aware eligible fill the posts' capacity, so runs start from a working sector.

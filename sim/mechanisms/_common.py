@@ -46,13 +46,6 @@ def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray
     return np.clip(x + rate * (target - x), 0.0, 1.0)
 
 
-def group_mean(groups: np.ndarray, values: np.ndarray, n_groups: int, empty: float = 0.0) -> np.ndarray:
-    """Mean of ``values`` per group; ``empty`` for groups with no member."""
-    total = np.bincount(groups, weights=values, minlength=n_groups)[:n_groups]
-    count = np.bincount(groups, minlength=n_groups)[:n_groups]
-    return np.divide(total, count, out=np.full(n_groups, empty, dtype=float), where=count > 0)
-
-
 def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """One entry per free slot: (owner, matching key of the slot).
 

@@ -26,18 +26,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import group_mean
 from sim.params import Params
 from sim.state import Territory
 
 
-def team_means(s: Territory, values: np.ndarray) -> np.ndarray:
-    """Mean of ``values`` over the active members of each worker's team (0 for vacant posts)."""
+def workers_by_team(s: Territory) -> np.ndarray:
+    """Workers in post in each team."""
     workers = s.workers
-    n_teams = workers.n_teams
-    active = workers.active
-    mean = group_mean(workers.team[active], values[active], n_teams)
-    return np.where(active, mean[workers.team], 0.0)
+    return np.bincount(workers.team, weights=workers.active, minlength=workers.n_teams)
+
+
+def team_means(s: Territory, values: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` (0 on vacant posts) over each post's team; ``filled``: workers by team."""
+    team = s.workers.team
+    return (np.bincount(team, weights=values, minlength=filled.size) / np.maximum(filled, 1.0))[team]
 
 
 def team_support(s: Territory) -> np.ndarray:
@@ -48,7 +50,7 @@ def team_support(s: Territory) -> np.ndarray:
     workers, orgs = s.workers, s.orgs
     n_teams = workers.n_teams
     funded = np.arange(workers.org.size) - orgs.position_start[workers.org] < orgs.posts[workers.org]
-    filled = np.bincount(workers.team, weights=workers.active, minlength=n_teams)
+    filled = workers_by_team(s)
     size = np.bincount(workers.team, weights=funded, minlength=n_teams)
     return np.minimum(1.0, np.divide(filled, size, out=np.ones(n_teams), where=size > 0))[workers.team]
 
@@ -56,10 +58,10 @@ def team_support(s: Territory) -> np.ndarray:
 def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarray]:
     workers, orgs = s.workers, s.orgs
     org = workers.org
-    load = workers.caseload * p.hours_per_case / np.maximum(s.face_to_face_hours, 1.0)
+    half_load = workers.caseload * (0.5 * p.hours_per_case) / np.maximum(s.face_to_face_hours, 1.0)
     org_demands = 0.35 * np.minimum(1.0, orgs.reporting / 0.6)
     demands = workers.sensitivity * (
-        0.4 * np.minimum(1.0, load / 2.0) + org_demands[org] + 0.25 * workers.emotional_load
+        0.4 * np.minimum(1.0, half_load) + org_demands[org] + 0.25 * workers.emotional_load
     )
     org_resources = 0.25 * orgs.autonomy + 0.2 * np.minimum(1.0, orgs.face_to_face / 0.7) + 0.15 * orgs.style
     resources = org_resources[org] + 0.25 * workers.recognition + 0.15 * team_support(s)
@@ -70,10 +72,11 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers = s.workers
     active = workers.active
     demands, resources = demands_and_resources(s, p)
-    exhaustion = workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion)
+    exhaustion = active * (workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion))
     target = np.clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion, 0.0, 1.0)
-    engagement = workers.engagement + p.jdr_rate * (target - workers.engagement)
-    exhaustion += p.team_contagion * (team_means(s, exhaustion) - exhaustion)
-    engagement += p.team_contagion * (team_means(s, engagement) - engagement)
-    workers.exhaustion = np.where(active, np.clip(exhaustion, 0.0, 1.0), 0.0)
-    workers.engagement = np.where(active, np.clip(engagement, 0.0, 1.0), 0.0)
+    engagement = active * (workers.engagement + p.jdr_rate * (target - workers.engagement))
+    filled = workers_by_team(s)
+    for state in (exhaustion, engagement):  # emotional contagion within teams
+        state += p.team_contagion * (team_means(s, state, filled) - state)
+    workers.exhaustion = active * np.clip(exhaustion, 0.0, 1.0)
+    workers.engagement = active * np.clip(engagement, 0.0, 1.0)

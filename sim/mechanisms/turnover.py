@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import bernoulli_subset, expand_slots, match_in_groups
+from sim.mechanisms._common import expand_slots, match_in_groups
 from sim.mechanisms.intake import assign
 from sim.params import Params
 from sim.state import Status, Territory, new_sensitivity
@@ -48,10 +48,9 @@ def quit_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expec
 def hand_over(s: Territory, p: Params, leavers: np.ndarray, rng: np.random.Generator) -> None:
     """The users of ``leavers`` go to team-mates with room, or back to the waiting list."""
     users, workers = s.users, s.workers
-    leaving = np.zeros(workers.org.size, dtype=bool)
+    leaving = np.zeros(workers.org.size + 1, dtype=bool)  # the last entry stands for "no worker" (-1)
     leaving[leavers] = True
-    supported = np.flatnonzero(users.worker >= 0)
-    orphans = supported[leaving[users.worker[supported]]]
+    orphans = leaving[users.worker].nonzero()[0]
     if orphans.size == 0:
         return
     team = workers.team[users.worker[orphans]]
@@ -75,15 +74,13 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers, orgs = s.workers, s.orgs
     active = workers.active
     headcount = s.headcount()
-    vacancy_org = np.repeat(np.arange(headcount.size), np.maximum(orgs.posts - headcount, 0))
-    if vacancy_org.size == 0:
-        return vacancy_org
+    vacancies = np.maximum(orgs.posts - headcount, 0)
     n_active = headcount.sum()
     sector_engagement = workers.engagement.sum() / n_active if n_active else p.new_hire_engagement
     p_fill = p.hire_rate * (1.0 - p.recruitment_difficulty) * sector_engagement
-    hires = np.bincount(bernoulli_subset(rng, vacancy_org, p_fill), minlength=headcount.size)
+    hires = rng.binomial(vacancies, p_fill)  # one Bernoulli(p_fill) per vacancy
     if not hires.any():
-        return vacancy_org[:0]
+        return np.zeros(0, dtype=np.int64)
     # fill the lowest-numbered empty positions of each organisation
     empty = np.flatnonzero(~active)
     empty_org = workers.org[empty]
@@ -112,4 +109,4 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
         hand_over(s, p, leavers, rng)
     s.left = leavers
     s.hired = hire(s, p, rng)
-    workers.tenure[workers.active] += 1
+    workers.tenure += workers.active
