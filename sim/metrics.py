@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.params import Params
-from sim.state import N_STATUS, UNMET, Status, Territory
+from sim.state import N_STATUS, Status, Territory
 
 PERSISTENT_WEEKS = 39
 WINDOW = 52
@@ -112,18 +112,19 @@ class Observer:
         users, workers, orgs = s.users, s.workers, s.orgs
         n, table = self.n_orgs, self.table
         status = users.status
+        supported = status == Status.SUPPORTED
+        eligible = status != Status.RESOLVED
         streak = users.unsupported_streak
         streak += 1
-        streak *= UNMET[status]
+        streak *= eligible & ~supported
         counts = np.bincount(self.status_key + status, minlength=n * N_STATUS).reshape(n, N_STATUS)
         table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ counts.T
-        supported = status == Status.SUPPORTED
         user_columns = (
             streak >= PERSISTENT_WEEKS,
             users.wait_weeks,  # 0 unless waiting
             supported * users.need,
             users.need,  # 0 for the non-eligible
-            (status != Status.RESOLVED) * users.power,
+            eligible * users.power,
             users.participant & supported,
             users.peer_worker,
         )

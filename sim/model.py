@@ -78,7 +78,7 @@ class CentaureModel(mesa.Model):
         for i in range(p.n_users):
             User(self, i)
         self._posts: list[Worker | None] = [None] * workers.org.size
-        self._hire_agents(np.flatnonzero(workers.active))
+        self._hire_agents(workers.active.nonzero()[0])
         for j in range(p.n_organisations):
             Manager(self, j)
             Organisation(self, j)
@@ -180,7 +180,7 @@ class CentaureModel(mesa.Model):
         users.status[users.status == Status.NOT_ASKING] = Status.WAITING
         intake.admit(s, p, self.rng)
         users.status[users.status == Status.WAITING] = Status.NOT_ASKING
-        supported = np.flatnonzero(users.status == Status.SUPPORTED)
+        supported = (users.status == Status.SUPPORTED).nonzero()[0]
         users.weeks_with_worker[supported] = self.rng.integers(0, 52, supported.size)
 
     def _hire_agents(self, posts: np.ndarray) -> None:

@@ -44,8 +44,6 @@ class Status(IntEnum):
 
 STATUS_NAMES = tuple(s.name.lower() for s in Status)
 N_STATUS = len(Status)
-UNMET = np.array([s not in (Status.RESOLVED, Status.SUPPORTED) for s in Status])
-"""Look-up table by status code: eligible but unsupported (non-recourse)?"""
 
 
 @dataclass

@@ -55,11 +55,11 @@ def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator
     order of workers is random, not the order posts are stored in.
     """
     spare = np.maximum(spare, 0)
-    slot_owner = np.repeat(owners, spare)
-    starts = np.cumsum(spare) - spare
-    ordinal = np.arange(slot_owner.size) - np.repeat(starts, spare)
+    slot_owner = owners.repeat(spare)
+    first = spare.cumsum() - spare  # position of each owner's first slot
     tie_break = rng.random(owners.size)
-    return slot_owner, ordinal + 0.5 * np.repeat(tie_break, spare)
+    # ordinal of the slot within its owner + half the owner's tie-break
+    return slot_owner, np.arange(slot_owner.size) - (first - 0.5 * tie_break).repeat(spare)
 
 
 def match_in_groups(
@@ -78,12 +78,12 @@ def match_in_groups(
     item_order = np.lexsort((item_key, item_group))
     # one sort on a combined key is faster than a lexsort
     span = float(np.floor(slot_key.max())) + 1.0 if slot_key.size else 1.0
-    slot_order = np.argsort(slot_group * span + slot_key, kind="stable")
+    slot_order = (slot_group * span + slot_key).argsort(kind="stable")
     sorted_item_group = item_group[item_order]
     item_count = np.bincount(item_group, minlength=n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)
-    item_rank = np.arange(item_order.size) - (np.cumsum(item_count) - item_count)[sorted_item_group]
-    slot_start = np.cumsum(slot_count) - slot_count
+    item_rank = np.arange(item_order.size) - (item_count.cumsum() - item_count)[sorted_item_group]
+    slot_start = slot_count.cumsum() - slot_count
     matched = item_rank < slot_count[sorted_item_group]
     items = item_order[matched]
     slots = slot_order[slot_start[sorted_item_group[matched]] + item_rank[matched]]

@@ -53,7 +53,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users.contacted[met] = True
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
-    unaware = np.flatnonzero(users.status == Status.UNAWARE)
+    unaware = (users.status == Status.UNAWARE).nonzero()[0]
     log_stay = np.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
     if has_peer_workers:
         log_stay += np.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]

@@ -43,10 +43,10 @@ def update_trust(s: Territory, p: Params) -> None:
     users = s.users
     trust = users.trust
     change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - trust)
-    supported = np.flatnonzero(users.worker >= 0)
+    supported = (users.worker >= 0).nonzero()[0]
     respect = 0.4 + 0.3 * users.quality[supported] + 0.3 * voice(p.participation_level)
     change[supported] += p.trust_rate_supported * (respect - trust[supported])
-    met = np.flatnonzero(users.contacted)
+    met = users.contacted.nonzero()[0]
     change[met] += p.outreach_trust_gain * (1.0 - trust[met])
     if s.peer_worker_ties is not None:
         change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
@@ -56,7 +56,7 @@ def update_trust(s: Territory, p: Params) -> None:
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     update_trust(s, p)
-    candidates = np.flatnonzero((users.status == Status.NOT_ASKING) | (users.status == Status.DROPPED))
+    candidates = ((users.status == Status.NOT_ASKING) | (users.status == Status.DROPPED)).nonzero()[0]
     prob = ask_probability(p, users.need[candidates], users.trust[candidates], users.stigma[candidates])
     askers = candidates[rng.random(candidates.size) < prob]
     users.status[askers] = Status.WAITING

@@ -59,10 +59,10 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Match waiting users to free slots by priority; returns those still waiting."""
     users, workers = s.users, s.workers
     n_orgs = s.orgs.budget.size
-    waiting = np.flatnonzero(users.status == Status.WAITING)
+    waiting = (users.status == Status.WAITING).nonzero()[0]
     if waiting.size == 0:
         return waiting
-    free = np.flatnonzero(workers.active & (workers.capacity > workers.caseload))
+    free = (workers.active & (workers.capacity > workers.caseload)).nonzero()[0]
     if free.size == 0:
         return waiting
     slot_worker, slot_key = expand_slots(free, workers.capacity[free] - workers.caseload[free], rng)

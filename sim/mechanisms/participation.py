@@ -42,7 +42,8 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     v = voice(p.participation_level)
     supported = users.status == Status.SUPPORTED
     users.participant = (supported | users.peer_worker) & (users.propensity < p.participation_max_share * v)
-    users.trust[users.participant] += p.participation_trust_gain * (1.0 - users.trust[users.participant])
+    taking_part = users.participant.nonzero()[0]
+    users.trust[taking_part] += p.participation_trust_gain * (1.0 - users.trust[taking_part])
     rate = 1.0 / p.cobuild_weeks
     orgs.coevaluation += rate * (v - orgs.coevaluation)
     reciprocity = p.funding_weights[2]
@@ -51,7 +52,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     if not p.peer_worker_programme:
         return
     room = np.floor(p.peer_worker_max_share * s.catchment_size) - s.per_catchment(users.peer_worker)
-    candidates = np.flatnonzero(users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER))
+    candidates = (users.participant & supported & ~users.peer_worker & (users.power > PEER_WORKER_POWER)).nonzero()[0]
     chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order
     chosen = chosen[np.lexsort((rng.random(chosen.size), users.org[chosen]))]

@@ -38,7 +38,7 @@ import numpy as np
 
 from sim.mechanisms._common import bernoulli_subset, voice
 from sim.params import Params
-from sim.state import UNMET, Status, Territory, new_need
+from sim.state import Status, Territory, new_need
 
 
 def worker_quality(s: Territory, p: Params) -> np.ndarray:
@@ -76,8 +76,9 @@ def close_cases(s: Territory, people: np.ndarray) -> None:
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users, workers = s.users, s.workers
     status = users.status
-    supported = np.flatnonzero(status == Status.SUPPORTED)
-    no_need = np.flatnonzero(status == Status.RESOLVED)
+    is_supported, has_no_need = status == Status.SUPPORTED, status == Status.RESOLVED
+    supported, no_need = is_supported.nonzero()[0], has_no_need.nonzero()[0]
+    unmet = (~(is_supported | has_no_need)).nonzero()[0]  # eligible, not supported
     post = users.worker[supported]
     quality = quality_of_support(s, p, supported, post)
     users.quality.fill(0.0)
@@ -92,7 +93,6 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers.recognition = trust_sum * per_case * (0.5 + 0.5 * voice(p.participation_level))
     workers.emotional_load = np.bincount(post, weights=need, minlength=per_case.size) * per_case
 
-    unmet = np.flatnonzero(UNMET[status])
     users.need[unmet] += p.need_worsening * (1.0 - users.need[unmet])
     users.power[unmet] *= 1.0 - p.power_loss
     exits = bernoulli_subset(rng, unmet, p.spontaneous_exit_rate)

@@ -61,7 +61,7 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray, rng: np.random.Gener
     workers.caseload[leavers] = 0
     affected = np.zeros(workers.n_teams, dtype=bool)
     affected[team] = True
-    stay = np.flatnonzero(workers.active & affected[workers.team])
+    stay = (workers.active & affected[workers.team]).nonzero()[0]
     slot_worker, slot_key = expand_slots(stay, p.caseload_cap - workers.caseload[stay], rng)
     n_teams = workers.n_teams
     key = -users.need[orphans]  # the team takes the heaviest situations first
@@ -82,7 +82,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     if not hires.any():
         return np.zeros(0, dtype=np.int64)
     # fill the lowest-numbered empty positions of each organisation
-    empty = np.flatnonzero(~active)
+    empty = (~active).nonzero()[0]
     empty_org = workers.org[empty]
     rank = np.arange(empty.size) - np.searchsorted(empty_org, empty_org)
     new = empty[rank < hires[empty_org]]
@@ -98,7 +98,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers = s.workers
-    active = np.flatnonzero(workers.active)
+    active = workers.active.nonzero()[0]
     hazard = quit_hazard(p, workers.exhaustion[active], workers.engagement[active], workers.expectation[active])
     leavers = active[rng.random(active.size) < hazard]
     workers.active[leavers] = False
