@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import sigmoid, voice
+from sim.mechanisms._common import clip, sigmoid, voice
 from sim.network import neighbour_sum
 from sim.params import Params
 from sim.state import Status, Territory
@@ -50,7 +50,7 @@ def update_trust(s: Territory, p: Params) -> None:
     change[met] += p.outreach_trust_gain * (1.0 - trust[met])
     if s.peer_worker_ties is not None:
         change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
-    users.trust = np.clip(trust + change, 0.0, 1.0)
+    users.trust = clip(trust + change)
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.mechanisms._common import clip
 from sim.params import Params
 from sim.state import Territory
 
@@ -73,10 +74,10 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     active = workers.active
     demands, resources = demands_and_resources(s, p)
     exhaustion = active * (workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion))
-    target = np.clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion, 0.0, 1.0)
+    target = clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion)
     engagement = active * (workers.engagement + p.jdr_rate * (target - workers.engagement))
     filled = workers_by_team(s)
     for state in (exhaustion, engagement):  # emotional contagion within teams
         state += p.team_contagion * (team_means(s, state, filled) - state)
-    workers.exhaustion = active * np.clip(exhaustion, 0.0, 1.0)
-    workers.engagement = active * np.clip(engagement, 0.0, 1.0)
+    workers.exhaustion = active * clip(exhaustion)
+    workers.engagement = active * clip(engagement)

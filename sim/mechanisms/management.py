@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import adjust, voice
+from sim.mechanisms._common import adjust, clip, voice
 from sim.params import Params
 from sim.state import Territory
 
@@ -36,12 +36,10 @@ from sim.state import Territory
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs = s.orgs
     pressure = p.reporting_pressure
-    target = np.clip(
-        p.manager_style + orgs.style_offset + 0.5 * voice(p.participation_level) - 0.5 * pressure, 0.0, 1.0
-    )
+    target = clip(p.manager_style + orgs.style_offset + 0.5 * voice(p.participation_level) - 0.5 * pressure)
     orgs.style = adjust(orgs.style, target, 1.0 / p.style_adjust_weeks)
     factor = (1.0 + p.style_reporting_effect * (0.5 - orgs.style)) * (
         1.0 - p.coeval_reporting_relief * orgs.coevaluation
     )
-    orgs.reporting = np.clip(pressure * factor, 0.0, 0.9)
+    orgs.reporting = clip(pressure * factor, 0.0, 0.9)
     orgs.autonomy = (1.0 - p.standardisation) * (0.5 + 0.5 * orgs.style)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import expand_slots, match_in_groups
+from sim.mechanisms._common import clip, expand_slots, match_in_groups
 from sim.mechanisms.intake import assign
 from sim.params import Params
 from sim.state import Status, Territory, new_sensitivity
@@ -89,7 +89,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers.active[new] = True
     workers.engagement[new] = p.new_hire_engagement
     workers.exhaustion[new] = NEW_HIRE_EXHAUSTION
-    workers.expectation[new] = np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size), 0.0, 1.0)
+    workers.expectation[new] = clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size))
     workers.sensitivity[new] = new_sensitivity(rng, new.size)
     workers.tenure[new] = 0
     workers.caseload[new] = 0
