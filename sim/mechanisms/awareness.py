@@ -9,10 +9,12 @@ and the week brings K_j ~ Poisson(contacts_j) contacts, each with a user drawn
 at random from the catchment — outreach goes where people are, without knowing
 who is unaware; a user is met with probability 1 - exp(-contacts_j / users_j). An unaware eligible user learns of their rights with
 
-    p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met),
+    p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met)
+            = 1 - exp(-H) (1 - met),   H = -ln(1 - b_peer) aware peers - ln(1 - b_pw) peer-worker ties
 
 (MODEL.md §7: b_peer = ``learn_from_peer``, b_pw = ``learn_from_peer_worker``,
-met = 1 if met by outreach this week). Anyone met by outreach learns their
+met = 1 if met by outreach this week); a user not met learns when an Exp(1)
+draw falls below H, which has that probability. Anyone met by outreach learns their
 rights, including people with no current need, who will know them if a need
 arises. Being met also builds trust, which
 :mod:`demand` applies: outreach works through the relation, not only information.
@@ -20,6 +22,8 @@ Newly aware users move from ``UNAWARE`` to ``NOT_ASKING``.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -42,8 +46,8 @@ def outreach_contacts(s: Territory, p: Params) -> np.ndarray:
 def meet(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Users met by outreach this week (each contact: a random user of the catchment)."""
     k = rng.poisson(outreach_contacts(s, p))
-    org = np.repeat(np.arange(k.size), k)
-    return s.catchment_start[org] + (rng.random(org.size) * s.catchment_size[org]).astype(np.int64)
+    first, size = s.catchment_start.repeat(k), s.catchment_size.repeat(k)
+    return first + (rng.random(first.size) * size).astype(np.int64)
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
@@ -54,10 +58,10 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]
-    log_stay = np.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
+    hazard = -math.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
     if has_peer_workers:
-        log_stay += np.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]
-    learns = unaware[(rng.random(unaware.size) < -np.expm1(log_stay)) | users.contacted[unaware]]
+        hazard -= math.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]
+    learns = unaware[(rng.standard_exponential(unaware.size) < hazard) | users.contacted[unaware]]
     users.aware[met] = True
     users.aware[learns] = True
     users.status[learns] = Status.NOT_ASKING

@@ -7,7 +7,9 @@ An aware eligible user who is not asking (or who gave up) asks this week with
     burden = (procedure_complexity + conditionality) / 2,
 
 psychological costs entering through the user's felt stigma, compliance costs
-through the burden. Askers join their organisation's waiting list.
+through the burden. A user asks when a standard logistic draw falls below the
+log-odds (one draw per user, the same Bernoulli(p_ask)). Askers join their
+organisation's waiting list.
 
 Trust moves synchronously for every user (MODEL.md §3.5, §7):
 
@@ -32,11 +34,15 @@ from sim.params import Params
 from sim.state import Status, Territory
 
 
+def ask_log_odds(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndarray) -> np.ndarray:
+    """Log-odds of asking for support this week (the argument of the sigmoid)."""
+    burden = 0.5 * (p.procedure_complexity + p.conditionality)
+    return p.ask_need * need + p.ask_trust * trust - p.ask_stigma * stigma + (p.ask_intercept - p.ask_burden * burden)
+
+
 def ask_probability(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndarray) -> np.ndarray:
     """Weekly probability of asking for support."""
-    burden = 0.5 * (p.procedure_complexity + p.conditionality)
-    index = p.ask_intercept + p.ask_need * need + p.ask_trust * trust - p.ask_stigma * stigma - p.ask_burden * burden
-    return sigmoid(index)
+    return sigmoid(ask_log_odds(p, need, trust, stigma))
 
 
 def update_trust(s: Territory, p: Params) -> None:
@@ -44,7 +50,7 @@ def update_trust(s: Territory, p: Params) -> None:
     trust = users.trust
     change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - trust)
     supported = (users.worker >= 0).nonzero()[0]
-    respect = 0.4 + 0.3 * users.quality[supported] + 0.3 * voice(p.participation_level)
+    respect = 0.3 * users.quality[supported] + (0.4 + 0.3 * voice(p.participation_level))
     change[supported] += p.trust_rate_supported * (respect - trust[supported])
     met = users.contacted.nonzero()[0]
     change[met] += p.outreach_trust_gain * (1.0 - trust[met])
@@ -57,7 +63,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     update_trust(s, p)
     candidates = ((users.status == Status.NOT_ASKING) | (users.status == Status.DROPPED)).nonzero()[0]
-    prob = ask_probability(p, users.need[candidates], users.trust[candidates], users.stigma[candidates])
-    askers = candidates[rng.random(candidates.size) < prob]
+    log_odds = ask_log_odds(p, users.need[candidates], users.trust[candidates], users.stigma[candidates])
+    askers = candidates[rng.logistic(size=candidates.size) < log_odds]
     users.status[askers] = Status.WAITING
     users.wait_weeks[askers] = 0
