@@ -23,6 +23,8 @@ agree on degree distribution and clustering.
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
@@ -66,10 +68,20 @@ def peer_adjacency(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr
     k = max(2, k - k % 2)
     if n <= NETWORKX_MAX_USERS:
         seed = int(rng.integers(2**31 - 1))
-        graph = nx.watts_strogatz_graph(n, k, p, seed=seed)
-        ends = np.fromiter((node for edge in graph.edges() for node in edge), dtype=np.int64)
-        return symmetric_adjacency(n, ends[0::2], ends[1::2])
+        return graph_adjacency(nx.watts_strogatz_graph(n, k, p, seed=seed))
     return watts_strogatz_sparse(n, k, p, rng)
+
+
+def graph_adjacency(graph: nx.Graph) -> sp.csr_matrix:
+    """Binary CSR adjacency (float32) of a simple graph on the nodes 0 .. n-1, read from its adjacency lists."""
+    n = graph.number_of_nodes()
+    neighbours = [graph.adj[node] for node in range(n)]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, neighbours), dtype=np.int64, count=n), out=indptr[1:])
+    indices = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int32, count=int(indptr[-1]))
+    adj = sp.csr_matrix((np.ones(indices.size, dtype=np.float32), indices, indptr), shape=(n, n))
+    adj.sort_indices()
+    return adj
 
 
 def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:

@@ -40,3 +40,13 @@ def test_neighbour_sums_on_a_subset_of_rows_equal_the_full_product(n_rows, monke
     rows = np.sort(rng.choice(2000, n_rows, replace=False))
     expected = (a @ values.astype(float))[rows]
     np.testing.assert_allclose(network.neighbour_sum(a, values, rows=rows), expected)
+
+
+def test_adjacency_read_from_a_networkx_graph_equals_networkx_own_matrix():
+    from sim.network import graph_adjacency
+
+    graph = nx.watts_strogatz_graph(300, 6, 0.3, seed=5)
+    expected = nx.to_scipy_sparse_array(graph, nodelist=range(300), dtype=np.float32, format="csr")
+    adj = graph_adjacency(graph)
+    assert adj.dtype == np.float32 and adj.has_sorted_indices
+    assert (adj != expected).nnz == 0

@@ -70,9 +70,7 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u) + 1e-9 * u
     items, slots = match_in_groups(users.org[waiting], key, workers.org[slot_worker], slot_key, n_orgs)
     assign(s, waiting[items], slot_worker[slots])
-    still = np.ones(waiting.size, dtype=bool)
-    still[items] = False
-    return waiting[still]
+    return waiting[users.status[waiting] == Status.WAITING]
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:

@@ -57,5 +57,5 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order
     chosen = chosen[np.lexsort((rng.random(chosen.size), users.org[chosen]))]
     org = users.org[chosen]
-    rank = np.arange(chosen.size) - np.searchsorted(org, org)
+    rank = np.arange(chosen.size) - org.searchsorted(org)
     users.peer_worker[chosen[rank < room[org]]] = True

@@ -45,17 +45,18 @@ def worker_quality(s: Territory, p: Params) -> np.ndarray:
     """The part of support quality that depends on the worker (and their organisation), per post."""
     workers, orgs = s.workers, s.orgs
     time = np.minimum(1.0, s.face_to_face_hours / (np.maximum(workers.caseload, 1) * p.hours_per_case))
-    experience = 1.0 - 0.5 * np.exp(-workers.tenure / p.experience_weeks)
     boost = (1.0 + p.quality_voice_boost * voice(p.participation_level)) / (1.0 + p.quality_voice_boost)
-    autonomy = (0.5 + 0.5 * orgs.autonomy)[workers.org]
-    return time * autonomy * (0.5 + 0.5 * workers.engagement) * experience * boost
+    # the halves of (0.5 + 0.5 engagement) and of experience = (2 - exp(-tenure / e)) / 2 go to the organisation's factor
+    organisation = (0.25 * boost) * (0.5 + 0.5 * orgs.autonomy)
+    twice_experience = 2.0 - np.exp(workers.tenure * (-1.0 / p.experience_weeks))
+    return time * organisation[workers.org] * (1.0 + workers.engagement) * twice_experience
 
 
 def quality_of_support(s: Territory, p: Params, people: np.ndarray, posts: np.ndarray | None = None) -> np.ndarray:
     """Quality of the support each of ``people`` (all supported, by the workers in ``posts``) receives."""
     users = s.users
     posts = users.worker[people] if posts is None else posts
-    continuity = 1.0 - np.exp(-users.weeks_with_worker[people] / p.continuity_weeks)
+    continuity = 1.0 - np.exp(users.weeks_with_worker[people] * (-1.0 / p.continuity_weeks))
     return worker_quality(s, p)[posts] * continuity
 
 
@@ -87,7 +88,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users.need[supported] = need
     power = users.power[supported]
     users.power[supported] = power + p.power_gain * quality * (1.0 + users.participant[supported]) * (1.0 - power)
-    users.weeks_with_worker[supported] += 1
+    users.weeks_with_worker += is_supported
     per_case = 1.0 / np.maximum(workers.caseload, 1)
     trust_sum = np.bincount(post, weights=users.trust[supported], minlength=per_case.size)
     workers.recognition = trust_sum * per_case * (0.5 + 0.5 * voice(p.participation_level))

@@ -74,17 +74,20 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers, orgs = s.workers, s.orgs
     active = workers.active
     headcount = s.headcount()
-    vacancies = np.maximum(orgs.posts - headcount, 0)
+    vacancy_org = np.arange(headcount.size).repeat(np.maximum(orgs.posts - headcount, 0))
+    if vacancy_org.size == 0:
+        return vacancy_org
     n_active = headcount.sum()
     sector_engagement = workers.engagement.sum() / n_active if n_active else p.new_hire_engagement
     p_fill = p.hire_rate * (1.0 - p.recruitment_difficulty) * sector_engagement
-    hires = rng.binomial(vacancies, p_fill)  # one Bernoulli(p_fill) per vacancy
-    if not hires.any():
-        return np.zeros(0, dtype=np.int64)
+    filled = vacancy_org[rng.random(vacancy_org.size) < p_fill]
+    if filled.size == 0:
+        return filled
+    hires = np.bincount(filled, minlength=headcount.size)
     # fill the lowest-numbered empty positions of each organisation
     empty = (~active).nonzero()[0]
     empty_org = workers.org[empty]
-    rank = np.arange(empty.size) - np.searchsorted(empty_org, empty_org)
+    rank = np.arange(empty.size) - empty_org.searchsorted(empty_org)
     new = empty[rank < hires[empty_org]]
     workers.active[new] = True
     workers.engagement[new] = p.new_hire_engagement
