@@ -7,8 +7,9 @@ ratios). Definitions:
 
 * ``engagement``: mean engagement of workers in post; ``burnout_share``: share
   of them with exhaustion above ``burnout_threshold``;
-* ``annual_turnover``: quits over the last 52 weeks / mean headcount over those
-  weeks (Axess's departure rate; partial window during the first year);
+* ``annual_turnover``: quits over the last 52 weeks / worker-years over those
+  weeks (sum of weekly headcounts / 52), i.e. quits / mean headcount, scaled
+  to a year during the first (Axess's departure rate);
 * ``vacancy_rate``: funded posts without a worker / funded posts;
 * ``non_recourse``: eligible users not supported / eligible users, split into
   ``non_connaissance`` (unaware), ``non_demande`` (aware, not asking) and
@@ -116,7 +117,7 @@ class Observer:
         eligible = status != Status.RESOLVED
         streak = users.unsupported_streak
         streak += 1
-        streak *= eligible & ~supported
+        streak *= eligible ^ supported  # eligible and not supported (the supported are eligible)
         counts = np.bincount(self.status_key + status, minlength=n * N_STATUS).reshape(n, N_STATUS)
         table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ counts.T
         user_columns = (
@@ -132,8 +133,8 @@ class Observer:
         worker_columns = (
             active,
             workers.engagement,  # 0 on vacant posts
-            active & (workers.exhaustion > p.burnout_threshold),
-            active * workers.tenure,
+            workers.exhaustion > p.burnout_threshold,  # 0 on vacant posts
+            workers.tenure,  # 0 on vacant posts
         )
         for row, column in enumerate(user_columns, _ROW["persistent"]):
             np.add.reduceat(column, s.catchment_start, dtype=np.float64, out=table[row, :n])
@@ -146,19 +147,18 @@ class Observer:
         self.quits[slot] = quits_by_org
         self.heads[slot] = head
         self.filled += 1
-        window = min(self.filled, WINDOW)
         table[_ROW["posts"] : _ROW["organisations"], :n] = (
             orgs.posts,
             np.maximum(orgs.posts - head, 0.0),
             orgs.face_to_face * head,
             orgs.reporting * head,
             self.quits_total,
-            self.heads_total / window,
+            self.heads_total / WINDOW,  # worker-years
             orgs.budget,
             orgs.reserves,
         )  # the row "organisations" is a constant 1, set once
         table[:, n] = table[:, :n].sum(axis=1)
-        return indicator_values(table, window)
+        return indicator_values(table)
 
 
 SUMS = (
@@ -186,7 +186,7 @@ SUMS = (
     "face_to_face",
     "reporting",
     "quits_window",
-    "heads_window",
+    "worker_years",
     "budget",
     "reserves",
     "organisations",
@@ -213,7 +213,7 @@ RATIOS = {
     # indicator: (numerator sum, denominator sum, scale)
     "engagement": ("engagement", "head", 1.0),
     "burnout_share": ("burnout", "head", 1.0),
-    "annual_turnover": ("quits_window", "heads_window", 1.0),  # rescaled for a partial first year
+    "annual_turnover": ("quits_window", "worker_years", 1.0),
     "vacancy_rate": ("vacancies", "posts", 1.0),
     "mean_tenure_years": ("tenure", "head", 1.0 / 52.0),
     "non_recourse": ("unsupported", "eligible", 1.0),
@@ -242,7 +242,7 @@ _ROW = {name: k for k, name in enumerate(SUMS)}
 _NUM = np.array([_ROW[n] for n, _, _ in RATIOS.values()])
 _DEN = np.array([_ROW[d] for _, d, _ in RATIOS.values()])
 _SCALE = np.array([scale for _, _, scale in RATIOS.values()])[:, None]
-_TURNOVER = list(RATIOS).index("annual_turnover")
+_TINY = np.finfo(float).tiny
 _NEED_SUPPORTED = list(RATIOS).index("need_supported")
 _NEED_ELIGIBLE = list(RATIOS).index("need_eligible")
 _COUNT_ROWS = np.array([_ROW[row] for row in COUNTS.values()])
@@ -250,18 +250,16 @@ _STACKED = (*RATIOS, "cream_skimming", *COUNTS)
 _ORDER = np.array([_STACKED.index(name) for name in INDICATORS])
 
 
-def indicator_values(table: np.ndarray, window: int) -> np.ndarray:
+def indicator_values(table: np.ndarray) -> np.ndarray:
     """Indicators from the table of sums (one row per name of SUMS): ratios of sums, then counts.
 
     Returns one row per name of :data:`INDICATORS`, in that order, and the
     table's columns: the same code serves the organisations and the territory.
+    Every numerator is 0 where its denominator is (no eligible user, no worker...),
+    and the ratio is then 0.
     """
     num, den = table[_NUM], table[_DEN]
-    ratio = np.divide(num, den, out=np.zeros(num.shape), where=den > 0)
+    ratio = num / np.maximum(den, _TINY)
     ratio *= _SCALE
-    ratio[_TURNOVER] *= WINDOW / window
-    need_supported, need_eligible = ratio[_NEED_SUPPORTED], ratio[_NEED_ELIGIBLE]
-    cream_skimming = np.divide(
-        need_supported, need_eligible, out=np.zeros(need_eligible.shape), where=need_eligible > 0
-    )
+    cream_skimming = ratio[_NEED_SUPPORTED] / np.maximum(ratio[_NEED_ELIGIBLE], _TINY)
     return np.concatenate((ratio, cream_skimming[None], table[_COUNT_ROWS]))[_ORDER]

@@ -83,7 +83,7 @@ class Workers:
     exhaustion: np.ndarray  # float64 in [0, 1]
     expectation: np.ndarray  # float64 in [0, 1]: meaning expected on arrival
     sensitivity: np.ndarray  # float64, mean 1: how strongly job demands weigh on this worker
-    tenure: np.ndarray  # int32: weeks in post
+    tenure: np.ndarray  # int32: weeks in post (0 for a vacant post, as engagement and exhaustion)
     caseload: np.ndarray  # int32: users currently supported
     capacity: np.ndarray  # int32: cases the face-to-face hours allow
     recognition: np.ndarray  # float64 in [0, 1]: recognition from users this week

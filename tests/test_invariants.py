@@ -39,6 +39,8 @@ def check_invariants(model):
     assert np.array_equal(workers.caseload, np.bincount(users.worker[supported], minlength=workers.org.size))
     assert workers.caseload.max() <= p.caseload_cap
     assert workers.active.sum() == len(model.agents_by_type.get(Worker, []))
+    vacant = ~workers.active  # the observation counts vacant posts as zeros
+    assert not (workers.engagement[vacant].any() or workers.exhaustion[vacant].any() or workers.tenure[vacant].any())
     ind = model.indicators
     assert ind["supported"] == supported.sum() and ind["eligible"] == eligible.sum()
     assert abs(ind["non_recourse"] - ind["non_connaissance"] - ind["non_demande"] - ind["non_reception"]) < 1e-9

@@ -240,9 +240,9 @@ def test_recognition_from_users_is_a_resource():
     management.step(s, p, None)
     time_use.step(s, p, None)
     s.workers.recognition[:] = 0.0
-    _, low = engagement.demands_and_resources(s, p)
+    _, low = engagement.demands_and_resources(s, p, engagement.workers_by_team(s))
     s.workers.recognition[:] = 1.0
-    _, high = engagement.demands_and_resources(s, p)
+    _, high = engagement.demands_and_resources(s, p, engagement.workers_by_team(s))
     active = s.workers.active
     assert np.all(high[active] > low[active])
 

@@ -43,40 +43,39 @@ def team_means(s: Territory, values: np.ndarray, filled: np.ndarray) -> np.ndarr
     return (np.bincount(team, weights=values, minlength=filled.size) / np.maximum(filled, 1.0))[team]
 
 
-def team_support(s: Territory) -> np.ndarray:
-    """Filled posts / funded posts in each worker's team (capped at 1).
+def team_support(s: Territory, filled: np.ndarray) -> np.ndarray:
+    """Filled posts / funded posts in each worker's team (capped at 1); ``filled``: workers by team.
 
-    The funded posts of organisation j are its first ``posts_j`` positions.
+    The funded posts of organisation j are its first ``posts_j`` positions. A
+    team with no funded post has no worker either, or gives full support.
     """
     workers, orgs = s.workers, s.orgs
-    n_teams = workers.n_teams
     funded = np.arange(workers.org.size) - orgs.position_start[workers.org] < orgs.posts[workers.org]
-    filled = workers_by_team(s)
-    size = np.bincount(workers.team, weights=funded, minlength=n_teams)
-    return np.minimum(1.0, np.divide(filled, size, out=np.ones(n_teams), where=size > 0))[workers.team]
+    size = np.bincount(workers.team, weights=funded, minlength=filled.size)
+    return np.minimum(1.0, filled / np.maximum(size, 1.0))[workers.team]
 
 
-def demands_and_resources(s: Territory, p: Params) -> tuple[np.ndarray, np.ndarray]:
+def demands_and_resources(s: Territory, p: Params, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Job demands and resources of every post (``filled``: workers by team)."""
     workers, orgs = s.workers, s.orgs
     org = workers.org
-    half_load = workers.caseload * (0.5 * p.hours_per_case) / np.maximum(s.face_to_face_hours, 1.0)
+    # 0.4 min(1, load / 2) = min(0.4, 0.2 load)
+    load_term = np.minimum(0.4, workers.caseload * (0.2 * p.hours_per_case) / np.maximum(s.face_to_face_hours, 1.0))
     org_demands = 0.35 * np.minimum(1.0, orgs.reporting / 0.6)
-    demands = workers.sensitivity * (
-        0.4 * np.minimum(1.0, half_load) + org_demands[org] + 0.25 * workers.emotional_load
-    )
+    demands = workers.sensitivity * (load_term + org_demands[org] + 0.25 * workers.emotional_load)
     org_resources = 0.25 * orgs.autonomy + 0.2 * np.minimum(1.0, orgs.face_to_face / 0.7) + 0.15 * orgs.style
-    resources = org_resources[org] + 0.25 * workers.recognition + 0.15 * team_support(s)
+    resources = org_resources[org] + 0.25 * workers.recognition + 0.15 * team_support(s, filled)
     return demands, resources
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers = s.workers
     active = workers.active
-    demands, resources = demands_and_resources(s, p)
+    filled = workers_by_team(s)
+    demands, resources = demands_and_resources(s, p, filled)
     exhaustion = active * (workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion))
     target = clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion)
     engagement = active * (workers.engagement + p.jdr_rate * (target - workers.engagement))
-    filled = workers_by_team(s)
     for state in (exhaustion, engagement):  # emotional contagion within teams
         state += p.team_contagion * (team_means(s, state, filled) - state)
     workers.exhaustion = active * clip(exhaustion)

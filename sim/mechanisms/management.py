@@ -36,10 +36,9 @@ from sim.state import Territory
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs = s.orgs
     pressure = p.reporting_pressure
-    target = clip(p.manager_style + orgs.style_offset + 0.5 * voice(p.participation_level) - 0.5 * pressure)
+    target = clip(orgs.style_offset + (p.manager_style + 0.5 * voice(p.participation_level) - 0.5 * pressure))
     orgs.style = adjust(orgs.style, target, 1.0 / p.style_adjust_weeks)
-    factor = (1.0 + p.style_reporting_effect * (0.5 - orgs.style)) * (
-        1.0 - p.coeval_reporting_relief * orgs.coevaluation
-    )
+    e_s = p.style_reporting_effect
+    factor = ((1.0 + 0.5 * e_s) - e_s * orgs.style) * (1.0 - p.coeval_reporting_relief * orgs.coevaluation)
     orgs.reporting = clip(pressure * factor, 0.0, 0.9)
-    orgs.autonomy = (1.0 - p.standardisation) * (0.5 + 0.5 * orgs.style)
+    orgs.autonomy = (0.5 * (1.0 - p.standardisation)) * (1.0 + orgs.style)

@@ -22,18 +22,19 @@ from sim.params import Params
 from sim.state import Territory
 
 
-def face_to_face_hours(s: Territory, p: Params) -> np.ndarray:
-    """Weekly face-to-face hours of each post (0 for vacant posts)."""
-    workers, orgs = s.workers, s.orgs
+def hours_per_worker(s: Territory, p: Params) -> np.ndarray:
+    """Weekly face-to-face hours of a worker in post, per organisation."""
+    orgs = s.orgs
     community = (1.0 - COMMUNITY_OUTREACH_SHARE) * orgs.community_hours / np.maximum(s.headcount(), 1)
-    hours = orgs.face_to_face * p.hours_per_week + community
-    return np.where(workers.active, hours[workers.org], 0.0)
+    return orgs.face_to_face * p.hours_per_week + community
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs, workers = s.orgs, s.workers
     busy = p.admin_share + p.outreach_share + p.participation_time_per_rung * p.participation_level
     orgs.face_to_face = np.maximum(0.0, 1.0 - busy - orgs.reporting)
-    s.face_to_face_hours = face_to_face_hours(s, p)
-    slots = np.floor(s.face_to_face_hours / p.hours_per_case)
-    workers.capacity = np.minimum(p.caseload_cap, slots).astype(np.int32)
+    hours = hours_per_worker(s, p)
+    cases = np.minimum(p.caseload_cap, np.floor(hours / p.hours_per_case)).astype(np.int32)
+    # per post: the organisation's figures where the post is filled, 0 where it is vacant
+    s.face_to_face_hours = np.where(workers.active, hours[workers.org], 0.0)
+    workers.capacity = np.where(workers.active, cases[workers.org], 0)

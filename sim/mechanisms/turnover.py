@@ -94,7 +94,6 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers.exhaustion[new] = NEW_HIRE_EXHAUSTION
     workers.expectation[new] = clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size))
     workers.sensitivity[new] = new_sensitivity(rng, new.size)
-    workers.tenure[new] = 0
     workers.caseload[new] = 0
     return new
 
@@ -108,6 +107,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers.engagement[leavers] = 0.0
     workers.exhaustion[leavers] = 0.0
     workers.recognition[leavers] = 0.0
+    workers.tenure[leavers] = 0
     if leavers.size:
         hand_over(s, p, leavers, rng)
     s.left = leavers
