@@ -29,19 +29,22 @@ from sim.mechanisms._common import bernoulli_subset, expand_slots, match_in_grou
 from sim.params import Params
 from sim.state import Status, Territory
 
+TIE_BREAK = 1e-9
+"""Weight of the uniform draw u added to every key, so that ties are broken at random."""
+
 
 def priority_key(p: Params, need: np.ndarray, wait_weeks: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Ascending key: who enters support first (``u``: uniform draws, one per person)."""
+    """Ascending key: who enters support first (``u``: uniform draws, one per person), ties broken by u."""
     match p.intake_priority:
         case "by_funding":
             lean = 2.0 * p.funding_weights[0] - 1.0
-            return lean * need + 0.5 * (1.0 - abs(lean)) * u
+            return lean * need + (0.5 * (1.0 - abs(lean)) + TIE_BREAK) * u
         case "greatest_need":
-            return -need
+            return TIE_BREAK * u - need
         case "easiest_first":
-            return need.copy()
+            return need + TIE_BREAK * u
         case "first_come":
-            return -wait_weeks.astype(float)
+            return TIE_BREAK * u - wait_weeks
     raise AssertionError(p.intake_priority)
 
 
@@ -67,7 +70,7 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
         return waiting
     slot_worker, slot_key = expand_slots(free, workers.capacity[free] - workers.caseload[free], rng)
     u = rng.random(waiting.size)
-    key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u) + 1e-9 * u
+    key = priority_key(p, users.need[waiting], users.wait_weeks[waiting], u)
     items, slots = match_in_groups(users.org[waiting], key, workers.org[slot_worker], slot_key, n_orgs)
     assign(s, waiting[items], slot_worker[slots])
     return waiting[users.status[waiting] == Status.WAITING]

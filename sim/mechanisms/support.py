@@ -60,12 +60,12 @@ def quality_of_support(s: Territory, p: Params, people: np.ndarray, posts: np.nd
     return worker_quality(s, p)[posts] * continuity
 
 
-def close_cases(s: Territory, people: np.ndarray) -> None:
-    """The needs of ``people`` are resolved: their cases close."""
+def close_cases(s: Territory, supported: np.ndarray, unsupported: np.ndarray) -> None:
+    """The needs of ``supported`` (with their worker) and ``unsupported`` people are resolved: cases close."""
     users, workers = s.users, s.workers
-    had_worker = people[users.worker[people] >= 0]
-    workers.caseload -= np.bincount(users.worker[had_worker], minlength=workers.caseload.size).astype(np.int32)
-    s.orgs.resolved_this_year += np.bincount(users.org[had_worker], minlength=s.orgs.resolved_this_year.size)
+    workers.caseload -= np.bincount(users.worker[supported], minlength=workers.caseload.size).astype(np.int32)
+    s.orgs.resolved_this_year += np.bincount(users.org[supported], minlength=s.orgs.resolved_this_year.size)
+    people = np.concatenate((supported, unsupported))
     users.status[people] = Status.RESOLVED
     users.worker[people] = -1
     users.weeks_with_worker[people] = 0
@@ -94,13 +94,13 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     workers.recognition = trust_sum * per_case * (0.5 + 0.5 * voice(p.participation_level))
     workers.emotional_load = np.bincount(post, weights=need, minlength=per_case.size) * per_case
 
-    users.need[unmet] += p.need_worsening * (1.0 - users.need[unmet])
+    worsening = p.need_worsening  # need + w (1 - need) = (1 - w) need + w
+    users.need[unmet] = (1.0 - worsening) * users.need[unmet] + worsening
     users.power[unmet] *= 1.0 - p.power_loss
-    exits = bernoulli_subset(rng, unmet, p.spontaneous_exit_rate)
-    resolved = supported[need < p.resolve_threshold]
-    close_cases(s, np.concatenate([resolved, exits]))
+    close_cases(s, supported[need < p.resolve_threshold], bernoulli_subset(rng, unmet, p.spontaneous_exit_rate))
 
     arising = bernoulli_subset(rng, no_need, s.need_rate)
     users.need[arising] = new_need(rng, arising.size)
-    users.aware[arising] &= rng.random(arising.size) < p.awareness_retention
-    users.status[arising] = np.where(users.aware[arising], Status.NOT_ASKING, Status.UNAWARE)
+    aware = users.aware[arising] & (rng.random(arising.size) < p.awareness_retention)
+    users.aware[arising] = aware
+    users.status[arising] = np.where(aware, Status.NOT_ASKING, Status.UNAWARE)
