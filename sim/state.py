@@ -50,7 +50,7 @@ N_STATUS = len(Status)
 class Users:
     """State of every user (one entry per person)."""
 
-    org: np.ndarray  # int32: organisation whose catchment the user lives in
+    org: np.ndarray  # intp: organisation whose catchment the user lives in
     need: np.ndarray  # float64 in [0, 1]: severity of the current need
     status: np.ndarray  # int8 Status
     aware: np.ndarray  # bool: knows their rights (kept, but may not cover a new need)
@@ -58,7 +58,7 @@ class Users:
     power: np.ndarray  # float64 in [0, 1]: power to act (pouvoir d'agir)
     stigma: np.ndarray  # float64 in [0, 1]: felt stigma of asking (fixed trait)
     propensity: np.ndarray  # float64 in [0, 1]: how readily one takes part (fixed trait)
-    worker: np.ndarray  # int32: post index of the assigned worker, -1 if none
+    worker: np.ndarray  # intp: post index of the assigned worker, -1 if none
     weeks_with_worker: np.ndarray  # int32
     wait_weeks: np.ndarray  # int32: weeks on the waiting list
     unsupported_streak: np.ndarray  # int32: consecutive eligible weeks without support
@@ -76,16 +76,16 @@ class Users:
 class Workers:
     """State of every worker *post* (filled or vacant); capacity is fixed per organisation."""
 
-    org: np.ndarray  # int32
-    team: np.ndarray  # int32: global team index
+    org: np.ndarray  # intp
+    team: np.ndarray  # intp: global team index
     active: np.ndarray  # bool: the post is filled
     engagement: np.ndarray  # float64 in [0, 1]
     exhaustion: np.ndarray  # float64 in [0, 1]
     expectation: np.ndarray  # float64 in [0, 1]: meaning expected on arrival
     sensitivity: np.ndarray  # float64, mean 1: how strongly job demands weigh on this worker
     tenure: np.ndarray  # int32: weeks in post (0 for a vacant post, as engagement and exhaustion)
-    caseload: np.ndarray  # int32: users currently supported
-    capacity: np.ndarray  # int32: cases the face-to-face hours allow
+    caseload: np.ndarray  # intp: users currently supported
+    capacity: np.ndarray  # intp: cases the face-to-face hours allow
     recognition: np.ndarray  # float64 in [0, 1]: recognition from users this week
     emotional_load: np.ndarray  # float64 in [0, 1]: mean need of the caseload this week
     n_teams: int  # teams in the territory (team indices run from 0 to n_teams - 1)
@@ -113,7 +113,7 @@ class Organisations:
 
 def catchments(n_users: int, n_orgs: int) -> np.ndarray:
     """Organisation of each user: contiguous blocks of the ring, i.e. neighbourhoods."""
-    return (np.arange(n_users, dtype=np.int64) * n_orgs // n_users).astype(np.int32)
+    return np.arange(n_users, dtype=np.intp) * n_orgs // n_users
 
 
 def initial_users(p: Params, rng: np.random.Generator) -> Users:
@@ -140,7 +140,7 @@ def initial_users(p: Params, rng: np.random.Generator) -> Users:
         power=rng.beta(2.0, 5.0, n),
         stigma=rng.beta(1.5, 2.5, n),
         propensity=rng.random(n),
-        worker=np.full(n, -1, dtype=np.int32),
+        worker=np.full(n, -1, dtype=np.intp),
         weeks_with_worker=np.zeros(n, dtype=np.int32),
         wait_weeks=np.zeros(n, dtype=np.int32),
         unsupported_streak=np.zeros(n, dtype=np.int32),
@@ -184,12 +184,12 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
     room = np.ceil(budget * POST_HEADROOM).astype(np.int64)
     start = np.concatenate([[0], np.cumsum(room)[:-1]])
     total = int(room.sum())
-    org = np.repeat(np.arange(p.n_organisations, dtype=np.int32), room)
+    org = np.repeat(np.arange(p.n_organisations, dtype=np.intp), room)
     local = np.arange(total) - start[org]
     # posts join the organisation's teams in rotation, so teams are balanced
     teams_per_org = np.maximum(1, -(-posts // p.team_size))  # ceil
     team_start = np.concatenate([[0], np.cumsum(teams_per_org)[:-1]])
-    team = (team_start[org] + local % teams_per_org[org]).astype(np.int32)
+    team = (team_start[org] + local % teams_per_org[org]).astype(np.intp)
     active = local < posts[org]
     workers = Workers(
         org=org,
@@ -200,8 +200,8 @@ def initial_workers(p: Params, rng: np.random.Generator, budget: np.ndarray) -> 
         expectation=np.clip(p.new_hire_expectation + 0.1 * rng.standard_normal(total), 0.0, 1.0),
         sensitivity=new_sensitivity(rng, total),
         tenure=np.where(active, rng.integers(0, 520, total), 0).astype(np.int32),
-        caseload=np.zeros(total, dtype=np.int32),
-        capacity=np.zeros(total, dtype=np.int32),
+        caseload=np.zeros(total, dtype=np.intp),
+        capacity=np.zeros(total, dtype=np.intp),
         recognition=np.zeros(total),
         emotional_load=np.zeros(total),
         n_teams=int(teams_per_org.sum()),

@@ -55,7 +55,7 @@ def assign(s: Territory, people: np.ndarray, slot_worker: np.ndarray) -> None:
     users.worker[people] = slot_worker
     users.weeks_with_worker[people] = 0
     users.wait_weeks[people] = 0
-    workers.caseload += np.bincount(slot_worker, minlength=workers.caseload.size).astype(np.int32)
+    workers.caseload += np.bincount(slot_worker, minlength=workers.caseload.size)
 
 
 def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:

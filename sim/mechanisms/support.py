@@ -63,7 +63,7 @@ def quality_of_support(s: Territory, p: Params, people: np.ndarray, posts: np.nd
 def close_cases(s: Territory, supported: np.ndarray, unsupported: np.ndarray) -> None:
     """The needs of ``supported`` (with their worker) and ``unsupported`` people are resolved: cases close."""
     users, workers = s.users, s.workers
-    workers.caseload -= np.bincount(users.worker[supported], minlength=workers.caseload.size).astype(np.int32)
+    workers.caseload -= np.bincount(users.worker[supported], minlength=workers.caseload.size)
     s.orgs.resolved_this_year += np.bincount(users.org[supported], minlength=s.orgs.resolved_this_year.size)
     people = np.concatenate((supported, unsupported))
     users.status[people] = Status.RESOLVED

@@ -34,7 +34,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     busy = p.admin_share + p.outreach_share + p.participation_time_per_rung * p.participation_level
     orgs.face_to_face = np.maximum(0.0, 1.0 - busy - orgs.reporting)
     hours = hours_per_worker(s, p)
-    cases = np.minimum(p.caseload_cap, np.floor(hours / p.hours_per_case)).astype(np.int32)
+    cases = np.minimum(p.caseload_cap, np.floor(hours / p.hours_per_case)).astype(np.intp)
     # per post: the organisation's figures where the post is filled, 0 where it is vacant
     s.face_to_face_hours = np.where(workers.active, hours[workers.org], 0.0)
     workers.capacity = np.where(workers.active, cases[workers.org], 0)
