@@ -75,7 +75,8 @@ def peer_adjacency(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr
 def graph_adjacency(graph: nx.Graph) -> sp.csr_matrix:
     """Binary CSR adjacency (float32) of a simple graph on the nodes 0 .. n-1, read from its adjacency lists."""
     n = graph.number_of_nodes()
-    neighbours = [graph.adj[node] for node in range(n)]
+    by_node = dict(graph.adjacency())
+    neighbours = [by_node[node] for node in range(n)]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, neighbours), dtype=np.int64, count=n), out=indptr[1:])
     indices = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int32, count=int(indptr[-1]))

@@ -103,12 +103,12 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     active = workers.active.nonzero()[0]
     hazard = quit_hazard(p, workers.exhaustion[active], workers.engagement[active], workers.expectation[active])
     leavers = active[rng.random(active.size) < hazard]
-    workers.active[leavers] = False
-    workers.engagement[leavers] = 0.0
-    workers.exhaustion[leavers] = 0.0
-    workers.recognition[leavers] = 0.0
-    workers.tenure[leavers] = 0
     if leavers.size:
+        workers.active[leavers] = False
+        workers.engagement[leavers] = 0.0
+        workers.exhaustion[leavers] = 0.0
+        workers.recognition[leavers] = 0.0
+        workers.tenure[leavers] = 0
         hand_over(s, p, leavers, rng)
     s.left = leavers
     s.hired = hire(s, p, rng)
