@@ -143,3 +143,13 @@ def test_multiplex_network_has_every_layer(model):
     assert layers == {"peer", "support", "team", "hierarchy", "funding"}
     support_edges = sum(1 for _, _, d in g.edges(data=True) if d["layer"] == "support")
     assert support_edges == int((model.users.worker >= 0).sum())
+
+
+def test_the_indicator_collector_records_what_mesa_own_collector_records():
+    model = CentaureModel("npm", rng=3, n_users=300, n_workers=12, n_organisations=2)
+    plain = mesa.DataCollector(model_reporters=model.datacollector.model_reporters)
+    plain.collect(model)
+    for _ in range(6):
+        model.step()
+        plain.collect(model)
+    pd.testing.assert_frame_equal(model.datacollector.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
