@@ -47,7 +47,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     rate = 1.0 / p.cobuild_weeks
     orgs.coevaluation += rate * (v - orgs.coevaluation)
     reciprocity = p.funding_weights[2]
-    target = reciprocity * orgs.budget * p.hours_per_week * p.reciprocity_leverage * (0.25 + 0.75 * v)
+    target = (reciprocity * p.hours_per_week * p.reciprocity_leverage * (0.25 + 0.75 * v)) * orgs.budget
     orgs.community_hours += rate * (target - orgs.community_hours)
     if not p.peer_worker_programme:
         return
