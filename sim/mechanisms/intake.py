@@ -65,7 +65,7 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     waiting = (users.status == Status.WAITING).nonzero()[0]
     if waiting.size == 0:
         return waiting
-    free = (workers.active & (workers.capacity > workers.caseload)).nonzero()[0]
+    free = (workers.capacity > workers.caseload).nonzero()[0]  # a vacant post has no capacity
     if free.size == 0:
         return waiting
     slot_worker, slot_key = expand_slots(free, workers.capacity[free] - workers.caseload[free], rng)
