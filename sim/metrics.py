@@ -200,12 +200,12 @@ _STATUS_ROWS = {
     "waiting": (Status.WAITING,),
     "dropped": (Status.DROPPED,),
     "supported": (Status.SUPPORTED,),
-    "eligible": tuple(s for s in Status if s != Status.RESOLVED),
+    "eligible": tuple(code for code in range(N_STATUS) if code != Status.RESOLVED),
     "unsupported": (Status.UNAWARE, Status.NOT_ASKING, Status.WAITING, Status.DROPPED),
     "not_received": (Status.WAITING, Status.DROPPED),
 }
 assert tuple(_STATUS_ROWS) == SUMS[: len(_STATUS_ROWS)]
-_STATUS_SUMS = np.array([[s in codes for s in Status] for codes in _STATUS_ROWS.values()], dtype=float)
+_STATUS_SUMS = np.array([[code in codes for code in range(N_STATUS)] for codes in _STATUS_ROWS.values()], dtype=float)
 """Counts by status -> the status rows of the table, as one matrix product."""
 
 

@@ -21,7 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.state import Status
+from sim.state import STATUS_NAMES
 
 MAX_USERS = 360
 """Most users drawn; above this the view is a sample."""
@@ -154,8 +154,8 @@ def _draw(view: NetworkView, model, labels: dict[str, str]) -> None:
     ax.set_xlim(-1.08, 1.08)
     ax.set_ylim(-1.08, 1.08)
     handles = [
-        Line2D([], [], ls="", marker="o", color=STATUS_COLOURS[s], label=labels[f"status.{s.name.lower()}"])
-        for s in Status
+        Line2D([], [], ls="", marker="o", color=STATUS_COLOURS[code], label=labels[f"status.{name}"])
+        for code, name in enumerate(STATUS_NAMES)
     ]
     handles.append(Line2D([], [], ls="", marker="s", mfc="white", mec="black", label=labels["post.vacant"]))
     fig.legend(handles=handles, loc="upper center", ncol=4, fontsize=8, frameon=False)
