@@ -7,7 +7,12 @@ Measures, on one core (the process is pinned to CPU 0 and BLAS threads are 1):
 
 1. the reference territory of MODEL.md §2 (5,000 users, 200 workers, 8
    organisations, 520 weeks, indicators recorded every week): median wall time
-   of ``sim.run.run`` over several seeds, model construction included;
+   of ``sim.run.run`` over several seeds, model construction included. As
+   timeit and pyperf do, one untimed run warms the process up (first calls of
+   numpy, scipy and networkx) and the heap is collected before each timed run
+   (``gc.collect()``, not timed), so that a run does not pay for the previous
+   run's garbage: a full collection then traverses its 5,000 agents and costs
+   up to 0.1 s, at random;
 2. the per-agent reference implementation of ``tests/reference_model.py`` on the
    same configuration, in the same process, and the speed-up;
 3. a scaling table (users x 520 weeks, workers and organisations scaled with
@@ -17,6 +22,7 @@ Measures, on one core (the process is pinned to CPU 0 and BLAS threads are 1):
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -47,8 +53,10 @@ def scaled(n_users: int) -> dict:
 def time_vectorised(seeds: int, weeks: int) -> list[float]:
     from sim.run import run
 
+    run("npm", seed=seeds, weeks=weeks)  # warm-up, not timed
     times = []
     for seed in range(seeds):
+        gc.collect()
         start = time.perf_counter()
         run("npm", seed=seed, weeks=weeks)
         times.append(time.perf_counter() - start)
