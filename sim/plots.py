@@ -8,7 +8,7 @@ keep their inline figures).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,20 +31,43 @@ def panel_grid(n: int, x_label: str, panel_height: float = 3.0) -> tuple[Figure,
     return fig, list(axes.flat)[:n]
 
 
-def trajectories_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str = "scenario", lang: str = "en"):
-    """One panel per indicator: mean trajectory of each group with its 95% CI band."""
+SHORT_LABEL = 20
+"""Legend labels up to this many characters sit in the first panel; longer ones go below the panels."""
+
+
+def trajectories_figure(
+    bands: pd.DataFrame,
+    indicators: Sequence[str],
+    group: str = "scenario",
+    lang: str = "en",
+    labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """One panel per indicator: mean trajectory of each group with its 95% CI band.
+
+    ``labels`` names the groups in the legend (default: the group values, e.g.
+    scenario names); long names (scenario titles) make a legend below the panels.
+    """
     fig, axes = panel_grid(len(indicators), "années" if lang == "fr" else "years")
     for ax, name in zip(axes, indicators, strict=True):
         data = bands[bands["indicator"] == name]
         for key, g in data.groupby(group, sort=False):
             years = g["week"] / 52.0
-            ax.plot(years, g["mean"], label=str(key), lw=1.6)
+            ax.plot(years, g["mean"], label=(labels or {}).get(key, str(key)), lw=1.6)
             ax.fill_between(years, g["ci_low"], g["ci_high"], alpha=0.25)
         info = INDICATORS.get(name)
         ax.set_title(info.label_fr if (info and lang == "fr") else (info.label_en if info else name), fontsize=10)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, names = axes[0].get_legend_handles_labels()
+    if max(map(len, names), default=0) <= SHORT_LABEL:
+        axes[0].legend(fontsize=8)
+        fig.tight_layout()
+        return fig
+    ncol = 2 if max(map(len, names)) > 40 else 3
+    extra = 0.25 * -(-len(names) // ncol) + 0.3  # inches for the legend's lines
+    height = fig.get_figheight() + extra
+    fig.set_figheight(height)
+    fig.legend(handles, names, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, extra / height, 1, 1))
     return fig
 
 

@@ -258,7 +258,7 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
         bands = trajectory_bands(labelled, indicators, by=("group",))
         save(bands, "trajectories.csv")
         if len(groups) <= MAX_TRAJECTORY_GROUPS and frame["week"].nunique() > 1:
-            figure(plots.trajectories_legend_below(bands, indicators, group="group", lang=lang), "trajectories.png")
+            figure(plots.trajectories_figure(bands, indicators, group="group", lang=lang), "trajectories.png")
     if factors:
         figure(plots.effects_figure(runs.merge(points, on="point"), factors, indicators, lang=lang), "effects.png")
 

@@ -25,7 +25,6 @@ __all__ = [
     "save_figure",
     "sobol_figure",
     "trajectories_figure",
-    "trajectories_legend_below",
 ]
 
 
@@ -130,23 +129,6 @@ def replicates_figure(curve: pd.DataFrame, indicators: Sequence[str], precision:
         fontsize=11,
     )
     fig.tight_layout()
-    return fig
-
-
-def trajectories_legend_below(bands: pd.DataFrame, indicators: Sequence[str], group: str, lang: str = "en") -> Figure:
-    """:func:`sim.plots.trajectories_figure` with its legend moved below the panels (long labels)."""
-    fig = trajectories_figure(bands, indicators, group=group, lang=lang)
-    first = fig.axes[0]
-    handles, labels = first.get_legend_handles_labels()
-    if first.get_legend() is not None:
-        first.get_legend().remove()
-    ncol = 2 if max((len(x) for x in labels), default=0) > 40 else 3
-    lines = -(-len(labels) // ncol)
-    height = fig.get_figheight()
-    extra = 0.25 * lines + 0.3
-    fig.set_figheight(height + extra)
-    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, extra / (height + extra), 1, 1))
     return fig
 
 

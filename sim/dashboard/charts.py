@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,9 +55,16 @@ def live_figure(history: pd.DataFrame, lang: str, horizon_weeks: int) -> Figure:
     return fig
 
 
-def bands_figure(bands: pd.DataFrame, indicators: Sequence[str], group: str, lang: str, reform_week: int | None = None):
+def bands_figure(
+    bands: pd.DataFrame,
+    indicators: Sequence[str],
+    group: str,
+    lang: str,
+    reform_week: int | None = None,
+    labels: Mapping[str, str] | None = None,
+):
     """Trajectories with 95% CI bands (``sim.plots``), with the reform week marked if given."""
-    fig = trajectories_figure(bands, list(indicators), group=group, lang=lang)
+    fig = trajectories_figure(bands, list(indicators), group=group, lang=lang, labels=labels)
     if reform_week is not None:
         for ax in fig.axes:
             if ax.get_visible():

@@ -87,9 +87,10 @@ def reform(settings: ReformSettings, tick: Callable[[], None] = lambda: None) ->
 
 
 def compare_png(result: CompareResult, lang: str) -> bytes:
-    """Trajectories of the headline indicators with 95% CI bands, one colour per scenario."""
+    """Trajectories of the headline indicators with 95% CI bands, one colour per scenario (by its title)."""
     bands = trajectory_bands(result.runs, HEADLINE)
-    return charts.png_bytes(charts.bands_figure(bands, HEADLINE, "scenario", lang), dpi=72)
+    titles = {name: scenarios.load(name).text("title", lang) for name in result.settings.scenarios}
+    return charts.png_bytes(charts.bands_figure(bands, HEADLINE, "scenario", lang, labels=titles), dpi=72)
 
 
 def reform_pngs(result: ReformResult, lang: str) -> tuple[bytes, bytes]:
