@@ -94,8 +94,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     workers.exhaustion[new] = NEW_HIRE_EXHAUSTION
     workers.expectation[new] = clip(p.new_hire_expectation + 0.1 * rng.standard_normal(new.size))
     workers.sensitivity[new] = new_sensitivity(rng, new.size)
-    workers.caseload[new] = 0
-    return new
+    return new  # a vacant post has no caseload: a leaver's users were handed over
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
