@@ -97,12 +97,10 @@ class Observer:
     def __init__(self, s: Territory) -> None:
         n_orgs = s.orgs.budget.size
         self.n_orgs = n_orgs
-        self.status_key = s.users.org.astype(np.int64) * N_STATUS
+        self.status_key = s.users.org * N_STATUS
         self.post_starts = s.orgs.position_start
         self.quits = np.zeros((WINDOW, n_orgs))
         self.heads = np.zeros((WINDOW, n_orgs))
-        self.quits_total = np.zeros(n_orgs)  # running sums over the window (integer counts: exact)
-        self.heads_total = np.zeros(n_orgs)
         self.filled = 0
         self.table = np.zeros((len(SUMS), n_orgs + 1))
         self.table[_ROW["organisations"], :n_orgs] = 1.0
@@ -142,8 +140,6 @@ class Observer:
             np.add.reduceat(column, self.post_starts, dtype=np.float64, out=table[row, :n])
         head = table[_ROW["head"], :n]
         slot = self.filled % WINDOW
-        self.quits_total += quits_by_org - self.quits[slot]
-        self.heads_total += head - self.heads[slot]
         self.quits[slot] = quits_by_org
         self.heads[slot] = head
         self.filled += 1
@@ -152,8 +148,8 @@ class Observer:
             np.maximum(orgs.posts - head, 0.0),
             orgs.face_to_face * head,
             orgs.reporting * head,
-            self.quits_total,
-            self.heads_total / WINDOW,  # worker-years
+            self.quits.sum(axis=0),
+            self.heads.sum(axis=0) / WINDOW,  # worker-years
             orgs.budget,
             orgs.reserves,
         )  # the row "organisations" is a constant 1, set once

@@ -636,6 +636,11 @@ class RefOrganisation(SynchronousAgent):
                 u.wait_weeks = 0
                 orphans_by_team.setdefault(w.team, []).append(u)
             w.cases.clear()
+        self.reassign(orphans_by_team)
+
+    def reassign(self, orphans_by_team: dict[int, list[RefUser]]) -> None:
+        """Team-mates with room under the caseload cap take a leaver's users, heaviest needs first."""
+        p = self.model.params
         for team, orphans in orphans_by_team.items():
             mates = self.team_members(team)  # the leavers have left their posts
             slots = slot_order(mates, lambda w: p.caseload_cap - w.caseload, self.model.random)

@@ -67,7 +67,7 @@ from sim.metrics import INDICATORS
 from sim.run import run
 from sim.scenarios import Reform, Scenario
 
-from reference_model import WAITING, ReferenceModel, RefOrganisation, RefUser, RefWorker, clip01, reference_run
+from reference_model import ReferenceModel, RefOrganisation, RefUser, RefWorker, clip01, reference_run
 
 SMALL = dict(n_users=400, n_workers=24, n_organisations=3, team_size=4)
 WEEKS = 156
@@ -253,15 +253,8 @@ class TrustDetersAsking(RefUser):
 class NoHandOver(RefOrganisation):
     """Broken turnover rule (mechanism 9): team-mates take none of a leaver's users; all go back to waiting."""
 
-    def hand_over(self, leavers):
-        p = self.model.params
-        for w in leavers:
-            for u in list(w.cases):
-                u.trust *= 1.0 - p.trust_loss_worker_left
-                u.worker = None
-                u.status = WAITING
-                u.wait_weeks = 0
-            w.cases.clear()
+    def reassign(self, orphans_by_team):
+        pass
 
 
 class NoTeamContagion(RefWorker):

@@ -1,14 +1,29 @@
-"""Small shared pieces: a PNG picture, download buttons, notices, the size of a batch of runs."""
+"""Small shared pieces: a PNG picture, download buttons, notices, the size of a batch of runs,
+and the settings a page keeps in its address."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import solara
 
 from sim.dashboard.i18n import label, t, value_text
 from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS
 from sim.params import Params
+
+
+def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[str]]], lang_param: str):
+    """A page's settings read from its address (with the values ignored), and ``update(**changes)``,
+    which writes changed settings back to the address (and so re-renders the page)."""
+    router = solara.use_router()
+    settings, errors = solara.use_memo(lambda: parse(router.search), [router.search])
+
+    def update(**changes: Any) -> None:
+        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(lang_param)}")
+
+    return settings, errors, update
 
 
 @solara.component

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture, RunSize
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize, use_url_settings
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import CompareResult
@@ -67,13 +65,8 @@ def Page():
 
     session = use_session()
     lang = session.lang.value
-    router = solara.use_router()
-    settings, url_errors = solara.use_memo(lambda: parse_compare(router.search), [router.search])
+    settings, url_errors, update = use_url_settings("/compare", parse_compare, session.lang_param())
     task, done = use_job(experiments.compare, session.compare_result.set)
-
-    def update(**changes) -> None:
-        new = dataclasses.replace(settings, **changes)
-        router.push(f"/compare?{new.query(session.lang_param())}")
 
     def toggle(name: str, on: bool) -> None:
         chosen = [n for n in settings.scenarios if n != name]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture, RunSize
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize, use_url_settings
 from sim.dashboard.components.controls import ParamControl
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
@@ -58,15 +57,10 @@ def Page():
 
     session = use_session()
     lang = session.lang.value
-    router = solara.use_router()
-    settings, url_errors = solara.use_memo(lambda: parse_reform(router.search), [router.search])
+    settings, url_errors, update = use_url_settings("/reform", parse_reform, session.lang_param())
     task, done = use_job(experiments.reform, session.reform_result.set)
     reformable = levers()
     base = solara.use_memo(lambda: scenarios.load(settings.scenario), [settings.scenario])
-
-    def update(**changes: Any) -> None:
-        new = dataclasses.replace(settings, **changes)
-        router.push(f"/reform?{new.query(session.lang_param())}")
 
     def choose_levers(names: list[str]) -> None:
         changes = {n: settings.changes.get(n, getattr(base.params, n)) for n in reformable if n in names}
