@@ -41,6 +41,18 @@ def Download(label: str, filename: str, data: Callable[[], bytes] | bytes, mime_
 
 
 @solara.component
+def TableDownloads(lang: str, stem: str, runs, summary, summary_suffix: str):
+    """The two CSV downloads of a batch of runs: every run, and its summary (``{stem}_{summary_suffix}.csv``)."""
+    Download(t("export.csv", lang), f"{stem}_runs.csv", lambda: runs.to_csv(index=False).encode(), "text/csv")
+    Download(
+        t("export.summary_csv", lang),
+        f"{stem}_{summary_suffix}.csv",
+        lambda: summary.to_csv(index=False).encode(),
+        "text/csv",
+    )
+
+
+@solara.component
 def Notices(messages: Sequence[str], lang: str, key: str = "error.url"):
     """Warnings about settings that were ignored (e.g. a bad value in the address)."""
     for message in messages:

@@ -6,7 +6,7 @@ import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture, RunSize, use_url_settings
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize, TableDownloads, use_url_settings
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import CompareResult
@@ -46,15 +46,7 @@ def CompareResultView(result: CompareResult, lang: str):
     SimpleTable(header, rows, classes=["centaure-summary"])
     stem = "centaure_compare_" + "_".join(result.settings.scenarios)
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-        Download(
-            t("export.csv", lang), f"{stem}_runs.csv", lambda: result.runs.to_csv(index=False).encode(), "text/csv"
-        )
-        Download(
-            t("export.summary_csv", lang),
-            f"{stem}_summary.csv",
-            lambda: result.summary.to_csv(index=False).encode(),
-            "text/csv",
-        )
+        TableDownloads(lang, stem, result.runs, result.summary, "summary")
         Download(t("export.png", lang), f"{stem}.png", png, "image/png")
 
 

@@ -8,7 +8,7 @@ import solara
 
 from sim import scenarios
 from sim.dashboard import experiments
-from sim.dashboard.components.common import Download, Notices, Picture, RunSize, use_url_settings
+from sim.dashboard.components.common import Download, Notices, Picture, RunSize, TableDownloads, use_url_settings
 from sim.dashboard.components.controls import ParamControl
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
@@ -37,15 +37,7 @@ def ReformResultView(result: ReformResult, lang: str):
     SimpleTable(header, rows, classes=["centaure-reform-summary"])
     stem = f"centaure_reform_{result.settings.scenario}_week{result.settings.week}"
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-        Download(
-            t("export.csv", lang), f"{stem}_runs.csv", lambda: result.runs.to_csv(index=False).encode(), "text/csv"
-        )
-        Download(
-            t("export.summary_csv", lang),
-            f"{stem}_effect.csv",
-            lambda: result.summary.to_csv(index=False).encode(),
-            "text/csv",
-        )
+        TableDownloads(lang, stem, result.runs, result.summary, "effect")
         Download(t("export.png", lang), f"{stem}.png", lambda: experiments.stack_png(*pngs), "image/png")
         Download(t("export.toml", lang), f"{stem}.toml", lambda: to_toml(result.scenario).encode(), "application/toml")
 
