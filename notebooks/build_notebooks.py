@@ -91,7 +91,7 @@ from IPython.display import display
 from sim import scenarios
 from sim.metrics import HEADLINE, INDICATORS
 from sim.plots import trajectories_figure
-from sim.run import run_replicates
+from sim.studies import run_scenarios
 from sim.stats import summary_table, trajectory_bands
 
 # les figures s'affichent dans le carnet (sim.plots choisit le moteur Agg à l'import)
@@ -134,7 +134,7 @@ print(alliance.text("try", "fr").strip())
     md("""
 ## 3. Lancer quelques répétitions
 
-`run_replicates` lance plusieurs simulations d'un scénario et renvoie un tableau : une ligne par semaine et par
+`run_scenarios` lance plusieurs simulations de chaque scénario et renvoie un tableau : une ligne par semaine et par
 répétition, une colonne par indicateur. Les **mêmes graines** servent aux deux scénarios : la répétition 0 de
 `npm` et la répétition 0 de `alliance` partent du même territoire, tiré au même hasard. Les différences
 viennent donc des leviers, pas du tirage.
@@ -143,12 +143,10 @@ Les leviers se passent par leur nom technique (ceux de `sim/params.py` et de `do
 taille du territoire.
 """),
     code("""
-tableaux = []
-for nom, scenario in (("npm", npm), ("alliance", alliance)):
-    tableau = run_replicates(scenario, REPETITIONS, weeks=SEMAINES, **PETIT_TERRITOIRE)
-    tableau.insert(0, "scenario", nom)
-    tableaux.append(tableau)
-simulations = pd.concat(tableaux, ignore_index=True)
+simulations = run_scenarios(
+    {nom: scenario.with_changes(weeks=SEMAINES, **PETIT_TERRITOIRE) for nom, scenario in (("npm", npm), ("alliance", alliance))},
+    REPETITIONS,
+)
 
 simulations[["scenario", "replicate", "week", "engagement", "annual_turnover", "non_recourse"]].tail()
 """),
@@ -209,8 +207,7 @@ TEMPS_ALLER_VERS = [0.0, 0.1, 0.2, 0.3]
 lignes = []
 for nom, scenario in (("npm", npm), ("alliance", alliance)):
     for part in TEMPS_ALLER_VERS:
-        runs = run_replicates(scenario, 3, weeks=SEMAINES, outreach_share=part, **PETIT_TERRITOIRE)
-        runs.insert(0, "scenario", nom)
+        runs = run_scenarios({nom: scenario.with_changes(weeks=SEMAINES, outreach_share=part, **PETIT_TERRITOIRE)}, 3)
         finale = summary_table(runs, [*CAUSES, "non_recourse", "waiting_list", "face_to_face_share"])
         lignes.append({"scenario": nom, "outreach_share": part, **finale.set_index("indicator")["mean"].to_dict()})
 arbitrage = pd.DataFrame(lignes)
@@ -248,7 +245,7 @@ une théorie documentée de l'alliance ».
 
 **Questions pour la classe.** Que faudrait-il changer *en même temps* que l'aller-vers dans le territoire
 `npm` ? Essayez de baisser la Pression du reporting : ajoutez `reporting_pressure=0.2` à l'appel
-`run_replicates(...)` de la cellule du tableau, puis relancez les deux cellules.
+`with_changes(...)` de la cellule du tableau, puis relancez les deux cellules.
 Que coûte l'aller-vers, même sous l'alliance ? (Regardez la colonne `face_to_face_share`, le temps de
 face-à-face.)
 """),
@@ -309,8 +306,8 @@ from scipy import stats
 from sim import scenarios
 from sim.metrics import INDICATORS
 from sim.plots import trajectories_figure
-from sim.run import run_replicates
-from sim.scenarios import Reform, Scenario, to_toml
+from sim.studies import run_scenarios
+from sim.scenarios import Reform, Scenario, Texts, to_toml
 from sim.stats import final_year, mean_ci, trajectory_bands
 
 # show pyplot figures in the notebook; sim.plots returns figures to display()
@@ -372,13 +369,13 @@ def with_reform(base: Scenario) -> Scenario:
         name="director_reform",
         params=base.params,
         reforms=(Reform(week=REFORM_WEEK, changes=REFORM_LEVERS),),
-        title={"en": "Director's reform from year 3", "fr": "Réforme de direction à partir de l'année 3"},
-        shows={
-            "en": "Three years of NPM, then the levers a director controls: participatory management, "
+        title=Texts(en="Director's reform from year 3", fr="Réforme de direction à partir de l'année 3"),
+        shows=Texts(
+            en="Three years of NPM, then the levers a director controls: participatory management, "
             "partnership with the people supported, peer workers, less standardisation.",
-            "fr": "Trois ans de NPM, puis les leviers d'une direction : direction participative, partenariat "
+            fr="Trois ans de NPM, puis les leviers d'une direction : direction participative, partenariat "
             "avec les personnes accompagnées, pair-aidance, moins de standardisation.",
-        },
+        ),
     )
 
 
@@ -412,18 +409,13 @@ print(cli.stdout or cli.stderr)
     md("""
 ## 5. Same seeds, with and without the reform (Mêmes graines, avec et sans réforme)
 
-`run_replicates` draws its seeds from `entropy`: with the **same entropy**, replicate *r* of the baseline and
+`run_scenarios` draws its seeds from `entropy`: with the **same entropy**, replicate *r* of the baseline and
 replicate *r* of the reform share their seed. They are the same territory, with the same people and the same
 chance events, up to the reform: only the reform separates them afterwards. This is the method of **common
 random numbers**; it removes most of the noise from the comparison.
 """),
     code("""
-runs = []
-for name, scenario in (("NPM (no reform)", baseline), ("reform from year 3", reform)):
-    frame = run_replicates(scenario, REPLICATES, entropy=ENTROPY)
-    frame.insert(0, "scenario", name)
-    runs.append(frame)
-runs = pd.concat(runs, ignore_index=True)
+runs = run_scenarios({"NPM (no reform)": baseline, "reform from year 3": reform}, REPLICATES, entropy=ENTROPY)
 
 INDICATORS_SHOWN = ["engagement", "burnout_share", "annual_turnover", "vacancy_rate",
                     "non_recourse", "non_demande", "non_reception", "waiting_list"]

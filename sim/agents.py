@@ -12,138 +12,98 @@ one on the same post (``post`` is the index in the worker arrays).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import mesa
 
 from sim.mechanisms._common import voice
 from sim.state import STATUS_NAMES, Status
 
-if TYPE_CHECKING:
-    from sim.model import CentaureModel
+
+class Column:
+    """An agent attribute kept in the model's arrays: ``model.<table>.<column>[agent.<key>]``.
+
+    ``kind`` converts the array's element to a plain Python value; only
+    ``writable`` columns accept assignment (the others raise AttributeError).
+    """
+
+    def __init__(self, table: str, column: str | None = None, kind: type = float, writable: bool = False) -> None:
+        self.table, self.column, self.kind, self.writable = table, column, kind, writable
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.column = self.column or name
+        self.__doc__ = f"{owner.__name__}'s {name.replace('_', ' ')} (``model.{self.table}.{self.column}``)."
+
+    def _array(self, agent: mesa.Agent) -> Any:
+        return getattr(getattr(agent.model, self.table), self.column)
+
+    def __get__(self, agent: mesa.Agent | None, owner: type | None = None) -> Any:
+        if agent is None:
+            return self
+        return self.kind(self._array(agent)[agent.key])
+
+    def __set__(self, agent: mesa.Agent, value: Any) -> None:
+        if not self.writable:
+            raise AttributeError(f"{self.column} is read-only")
+        self._array(agent)[agent.key] = value
 
 
-class User(mesa.Agent):
+class _View(mesa.Agent):
+    """An agent that is a view on row ``key`` of the model's arrays."""
+
+    def __init__(self, model: mesa.Model, key: int) -> None:
+        super().__init__(model)
+        self.key = key
+
+
+class User(_View):
     """A person with (or without, for now) a social need: usager, personne accompagnée."""
 
-    def __init__(self, model: CentaureModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
+    need = Column("users", writable=True)
+    trust = Column("users", writable=True)
+    power_to_act = Column("users", "power")
+    aware = Column("users", kind=bool)
+    stigma = Column("users")
+    weeks_with_worker = Column("users", kind=int)
+    participant = Column("users", kind=bool)
+    peer_worker = Column("users", kind=bool)
+    organisation = Column("users", "org", kind=int)
 
     @property
-    def _u(self):
-        return self.model.users
+    def index(self) -> int:
+        return self.key
 
     @property
     def status(self) -> str:
         """One of resolved, unaware, not_asking, waiting, dropped, supported."""
-        return STATUS_NAMES[self._u.status[self.index]]
+        return STATUS_NAMES[self.model.users.status[self.key]]
 
     @property
     def eligible(self) -> bool:
-        return bool(self._u.status[self.index] != Status.RESOLVED)
-
-    @property
-    def need(self) -> float:
-        return float(self._u.need[self.index])
-
-    @need.setter
-    def need(self, value: float) -> None:
-        self._u.need[self.index] = value
-
-    @property
-    def trust(self) -> float:
-        return float(self._u.trust[self.index])
-
-    @trust.setter
-    def trust(self, value: float) -> None:
-        self._u.trust[self.index] = value
-
-    @property
-    def power_to_act(self) -> float:
-        return float(self._u.power[self.index])
-
-    @property
-    def aware(self) -> bool:
-        return bool(self._u.aware[self.index])
-
-    @property
-    def stigma(self) -> float:
-        return float(self._u.stigma[self.index])
+        return bool(self.model.users.status[self.key] != Status.RESOLVED)
 
     @property
     def worker(self) -> Worker | None:
         """The Worker agent supporting this user, if any."""
-        post = int(self._u.worker[self.index])
+        post = int(self.model.users.worker[self.key])
         return self.model.worker_on_post(post) if post >= 0 else None
 
-    @property
-    def weeks_with_worker(self) -> int:
-        return int(self._u.weeks_with_worker[self.index])
 
-    @property
-    def participant(self) -> bool:
-        return bool(self._u.participant[self.index])
-
-    @property
-    def peer_worker(self) -> bool:
-        return bool(self._u.peer_worker[self.index])
-
-    @property
-    def organisation(self) -> int:
-        return int(self._u.org[self.index])
-
-
-class Worker(mesa.Agent):
+class Worker(_View):
     """A social worker (travailleur social) in post."""
 
-    def __init__(self, model: CentaureModel, post: int) -> None:
-        super().__init__(model)
-        self.post = post
+    organisation = Column("workers", "org", kind=int)
+    team = Column("workers", kind=int)
+    engagement = Column("workers", writable=True)
+    exhaustion = Column("workers", writable=True)
+    expectation = Column("workers")
+    tenure_weeks = Column("workers", "tenure", kind=int)
+    caseload = Column("workers", kind=int)
+    capacity = Column("workers", kind=int)
 
     @property
-    def _w(self):
-        return self.model.workers
-
-    @property
-    def organisation(self) -> int:
-        return int(self._w.org[self.post])
-
-    @property
-    def team(self) -> int:
-        return int(self._w.team[self.post])
-
-    @property
-    def engagement(self) -> float:
-        return float(self._w.engagement[self.post])
-
-    @engagement.setter
-    def engagement(self, value: float) -> None:
-        self._w.engagement[self.post] = value
-
-    @property
-    def exhaustion(self) -> float:
-        return float(self._w.exhaustion[self.post])
-
-    @exhaustion.setter
-    def exhaustion(self, value: float) -> None:
-        self._w.exhaustion[self.post] = value
-
-    @property
-    def expectation(self) -> float:
-        return float(self._w.expectation[self.post])
-
-    @property
-    def tenure_weeks(self) -> int:
-        return int(self._w.tenure[self.post])
-
-    @property
-    def caseload(self) -> int:
-        return int(self._w.caseload[self.post])
-
-    @property
-    def capacity(self) -> int:
-        return int(self._w.capacity[self.post])
+    def post(self) -> int:
+        return self.key
 
     @property
     def time_shares(self) -> dict[str, float]:
@@ -158,42 +118,33 @@ class Worker(mesa.Agent):
         }
 
 
-class Manager(mesa.Agent):
+class Manager(_View):
     """The director or head of service of one organisation."""
 
-    def __init__(self, model: CentaureModel, org: int) -> None:
-        super().__init__(model)
-        self.org = org
+    style = Column("orgs")
+    reporting_required = Column("orgs", "reporting")
+    autonomy_granted = Column("orgs", "autonomy")
 
     @property
-    def style(self) -> float:
-        """0 = managerial control ... 1 = ethical, participatory direction."""
-        return float(self.model.orgs.style[self.org])
-
-    @property
-    def reporting_required(self) -> float:
-        return float(self.model.orgs.reporting[self.org])
-
-    @property
-    def autonomy_granted(self) -> float:
-        return float(self.model.orgs.autonomy[self.org])
+    def org(self) -> int:
+        return self.key
 
 
-class Funder(mesa.Agent):
+class Funder(_View):
     """A funder (Département, ARS, State) and the organisations it funds."""
 
-    def __init__(self, model: CentaureModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
+    @property
+    def index(self) -> int:
+        return self.key
 
     @property
     def organisations(self) -> list[int]:
-        return [int(j) for j in (self.model.orgs.funder == self.index).nonzero()[0]]
+        return [int(j) for j in (self.model.orgs.funder == self.key).nonzero()[0]]
 
     @property
     def budget(self) -> float:
         """Yearly budget of the organisations it funds, in posts."""
-        return float(self.model.orgs.budget[self.model.orgs.funder == self.index].sum())
+        return float(self.model.orgs.budget[self.model.orgs.funder == self.key].sum())
 
     @property
     def funding_mix(self) -> dict[str, float]:
@@ -213,23 +164,21 @@ class Funder(mesa.Agent):
         return self.model.params.call_for_projects_period
 
 
-class Organisation(mesa.Agent):
+class Organisation(_View):
     """An establishment or service (ESSMS, association); carries its own indicators."""
 
-    def __init__(self, model: CentaureModel, org: int) -> None:
-        super().__init__(model)
-        self.org = org
+    posts = Column("orgs", kind=int)
 
-    def __getattr__(self, name: str):
+    @property
+    def org(self) -> int:
+        return self.key
+
+    def __getattr__(self, name: str) -> float:
         # indicators of the last observed week, e.g. organisation.non_recourse
         indicators = self.__dict__.get("model") and self.model.org_indicators
         if indicators and name in indicators:
-            return float(indicators[name][self.org])
+            return float(indicators[name][self.key])
         raise AttributeError(name)
-
-    @property
-    def posts(self) -> int:
-        return int(self.model.orgs.posts[self.org])
 
     @property
     def participation_level(self) -> int:

@@ -2,58 +2,118 @@
 
     centaure scenarios
     centaure run SCENARIO [--seed N] [--weeks N] [--set LEVER=VALUE ...] [--out FILE.csv|FILE.parquet]
-    centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--out DIR]
+    centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--set ...] [--out DIR]
 
 SCENARIO is a shipped scenario's name or the path of a TOML file. Other
 commands (sweep, analyze, dashboard) register themselves through
 ``EXTRA_COMMANDS``: each module there has ``add_parser(subparsers)``.
+
+Every mistake in what a user typed or gave — an option, a file — is one line
+on stderr and exit status 2, before any simulation runs and before any file
+is written.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sim import scenarios
-from sim.params import ParameterError, Params, suggest
-from sim.scenarios import ScenarioError
+from sim.errors import CentaureError, InputError
+from sim.io import TABLE_SUFFIXES
+from sim.params import Params, check_names
 
 EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 """Modules adding subcommands (each defines ``add_parser(subparsers)``)."""
 
+MAX_SEED = 2**63 - 1
+MAX_REPLICATES = 10_000
+USAGE_ERROR = 2
 
-class UserError(Exception):
-    """A problem in what the user asked: printed as one line, no traceback."""
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+
+
+def integer(low: int, high: int) -> Any:
+    """An argparse type: an integer from ``low`` to ``high``, with a one-line message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected an integer from {low:_} to {high:_}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:_}: expected an integer from {low:_} to {high:_}")
+        return value
+
+    return parse
+
+
+def weeks_option(text: str) -> int:
+    """``--weeks``: the horizon, as the ``weeks`` parameter allows."""
+    try:
+        return Params.specs()["weeks"].parse(text)
+    except CentaureError as err:
+        raise argparse.ArgumentTypeError(err.detail.removeprefix("weeks = ")) from None
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
-    """``["lever=value", ...]`` -> validated ``{lever: value}``."""
+    """``["lever=value", ...]`` -> ``{lever: value}``, each checked by its declaration."""
     specs = Params.specs()
     out = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep:
-            raise UserError(f"--set {item}: expected LEVER=VALUE")
-        if name not in specs:
-            raise ParameterError(f"--set {name}: unknown parameter{suggest(name)}")
-        out[name] = specs[name].parse(text)
+            raise InputError(f"{item!r}: expected LEVER=VALUE", where="--set")
+        try:
+            check_names({name: None})
+            out[name] = specs[name].parse(text)
+        except CentaureError as err:
+            raise err.located("--set") from None
     return out
 
 
-def load_scenario(name: str, changes: dict[str, Any] | None = None) -> scenarios.Scenario:
-    scenario = scenarios.load(name)
-    return scenario.with_changes(**changes) if changes else scenario
+def writable_file(path: Path, option: str, suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> Path:
+    """Check, before anything runs, that ``path`` can be written as one of ``suffixes``."""
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"{path}: expected a file ending in {' or '.join(suffixes)}", where=option)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a file ending in {' or '.join(suffixes)}", where=option)
+    writable_folder(path.parent, option)
+    return path
+
+
+def writable_folder(path: Path, option: str) -> Path:
+    """Check, before anything runs, that files can be written in folder ``path`` (made if missing)."""
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{path}: {existing} is a file, not a folder", where=option)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"{path}: cannot write in {existing} (permission denied)", where=option)
+    return path
+
+
+def load_scenario(name: str, changes: dict[str, Any], weeks: int | None) -> scenarios.Scenario:
+    """A scenario with ``--set`` changes and ``--weeks`` applied."""
+    changes = {**changes, "weeks": weeks} if weeks is not None else changes
+    return scenarios.load(name).with_changes(**changes)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    lang = args.lang
     for name in scenarios.shipped():
-        sc = scenarios.load(name)
-        print(f"{name:<18} {sc.text('title', lang)}")
+        print(f"{name:<18} {scenarios.load(name).text('title', args.lang)}")
     return 0
 
 
@@ -61,90 +121,78 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.metrics import INDICATORS
     from sim.run import run
 
-    scenario = load_scenario(args.scenario, parse_set(args.set))
-    if args.out and Path(args.out).suffix.lower() not in (".csv", ".parquet"):
-        raise UserError(f"--out {args.out}: expected a .csv or .parquet file")
-    frame = run(scenario, seed=args.seed, weeks=args.weeks)
+    out = writable_file(Path(args.out), "--out") if args.out else None
+    scenario = load_scenario(args.scenario, parse_set(args.set), args.weeks)
+    frame = run(scenario, seed=args.seed)
     final = frame.iloc[-1]
     print(f"{scenario.text('title', args.lang)} — seed {args.seed}, week {int(final['week'])}")
     for name, info in INDICATORS.items():
         label = info.label_fr if args.lang == "fr" else info.label_en
         print(f"  {label:<34} {final[name]:>10.3f}  {info.unit}")
-    if args.out:
+    if out:
         from sim.io import write_table
 
-        write_table(frame, args.out)
-        print(f"wrote {args.out}")
+        write_table(frame, out)
+        print(f"wrote {out}")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import pandas as pd
     from tqdm import tqdm
 
     from sim.io import write_table
     from sim.metrics import HEADLINE, INDICATORS
     from sim.plots import save_figure, trajectories_figure
-    from sim.run import run_replicates
-    from sim.stats import summary_table, trajectory_bands
+    from sim.stats import trajectory_bands
+    from sim.studies import compare
 
+    out = writable_folder(Path(args.out), "--out")
     changes = parse_set(args.set)
-    chosen = [load_scenario(name, changes) for name in args.scenarios]
-    frames = []
+    chosen = {name: load_scenario(name, changes, args.weeks) for name in args.scenarios}
+    if len(chosen) < len(args.scenarios):
+        raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
     with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        for name, scenario in zip(args.scenarios, chosen, strict=True):
-            frame = run_replicates(scenario, args.replicates, weeks=args.weeks, progress=bar.update)
-            frame.insert(0, "scenario", name)
-            frames.append(frame)
-    data = pd.concat(frames, ignore_index=True)
-    table = summary_table(data, HEADLINE)
-    names = list(dict.fromkeys(data["scenario"]))  # the order given on the command line
-    wide = table.pivot(index="indicator", columns="scenario", values="mean").loc[list(HEADLINE), names]
+        result = compare(chosen, args.replicates, progress=bar.update)
     print(f"Final-year mean across {args.replicates} replicates (95% CI):")
-    header = f"{'':<30}" + "".join(f"{s:>26}" for s in wide.columns)
-    print(header)
+    print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         info = INDICATORS[name]
         cells = []
-        for s in wide.columns:
-            row = table[(table.indicator == name) & (table.scenario == s)].iloc[0]
+        for s in result.scenarios:
+            row = result.cell(s, name)
             cells.append(f"{row['mean']:>8.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
         label = info.label_fr if args.lang == "fr" else info.label_en
         print(f"{label:<30}" + "".join(f"{c:>26}" for c in cells))
-    out = Path(args.out)
-    write_table(table, out / "summary.csv")
-    write_table(data, out / "runs.csv")
-    bands = trajectory_bands(data, HEADLINE)
+    write_table(result.summary, out / "summary.csv")
+    write_table(result.runs, out / "runs.csv")
+    bands = trajectory_bands(result.runs, HEADLINE)
     save_figure(trajectories_figure(bands, HEADLINE, lang=args.lang), out / "trajectories.png")
     print(f"wrote {out / 'summary.csv'}, {out / 'runs.csv'}, {out / 'trajectories.png'}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="centaure", description="Centaure: social-work institutions as an agent-based model."
-    )
+    parser = Parser(prog="centaure", description="Centaure: social-work institutions as an agent-based model.")
     parser.add_argument("--lang", choices=("en", "fr"), default="en", help="language of titles and labels")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)
 
+    set_help = "override a parameter (repeatable)"
     p = sub.add_parser("run", help="run one scenario and print the final indicators")
     p.add_argument("scenario", help="shipped scenario name or path of a TOML file")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--weeks", type=int, default=None, help="horizon in weeks (default: the scenario's)")
-    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help="override a parameter")
+    p.add_argument("--seed", type=integer(0, MAX_SEED), default=0, help="random seed (a non-negative integer)")
+    p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help)
     p.add_argument("--out", help="write the weekly indicators to FILE.csv or FILE.parquet")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="compare scenarios across replicates")
-    p.add_argument("scenarios", nargs="+", help="two or more scenario names or TOML paths")
-    p.add_argument("--replicates", type=int, default=10)
-    p.add_argument("--weeks", type=int, default=None)
-    p.add_argument(
-        "--set", action="append", default=[], metavar="LEVER=VALUE", help="override a parameter in every scenario"
-    )
+    p.add_argument("scenarios", nargs="+", help="scenario names or TOML paths")
+    p.add_argument("--replicates", type=integer(1, MAX_REPLICATES), default=10, help="replicates per scenario")
+    p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: each scenario's)")
+    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
     p.set_defaults(func=cmd_compare)
 
@@ -155,16 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        if getattr(args, "replicates", 1) is not None and getattr(args, "replicates", 1) < 1:
-            raise UserError("--replicates: expected an integer of at least 1")
-        if getattr(args, "weeks", None) is not None:
-            Params.specs()["weeks"].check(args.weeks)
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help, or a malformed option (already reported in one line)
+        return int(exit.code or 0)
+    try:
         return args.func(args)
-    except (ScenarioError, ParameterError, UserError) as err:
+    except CentaureError as err:
         print(f"centaure: error: {err}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
 
 
 if __name__ == "__main__":

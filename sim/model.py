@@ -11,8 +11,11 @@ import numpy as np
 
 from sim import metrics, network, scenarios, state
 from sim.agents import Funder, Manager, Organisation, User, Worker
+from sim.constants import WEEKS_PER_YEAR
+from sim.errors import ScenarioError
 from sim.mechanisms import WEEKLY_ORDER, intake, management, time_use
 from sim.params import Params
+from sim.scenarios import Reform, Scenario
 from sim.state import Status, Territory
 
 ORG_TABLE = "organisations"
@@ -61,7 +64,7 @@ class CentaureModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: str | Path | scenarios.Scenario | Params = "npm",
+        scenario: str | Path | Scenario | Params = "npm",
         rng: Any = None,
         *,
         collect_every: int = 1,
@@ -69,7 +72,7 @@ class CentaureModel(mesa.Model):
         **levers: Any,
     ) -> None:
         super().__init__(rng=rng)  # never hand our scenario to Mesa's experimental `scenario=`
-        self.scenario_spec = _as_scenario(scenario).with_changes(**levers) if levers else _as_scenario(scenario)
+        self.scenario_spec: Scenario = _as_scenario(scenario).with_changes(**levers)
         self.params: Params = self.scenario_spec.params
         self._pending_reforms = list(self.scenario_spec.reforms)
         self.collect_every = collect_every
@@ -171,6 +174,32 @@ class CentaureModel(mesa.Model):
         """The per-organisation table: one row per recorded week and organisation."""
         return self.datacollector.get_table_dataframe(ORG_TABLE)
 
+    def schedule(self, *reforms: Reform) -> None:
+        """Add reforms to this run's schedule (e.g. a lever moved live in the dashboard).
+
+        A reform takes effect at the start of its week, which must lie after
+        the week just simulated and within the horizon. ``scenario_spec`` then
+        holds the whole schedule, so the run can be replayed from it.
+        """
+        for reform in reforms:
+            if not self.week < reform.week <= self.params.weeks:
+                raise ScenarioError(
+                    f"week = {reform.week}: a reform scheduled after week {self.week} must fall"
+                    f" in weeks {self.week + 1} to {self.params.weeks}",
+                    field="week",
+                    value=reform.week,
+                )
+        self.scenario_spec = self.scenario_spec.with_reforms(*reforms)
+        self._pending_reforms = sorted((*self._pending_reforms, *reforms), key=lambda r: r.week)
+
+    def params_at(self, week: int) -> Params:
+        """The parameters week ``week`` (not yet simulated) will run with: today's, plus the reforms due by then."""
+        params = self.params
+        for reform in self._pending_reforms:
+            if reform.week <= week:
+                params = params.replace(**reform.changes)
+        return params
+
     def _apply_reforms(self, week: int) -> None:
         while self._pending_reforms and self._pending_reforms[0].week <= week:
             reform = self._pending_reforms.pop(0)
@@ -200,7 +229,7 @@ class CentaureModel(mesa.Model):
         intake.admit(s, p, self.rng)
         users.status[users.status == Status.WAITING] = Status.NOT_ASKING
         supported = (users.status == Status.SUPPORTED).nonzero()[0]
-        users.weeks_with_worker[supported] = self.rng.integers(0, 52, supported.size)
+        users.weeks_with_worker[supported] = self.rng.integers(0, WEEKS_PER_YEAR, supported.size)
 
     def _hire_agents(self, posts: np.ndarray) -> None:
         for post in posts:
@@ -215,9 +244,9 @@ class CentaureModel(mesa.Model):
         self._hire_agents(hired)
 
 
-def _as_scenario(scenario: str | Path | scenarios.Scenario | Params) -> scenarios.Scenario:
-    if isinstance(scenario, scenarios.Scenario):
+def _as_scenario(scenario: str | Path | Scenario | Params) -> Scenario:
+    if isinstance(scenario, Scenario):
         return scenario
     if isinstance(scenario, Params):
-        return scenarios.Scenario(name="custom", params=scenario)
+        return Scenario(name="custom", params=scenario)
     return scenarios.load(scenario)

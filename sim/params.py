@@ -19,18 +19,20 @@ text also gives the yearly figure practitioners read.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
-from collections.abc import Mapping
+import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+from sim.errors import ParameterError
 
 GROUPS = ("lever", "context", "structure", "behaviour")
 REFORMABLE_GROUPS = ("lever", "context")
 INTAKE_RULES = ("by_funding", "greatest_need", "easiest_first", "first_come")
-
-
-class ParameterError(ValueError):
-    """A parameter value a user gave is invalid; the message is one actionable line."""
 
 
 @dataclass(frozen=True)
@@ -60,45 +62,55 @@ class Spec:
         kind = "an integer" if self.kind is int else "a number"
         return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)} ({self.unit})"
 
+    def error(self, value: Any, problem: str = "") -> ParameterError:
+        """The one-line error for ``value``: ``name = value[ problem]: expected ...``."""
+        return ParameterError(
+            f"{self.name} = {value!r}{problem}: expected {self.allowed()}",
+            field=self.name,
+            value=value,
+            allowed=self.allowed(),
+        )
+
     def check(self, value: Any) -> Any:
         """Return ``value`` converted to this parameter's type, or raise ParameterError."""
         if self.kind is bool:
-            if not isinstance(value, bool):
-                raise ParameterError(f"{self.name} = {value!r}: expected {self.allowed()}")
-            return value
+            if not isinstance(value, bool | np.bool_):
+                raise self.error(value)
+            return bool(value)
         if self.choices:
             if value not in self.choices:
-                raise ParameterError(f"{self.name} = {value!r}: expected {self.allowed()}")
-            return value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(f"{self.name} = {value!r}: expected {self.allowed()}")
+                raise self.error(value)
+            return str(value)
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise self.error(value)
+        if not math.isfinite(value):
+            raise self.error(value)
         if self.kind is int:
-            if isinstance(value, float) and not value.is_integer():
-                raise ParameterError(f"{self.name} = {value!r}: expected {self.allowed()}")
+            if not float(value).is_integer():
+                raise self.error(value)
             value = int(value)
         else:
             value = float(value)
-            if not math.isfinite(value):
-                raise ParameterError(f"{self.name} = {value!r}: expected {self.allowed()}")
         if not (self.low <= value <= self.high):
-            raise ParameterError(f"{self.name} = {value!r} is out of range: expected {self.allowed()}")
+            raise self.error(value, " is out of range")
         return value
 
     def parse(self, text: str) -> Any:
-        """Convert a command-line string (``--set name=text``) and check it."""
+        """Convert a command-line or address-bar string (``--set name=text``) and check it."""
+        text = text.strip()
         if self.kind is bool:
-            lowered = text.strip().lower()
+            lowered = text.lower()
             if lowered in ("true", "1", "yes", "oui"):
                 return True
             if lowered in ("false", "0", "no", "non"):
                 return False
-            raise ParameterError(f"{self.name} = {text!r}: expected {self.allowed()}")
+            raise self.error(text)
         if self.choices:
-            return self.check(text.strip())
+            return self.check(text)
         try:
             number = float(text)
         except ValueError:
-            raise ParameterError(f"{self.name} = {text!r}: expected {self.allowed()}") from None
+            raise self.error(text) from None
         return self.check(number)
 
 
@@ -959,6 +971,16 @@ class Params:
     )
 
     # ------------------------------------------------------------------ API
+    def __post_init__(self) -> None:
+        """Check and coerce every field (a Params that exists is valid), then the cross-field rules."""
+        for name, spec in _SPECS.items():
+            value = getattr(self, name)
+            checked = spec.check(value)
+            if checked is not value:
+                object.__setattr__(self, name, checked)
+        for rule in CROSS_FIELD_RULES:
+            rule(self)
+
     @classmethod
     def specs(cls) -> dict[str, Spec]:
         """The declaration of every parameter, in declaration order."""
@@ -966,40 +988,21 @@ class Params:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], base: Params | None = None) -> Params:
-        """Validate ``values`` (lever name -> value) on top of ``base`` (default: defaults)."""
-        base = base if base is not None else cls()
-        checked = {}
-        for name, value in values.items():
-            spec = _SPECS.get(name)
-            if spec is None:
-                raise ParameterError(f"{name}: unknown parameter{suggest(name)}")
-            checked[name] = spec.check(value)
-        return dataclasses.replace(base, **checked)
-
-    def __post_init__(self) -> None:
-        if self.funding_market + self.funding_redistribution + self.funding_reciprocity <= 0:
-            raise ParameterError("funding_market + funding_redistribution + funding_reciprocity must be > 0")
-        if self.n_workers < self.n_organisations:
-            raise ParameterError(
-                f"n_workers = {self.n_workers} must be at least n_organisations = {self.n_organisations}"
-            )
-        if self.n_users < 2 * self.n_organisations:
-            raise ParameterError(
-                f"n_users = {self.n_users} must be at least twice n_organisations = {self.n_organisations}"
-            )
-        if self.peer_degree >= self.n_users // self.n_organisations:
-            raise ParameterError(
-                f"peer_degree = {self.peer_degree} must be below the users per organisation"
-                f" ({self.n_users // self.n_organisations})"
-            )
+        """``base`` (default: the defaults) with ``values`` (name -> value); unknown names are refused."""
+        check_names(values)
+        return dataclasses.replace(base if base is not None else cls(), **values)
 
     def replace(self, **changes: Any) -> Params:
-        """A validated copy with ``changes`` applied."""
+        """A copy with ``changes`` applied (checked like any Params)."""
         return Params.from_mapping(changes, base=self)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain ``{name: value}`` dictionary (for manifests, TOML export, DataFrames)."""
         return dataclasses.asdict(self)
+
+    def changed(self) -> dict[str, Any]:
+        """The values that differ from the defaults."""
+        return {k: v for k, v in self.as_dict().items() if v != _DEFAULTS[k]}
 
     @property
     def funding_weights(self) -> tuple[float, float, float]:
@@ -1012,12 +1015,59 @@ class Params:
         )
 
 
-def suggest(name: str) -> str:
-    """The hint " (did you mean ...?)" for a misspelt parameter name, or an empty string."""
-    import difflib
+def _some_funding(p: Params) -> None:
+    if p.funding_market + p.funding_redistribution + p.funding_reciprocity <= 0:
+        raise ParameterError(
+            "funding_market + funding_redistribution + funding_reciprocity must be > 0",
+            field="funding_market",
+            allowed="weights that sum to more than 0",
+        )
 
-    close = difflib.get_close_matches(name, _SPECS, n=1)
+
+def _a_worker_per_organisation(p: Params) -> None:
+    if p.n_workers < p.n_organisations:
+        raise ParameterError(
+            f"n_workers = {p.n_workers} must be at least n_organisations = {p.n_organisations}",
+            field="n_workers",
+            value=p.n_workers,
+            allowed=f"at least n_organisations = {p.n_organisations}",
+        )
+
+
+def _users_per_organisation(p: Params) -> None:
+    if p.n_users < 2 * p.n_organisations:
+        raise ParameterError(
+            f"n_users = {p.n_users} must be at least twice n_organisations = {p.n_organisations}",
+            field="n_users",
+            value=p.n_users,
+            allowed=f"at least {2 * p.n_organisations}",
+        )
+    if p.peer_degree >= p.n_users // p.n_organisations:
+        raise ParameterError(
+            f"peer_degree = {p.peer_degree} must be below the users per organisation"
+            f" ({p.n_users // p.n_organisations})",
+            field="peer_degree",
+            value=p.peer_degree,
+            allowed=f"below {p.n_users // p.n_organisations}",
+        )
+
+
+CROSS_FIELD_RULES = (_some_funding, _a_worker_per_organisation, _users_per_organisation)
+"""Rules between fields, checked after every field is (the first that fails is reported)."""
+
+
+def suggest(name: str, known: Iterable[str] | None = None) -> str:
+    """The hint " (did you mean ...?)" for a misspelt name (default: parameter names), or an empty string."""
+    close = difflib.get_close_matches(name, list(_SPECS if known is None else known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_names(values: Mapping[str, Any], known: Mapping[str, Any] | None = None, what: str = "parameter") -> None:
+    """Raise ParameterError for the first name of ``values`` not in ``known`` (default: every parameter)."""
+    known = _SPECS if known is None else known
+    for name in values:
+        if name not in known:
+            raise ParameterError(f"{name}: unknown {what}{suggest(name, known)}", field=name, allowed=f"a {what} name")
 
 
 def _build_specs() -> dict[str, Spec]:
@@ -1030,6 +1080,7 @@ def _build_specs() -> dict[str, Spec]:
 
 
 _SPECS = _build_specs()
+_DEFAULTS = {name: spec.default for name, spec in _SPECS.items()}
 
 
 def levers() -> dict[str, Spec]:

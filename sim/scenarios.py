@@ -1,4 +1,4 @@
-"""Scenario files: read, validate, and their reform schedules.
+"""Scenarios: named parameter values with lecturer texts and a schedule of reforms.
 
 A scenario is a TOML file (the shipped ones are in ``scenarios/``)::
 
@@ -23,87 +23,142 @@ A scenario is a TOML file (the shipped ones are in ``scenarios/``)::
     week = 156
     levers = { participation_level = 6 }
 
-Every problem is reported as one line naming the file, the field and what is
-allowed (:class:`ScenarioError`).
+A :class:`Scenario` or a :class:`Reform` that exists is valid: each checks
+itself where it is made. Every problem in a file is one line naming the file,
+the field and what is allowed (:class:`sim.errors.ScenarioError`). Shipped
+scenarios are read once per process and cached.
 """
 
 from __future__ import annotations
 
-import tomllib
+import dataclasses
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.params import ParameterError, Params, levers
+from sim import schema
+from sim.errors import CentaureError, ScenarioError
+from sim.io import read_toml
+from sim.params import Params, levers, suggest
 
-TEXT_KEYS = ("title", "shows", "try")
-TOP_KEYS = ("base", "levers", "reforms", *TEXT_KEYS)
 LANGS = ("fr", "en")
+TEXT_KEYS = ("title", "shows", "try")
 
 
-class ScenarioError(ValueError):
-    """A scenario file is invalid; the message is one line: file, field, what is allowed."""
+@dataclass(frozen=True)
+class Texts:
+    """A text in French and English (either may be empty)."""
+
+    fr: str = ""
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, else in the other language."""
+        return getattr(self, lang, "") or self.fr or self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.fr or self.en)
 
 
 @dataclass(frozen=True)
 class Reform:
-    """Levers that take new values from ``week`` on (the week is simulated with them)."""
+    """Levers that take new values from ``week`` on (that week is simulated with them).
+
+    ``changes`` are checked and converted by the lever declarations when the
+    reform is made; only levers (and context) can change during a run.
+    """
 
     week: int
-    changes: dict[str, Any]
+    changes: Mapping[str, Any]
 
     def __post_init__(self) -> None:
-        if isinstance(self.week, bool) or not isinstance(self.week, int):
-            raise ScenarioError(f"week = {self.week!r}: expected an integer (weeks)")
-        if not isinstance(self.changes, dict) or not self.changes:
-            raise ScenarioError("levers: expected a non-empty table of lever = value")
+        if isinstance(self.week, bool) or not isinstance(self.week, int) or self.week < 1:
+            raise ScenarioError(
+                f"week = {self.week!r}: expected an integer of at least 1 (weeks)", field="week", value=self.week
+            )
+        if not isinstance(self.changes, Mapping) or not self.changes:
+            raise ScenarioError("levers: expected a non-empty table of lever = value", field="levers")
         reformable = levers()
-        for lever, value in self.changes.items():
-            spec = reformable.get(lever)
-            if spec is None:
+        checked = {}
+        for name, value in self.changes.items():
+            if name not in reformable:
                 raise ScenarioError(
-                    f"levers.{lever}: not a lever a reform can change; allowed: {', '.join(reformable)}"
+                    f"levers.{name}: not a lever a reform can change{suggest(name, reformable)};"
+                    f" allowed: {', '.join(reformable)}",
+                    field=f"levers.{name}",
                 )
             try:
-                spec.check(value)
-            except ParameterError as err:
-                raise ScenarioError(f"levers.{err}") from None
+                checked[name] = reformable[name].check(value)
+            except CentaureError as err:
+                raise ScenarioError(f"levers.{err.detail}", field=f"levers.{name}", value=value) from None
+        object.__setattr__(self, "changes", checked)
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of parameter values, texts for lecturers, and a reform schedule."""
+    """A named, valid set of parameter values, texts for lecturers, and a reform schedule."""
 
     name: str
-    params: Params
+    params: Params = field(default_factory=Params)
     reforms: tuple[Reform, ...] = ()
-    title: dict[str, str] = field(default_factory=dict)
-    shows: dict[str, str] = field(default_factory=dict)
-    try_: dict[str, str] = field(default_factory=dict)
-    levers: dict[str, Any] = field(default_factory=dict)  # values the file (and its base) set
+    title: Texts = Texts()
+    shows: Texts = Texts()
+    try_: Texts = Texts()
     path: Path | None = None
 
     def __post_init__(self) -> None:
-        check_reforms(self.reforms, self.params.weeks, str(self.path or self.name))
+        reforms = tuple(sorted(self.reforms, key=lambda r: r.week))
+        object.__setattr__(self, "reforms", reforms)
+        weeks = self.params.weeks
+        for n, reform in enumerate(reforms):
+            if reform.week > weeks:
+                raise ScenarioError(
+                    f"reforms[{n}].week = {reform.week} is past the horizon: expected an integer from 1 to {weeks} (weeks)",
+                    field=f"reforms[{n}].week",
+                    value=reform.week,
+                )
 
     def text(self, key: str, lang: str = "en") -> str:
         """A lecturer's text (title, shows, try) in ``lang``, falling back to the other language."""
-        texts = {"title": self.title, "shows": self.shows, "try": self.try_}[key]
-        return texts.get(lang) or next(iter(texts.values()), "")
+        return {"title": self.title, "shows": self.shows, "try": self.try_}[key].get(lang)
 
     def with_changes(self, **changes: Any) -> Scenario:
-        """The same scenario with validated parameter changes (e.g. from ``--set``)."""
-        params = self.params.replace(**changes)
-        return Scenario(
-            self.name,
-            params,
-            self.reforms,
-            self.title,
-            self.shows,
-            self.try_,
-            {**self.levers, **changes},
-            self.path,
-        )
+        """The same scenario with parameter changes (e.g. from ``--set``), checked as any Params."""
+        return dataclasses.replace(self, params=self.params.replace(**changes)) if changes else self
+
+    def with_reforms(self, *reforms: Reform, name: str | None = None) -> Scenario:
+        """The same scenario with ``reforms`` added to its schedule."""
+        return dataclasses.replace(self, name=name or self.name, reforms=(*self.reforms, *reforms))
+
+
+# ---------------------------------------------------------------------------- files
+SCENARIO_FILE = schema.Table(
+    unknown="unknown section",
+    fields={
+        "base": schema.Text(allowed="the name of a shipped scenario or a path"),
+        **{
+            key: schema.Table(
+                fields={lang: schema.Text() for lang in LANGS},
+                unknown="unknown language",
+                allowed="a table with fr and en texts",
+                default={},
+            )
+            for key in TEXT_KEYS
+        },
+        "levers": schema.TableOf(allowed="a table of parameter = value", default={}),
+        "reforms": schema.ListOf(
+            item=schema.Table(
+                fields={"week": schema.Field(default=None), "levers": schema.Field(default={})},
+                allowed="a table with week and levers",
+            ),
+            allowed="an array of tables ([[reforms]])",
+            default=[],
+        ),
+    },
+)
+"""The scenario file format; parameter values are checked by :mod:`sim.params`."""
 
 
 def scenario_dir() -> Path:
@@ -112,138 +167,91 @@ def scenario_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "scenarios"
 
 
+@functools.cache
 def shipped() -> dict[str, Path]:
     """Shipped scenario names and their files, in alphabetical order."""
     return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
 
 
 def load(name_or_path: str | Path) -> Scenario:
-    """Load a shipped scenario by name, or a user's TOML file by path."""
-    return _load(name_or_path, chain=())
+    """A shipped scenario by name (read once, then cached), or a user's TOML file by path (read each time)."""
+    text = str(name_or_path)
+    if text in shipped():
+        return _load_shipped(text)
+    path = Path(text)
+    if path.suffix != ".toml" and not path.exists():
+        raise ScenarioError(f"{text}: unknown scenario; shipped ones are {', '.join(shipped())}, or give a .toml path")
+    return _load(path, chain=())
 
 
-def _load(name_or_path: str | Path, chain: tuple[str, ...]) -> Scenario:
-    path = _resolve(name_or_path)
+@functools.cache
+def _load_shipped(name: str) -> Scenario:
+    return _load(shipped()[name], chain=())
+
+
+def _load(path: Path, chain: tuple[str, ...]) -> Scenario:
     where = str(path)
     if where in chain:
         raise ScenarioError(f"{where}: base: circular reference through {' -> '.join(chain)}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{where}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise ScenarioError(f"{where}: cannot read: {err.strerror}") from None
+        data = read_toml(path, "scenario file")
+    except CentaureError as err:
+        raise err.located(kind=ScenarioError) from None
     return from_dict(data, where=where, name=path.stem, chain=(*chain, where), path=path)
 
 
-def _resolve(name_or_path: str | Path) -> Path:
-    text = str(name_or_path)
-    if text in shipped():
-        return shipped()[text]
-    path = Path(text)
-    if path.suffix == ".toml" or path.exists():
-        if not path.exists():
-            raise ScenarioError(f"{text}: no such file")
-        return path
-    raise ScenarioError(f"{text}: unknown scenario; shipped ones are {', '.join(shipped())}, or give a .toml path")
-
-
 def from_dict(
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     where: str = "<scenario>",
     name: str = "custom",
     chain: tuple[str, ...] = (),
     path: Path | None = None,
 ) -> Scenario:
-    """Validate a parsed scenario document."""
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ScenarioError(f"{where}: {key}: unknown section; allowed: {', '.join(TOP_KEYS)}")
-    base = None
-    if "base" in data:
-        if not isinstance(data["base"], str):
-            raise ScenarioError(f"{where}: base: expected the name of a shipped scenario or a path")
-        base_path = data["base"]
-        if path is not None and base_path not in shipped() and not Path(base_path).is_absolute():
-            base_path = str(path.parent / base_path)
-        base = _load(base_path, chain)
-    texts = {key: _texts(data.get(key, {}), key, where) for key in TEXT_KEYS}
-    raw = data.get("levers", {})
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: levers: expected a table of parameter = value")
-    start = base.params if base else Params()
+    """A Scenario from a parsed scenario document (``where`` names it in errors)."""
+    doc = schema.read(SCENARIO_FILE, data, where, ScenarioError)
+    base = _base(doc["base"], path, chain, where) if doc["base"] is not None else None
     try:
-        params = Params.from_mapping(raw, base=start)
-    except ParameterError as err:
-        raise ScenarioError(f"{where}: levers.{err}") from None
-    reforms = _reforms(data.get("reforms", []), where, params.weeks)
-    if base is not None:
-        texts = {k: v or getattr(base, "try_" if k == "try" else k) for k, v in texts.items()}
-        reforms = reforms or base.reforms
-    return Scenario(
-        name=name,
-        params=params,
-        reforms=reforms,
-        title=texts["title"],
-        shows=texts["shows"],
-        try_=texts["try"],
-        levers={**(base.levers if base else {}), **raw},
-        path=path,
-    )
-
-
-def _texts(value: Any, key: str, where: str) -> dict[str, str]:
-    if isinstance(value, str):
-        return {"en": value}
-    if not isinstance(value, dict):
-        raise ScenarioError(f"{where}: {key}: expected a table with fr and en texts")
-    for lang, text in value.items():
-        if lang not in LANGS:
-            raise ScenarioError(f"{where}: {key}.{lang}: unknown language; allowed: {', '.join(LANGS)}")
-        if not isinstance(text, str):
-            raise ScenarioError(f"{where}: {key}.{lang}: expected a string")
-    return dict(value)
-
-
-def _reforms(value: Any, where: str, weeks: int) -> tuple[Reform, ...]:
-    if not isinstance(value, list):
-        raise ScenarioError(f"{where}: reforms: expected an array of tables ([[reforms]])")
-    out = []
-    for n, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: reforms[{n}]: expected a table with week and levers")
-        unknown = set(item) - {"week", "levers"}
-        if unknown:
-            raise ScenarioError(f"{where}: reforms[{n}].{sorted(unknown)[0]}: unknown key; allowed: week, levers")
+        params = Params.from_mapping(doc["levers"], base=base.params if base else None)
+    except CentaureError as err:
+        raise err.located(where, "levers.", ScenarioError) from None
+    reforms = []
+    for n, item in enumerate(doc["reforms"]):
         try:
-            out.append(Reform(item.get("week"), item.get("levers", {})))
-        except ScenarioError as err:
-            raise ScenarioError(f"{where}: reforms[{n}].{err}") from None
-    check_reforms(tuple(out), weeks, where)  # indices as in the file
-    return tuple(sorted(out, key=lambda r: r.week))
+            reforms.append(Reform(item["week"], item["levers"]))
+        except CentaureError as err:
+            raise err.located(where, f"reforms[{n}].", ScenarioError) from None
+    texts = {key: Texts(**doc[key]) for key in TEXT_KEYS}
+    if base is not None:
+        inherited = {"title": base.title, "shows": base.shows, "try": base.try_}
+        texts = {key: text or inherited[key] for key, text in texts.items()}
+        reforms = reforms or list(base.reforms)
+    try:
+        return Scenario(name, params, tuple(reforms), texts["title"], texts["shows"], texts["try"], path)
+    except CentaureError as err:
+        raise err.located(where, kind=ScenarioError) from None
 
 
-def check_reforms(reforms: tuple[Reform, ...], weeks: int, where: str) -> None:
-    """Every reform week must fall within the horizon."""
-    for n, reform in enumerate(reforms):
-        if not 1 <= reform.week <= weeks:
-            raise ScenarioError(
-                f"{where}: reforms[{n}].week = {reform.week} is past the horizon: expected an integer from 1 to {weeks} (weeks)"
-            )
+def _base(base: str, path: Path | None, chain: tuple[str, ...], where: str) -> Scenario:
+    if base in shipped():
+        return _load(shipped()[base], chain)  # not the cache: the chain detects circular bases
+    candidate = Path(base)
+    if path is not None and not candidate.is_absolute():
+        candidate = path.parent / candidate
+    if candidate.suffix != ".toml" and not candidate.exists():
+        raise ScenarioError(f"{where}: base: {base!r}: unknown scenario; shipped ones are {', '.join(shipped())}")
+    return _load(candidate, chain)
 
 
 def to_toml(scenario: Scenario) -> str:
     """Write a scenario back as TOML (every value that differs from the defaults)."""
-    defaults = Params().as_dict()
-    values = {k: v for k, v in scenario.params.as_dict().items() if v != defaults[k]}
     lines = []
     for key, texts in (("title", scenario.title), ("shows", scenario.shows), ("try", scenario.try_)):
         if texts:
             lines.append(f"[{key}]")
-            lines += [f"{lang} = {_toml_value(text)}" for lang, text in texts.items()]
+            lines += [f"{lang} = {_toml_value(getattr(texts, lang))}" for lang in LANGS if getattr(texts, lang)]
             lines.append("")
     lines.append("[levers]")
-    lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.params.changed().items()]
     for reform in scenario.reforms:
         lines += ["", "[[reforms]]", f"week = {reform.week}", "[reforms.levers]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in reform.changes.items()]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-WEEKS_PER_YEAR = 52
+from sim.constants import WEEKS_PER_YEAR
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:

@@ -12,7 +12,8 @@ import sim
 from sim.batch import experiment as experiments
 from sim.batch.experiment import ExperimentError
 from sim.batch.tasks import run_id
-from sim.cli import UserError, main
+from sim.cli import main
+from sim.errors import CentaureError
 
 SMALL = "[fixed]\nn_users = 300\nn_workers = 12\nn_organisations = 2\n"
 BASE = 'scenarios = ["npm"]\ndesign = "grid"\nweeks = 52\n'
@@ -138,7 +139,7 @@ def test_bad_experiment_is_one_line_naming_file_field_and_allowed(
 
 def test_error_is_a_user_error_and_the_cli_prints_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     path = write(tmp_path, BASE + "[levers]\nreporting_pressure = [0.1, 0.9]\n")
-    assert issubclass(ExperimentError, UserError)
+    assert issubclass(ExperimentError, CentaureError)
     assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
@@ -223,8 +224,8 @@ def test_plan_crosses_scenarios_points_replicates_with_full_parameters(tmp_path:
     # common random numbers: replicate r has the same seed at every point and in every scenario
     assert {r.spawn_key for r in plan if r.replicate == 1} == {(1,)}
     assert all(r.entropy == experiments.DEFAULT_SEED for r in plan)
-    # the seed is the same SeedSequence child that sim.run.replicate_seeds gives
-    from sim.run import replicate_seeds
+    # the seed is the same SeedSequence child that sim.studies.replicate_seeds gives
+    from sim.studies import replicate_seeds
 
     child = replicate_seeds(3, experiments.DEFAULT_SEED)[2]
     mine = np.random.SeedSequence(plan[2].entropy, spawn_key=plan[2].spawn_key)

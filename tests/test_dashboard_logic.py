@@ -10,6 +10,7 @@ from sim import scenarios
 from sim.dashboard import experiments, i18n, svg, urlstate
 from sim.dashboard.components.controls import control_kind, float_step, snap
 from sim.dashboard.live import ExploreRun
+from sim.model import CentaureModel
 from sim.params import ParameterError, Params, levers
 
 SMALL = {"n_users": 300, "n_workers": 12, "n_organisations": 2}
@@ -106,14 +107,22 @@ def test_live_run_steps_and_records_changes_as_reforms():
     run.step(3)
     assert run.week == 3
     assert run.change("reporting_pressure", 0.2) == "applied"
-    assert run.model.params.reporting_pressure == 0.2
+    assert run.change("outreach_share", 0.1) == "applied"
     assert run.settings.changes[0].week == 4
-    run.step(2)
-    # the recorded change replays the same run from the address
+    assert run.model.params.reporting_pressure == 0.39  # scheduled on the model, as any reform
+    run.step(1)
+    assert run.model.params.reporting_pressure == 0.2 and run.model.params.outreach_share == 0.1
+    run.step(1)
+    assert run.change("reporting_pressure", 0.3) == "applied"
+    run.step(3)
+    # the recorded changes replay the same run from the address, and from the exported TOML
     replay = ExploreRun(urlstate.parse_explore(run.settings.query())[0])
-    replay.step(5)
-    a, b = run.history(), replay.history()
-    assert a.equals(b)
+    replay.step(8)
+    assert run.history().equals(replay.history())
+    exported = scenarios.from_dict(tomllib.loads(scenarios.to_toml(run.current_scenario())))
+    model = CentaureModel(exported, rng=run.settings.seed, collect_organisations=False)
+    model.run_for(8)
+    assert run.history().equals(model.datacollector.get_model_vars_dataframe())
     # structure changes restart; bad values change nothing
     assert run.change("team_size", 4) == "restarted" and run.week == 0
     with pytest.raises(ParameterError):

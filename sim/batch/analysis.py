@@ -26,6 +26,7 @@ from scipy import stats as scipy_stats
 
 from sim.batch import storage
 from sim.batch.designs import Factor
+from sim.errors import AnalysisError
 from sim.io import write_table
 from sim.stats import final_year, mean_ci, summary_table, trajectory_bands
 
@@ -35,10 +36,6 @@ RESAMPLES = 1000
 ANALYSIS_SEED = 20251114
 MAX_TRAJECTORY_GROUPS = 12
 MAX_TRAJECTORY_TABLE_GROUPS = 500
-
-
-class AnalysisError(ValueError):
-    """The folder cannot be analysed; one actionable line."""
 
 
 # ---------------------------------------------------------------------------- array functions

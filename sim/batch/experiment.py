@@ -53,7 +53,7 @@ from sim import scenarios as scenario_files
 from sim.batch import designs
 from sim.batch.designs import DESIGNS, Factor
 from sim.batch.tasks import DEFAULT_RUN, RunFunction, RunFunctionError, RunSpec, resolve, run_id
-from sim.cli import UserError
+from sim.errors import CentaureError, ExperimentError
 from sim.params import ParameterError, Params, Spec, levers
 
 TOP_KEYS = (
@@ -86,10 +86,6 @@ ANALYSIS_OPTIONS = {"precision": (float, 0.05, "a number above 0 and below 1")}
 SEED_MODES = ("common", "independent")
 DEFAULT_SEED = 20251114
 MAX_RUNS = 10_000_000
-
-
-class ExperimentError(UserError):
-    """An experiment file or results folder is invalid; the message is one actionable line."""
 
 
 def experiment_dir() -> Path:
@@ -157,9 +153,8 @@ class Experiment:
             return {"base": (values, [])}
         for scenario in self.scenarios:
             try:
-                params = scenario.params.replace(**self.fixed, weeks=self.weeks)
-                scenario_files.check_reforms(scenario.reforms, self.weeks, scenario.name)
-            except (ParameterError, scenario_files.ScenarioError) as err:
+                params = scenario.with_changes(**self.fixed, weeks=self.weeks).params
+            except CentaureError as err:
                 raise ExperimentError(f"{self.where}: scenarios: {scenario.name}: {err}") from None
             reforms = [{"week": r.week, "levers": dict(r.changes)} for r in scenario.reforms]
             out[scenario.name] = (params.as_dict(), reforms)

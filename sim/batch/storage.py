@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from sim.errors import StorageError
 from sim.io import atomic_write_text, write_table
 
 MANIFEST = "manifest.json"
@@ -35,10 +36,6 @@ FAILURES = "failures.json"
 RUNS = "runs"
 SORT = ["scenario", "point", "replicate", "week"]
 PART_ROWS = 2_000_000
-
-
-class StorageError(ValueError):
-    """A results folder cannot be read; the message names the file and what to do."""
 
 
 def runs_dir(out: Path) -> Path:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import ExperimentError
 from sim.metrics import HEADLINE, INDICATORS
 from sim.params import Params, Spec
 
@@ -64,7 +65,7 @@ class RunFunction:
     uses_scenarios: bool
 
 
-class RunFunctionError(ValueError):
+class RunFunctionError(ExperimentError):
     """``module:function`` cannot be imported or does not declare its parameters."""
 
 

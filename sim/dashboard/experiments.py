@@ -13,15 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim import scenarios
+from sim.constants import WEEKS_PER_YEAR
 from sim.dashboard import charts
 from sim.dashboard.urlstate import CompareSettings, ReformSettings
 from sim.metrics import HEADLINE
-from sim.run import run_replicates
 from sim.scenarios import Reform, Scenario
-from sim.stats import summary_table, trajectory_bands
-
-ENTROPY = 20251114
-"""One entropy for every page: the same seeds across scenarios and arms (common random numbers)."""
+from sim.stats import trajectory_bands
+from sim.studies import Comparison, ReformEffect, reform_effect
+from sim.studies import compare as compare_scenarios
 
 
 class Cancelled(Exception):
@@ -31,59 +30,54 @@ class Cancelled(Exception):
 @dataclass(frozen=True)
 class CompareResult:
     settings: CompareSettings
-    runs: pd.DataFrame  # scenario, replicate, week, indicators
-    summary: pd.DataFrame  # scenario, indicator, mean, ci_low, ci_high, replicates
+    comparison: Comparison
+
+    @property
+    def runs(self) -> pd.DataFrame:  # scenario, replicate, week, indicators
+        return self.comparison.runs
+
+    @property
+    def summary(self) -> pd.DataFrame:  # scenario, indicator, mean, ci_low, ci_high, replicates
+        return self.comparison.summary
 
 
 @dataclass(frozen=True)
 class ReformResult:
     settings: ReformSettings
-    runs: pd.DataFrame  # arm, replicate, week, indicators
-    difference: pd.DataFrame  # replicate, week, indicators (reform − counterfactual)
-    summary: pd.DataFrame  # indicator, mean, ci_low, ci_high of the final-year difference
-    scenario: Scenario  # the reformed scenario (for TOML export)
+    effect: ReformEffect
+
+    @property
+    def runs(self) -> pd.DataFrame:  # arm, replicate, week, indicators
+        return self.effect.runs
+
+    @property
+    def difference(self) -> pd.DataFrame:  # replicate, week, indicators (reform − counterfactual)
+        return self.effect.difference
+
+    @property
+    def summary(self) -> pd.DataFrame:  # indicator, counterfactual, reform, mean, ci_low, ci_high
+        return self.effect.summary
+
+    @property
+    def scenario(self) -> Scenario:  # the reformed scenario (for TOML export)
+        return self.effect.reformed
 
 
 def _scenario(name: str, values: dict, years: int) -> Scenario:
-    return scenarios.load(name).with_changes(**values, weeks=52 * years)
+    return scenarios.load(name).with_changes(**values, weeks=WEEKS_PER_YEAR * years)
 
 
 def compare(settings: CompareSettings, tick: Callable[[], None] = lambda: None) -> CompareResult:
     """Replicates of each chosen scenario, on the same seeds."""
-    frames = []
-    for name in settings.scenarios:
-        sc = _scenario(name, dict(settings.values), settings.years)
-        frame = run_replicates(sc, settings.replicates, entropy=ENTROPY, progress=tick)
-        frame.insert(0, "scenario", name)
-        frames.append(frame)
-    runs = pd.concat(frames, ignore_index=True)
-    return CompareResult(settings, runs, summary_table(runs, HEADLINE))
-
-
-def reformed(settings: ReformSettings) -> tuple[Scenario, Scenario]:
-    """(counterfactual, reform): the same scenario without and with the reform."""
-    base = _scenario(settings.scenario, dict(settings.values), settings.years)
-    reforms = tuple(sorted((*base.reforms, Reform(settings.week, dict(settings.changes))), key=lambda r: r.week))
-    reform = Scenario(f"{base.name}_reform", base.params, reforms, base.title, base.shows, base.try_, dict(base.levers))
-    return base, reform
+    chosen = {name: _scenario(name, dict(settings.values), settings.years) for name in settings.scenarios}
+    return CompareResult(settings, compare_scenarios(chosen, settings.replicates, progress=tick))
 
 
 def reform(settings: ReformSettings, tick: Callable[[], None] = lambda: None) -> ReformResult:
     """The reform against its counterfactual on the same seeds, and their paired difference."""
-    counterfactual, reformed_sc = reformed(settings)
-    arms = []
-    for arm, sc in (("counterfactual", counterfactual), ("reform", reformed_sc)):
-        frame = run_replicates(sc, settings.replicates, entropy=ENTROPY, progress=tick)
-        frame.insert(0, "arm", arm)
-        arms.append(frame)
-    runs = pd.concat(arms, ignore_index=True)
-    keys = ["replicate", "week"]
-    a = arms[1].set_index(keys)[list(HEADLINE)]
-    b = arms[0].set_index(keys)[list(HEADLINE)]
-    difference = (a - b).reset_index()
-    difference.insert(0, "arm", "difference")
-    summary = summary_table(difference, HEADLINE, by=("arm",)).drop(columns="arm")
-    return ReformResult(settings, runs, difference, summary, reformed_sc)
+    base = _scenario(settings.scenario, dict(settings.values), settings.years)
+    effect = reform_effect(base, Reform(settings.week, dict(settings.changes)), settings.replicates, progress=tick)
+    return ReformResult(settings, effect)
 
 
 def compare_png(result: CompareResult, lang: str) -> bytes:

@@ -78,21 +78,15 @@ class ExploreRun:
         any other parameter, or any change at week 0, restarts the run.
         Raises ParameterError (nothing changed) if the value is not allowed.
         """
-        spec = Params.specs()[name]
-        value = spec.check(value)
+        value = Params.specs()[name].check(value)
         check_limit(name, value)
         with self.lock:
             if self.week > 0 and name in levers():
-                new_params = self.model.params.replace(**{name: value})  # cross-checks
-                week = self.week + 1
-                changes = [r for r in self.settings.changes if r.week != week]
-                same = next((r for r in self.settings.changes if r.week == week), None)
-                merged = {**(same.changes if same else {}), name: value}
-                changes.append(Reform(week, merged))
-                changes.sort(key=lambda r: r.week)
-                self.settings = dataclasses.replace(self.settings, changes=tuple(changes))
-                self.scenario = self.settings.build()
-                self.model.params = new_params
+                reform = Reform(self.week + 1, {name: value})
+                self.model.params.replace(**reform.changes)  # cross-field rules, before anything changes
+                self.model.schedule(reform)
+                self.settings = dataclasses.replace(self.settings, changes=(*self.settings.changes, reform))
+                self.scenario = self.model.scenario_spec
                 return "applied"
             values = {**self.settings.values, name: value}
             try:

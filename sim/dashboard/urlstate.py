@@ -140,10 +140,7 @@ class ExploreSettings:
 
     def build(self) -> scenarios.Scenario:
         """The scenario to run: shipped scenario + values + its own reforms and the changes made during the run."""
-        base = scenarios.load(self.scenario)
-        sc = base.with_changes(**self.values) if self.values else base
-        reforms = tuple(sorted((*sc.reforms, *self.changes), key=lambda r: r.week))
-        return scenarios.Scenario(sc.name, sc.params, reforms, sc.title, sc.shows, sc.try_, dict(sc.levers), sc.path)
+        return scenarios.load(self.scenario).with_changes(**self.values).with_reforms(*self.changes)
 
     def query(self, lang: str | None = None) -> str:
         items: list[tuple[str, Any]] = [("scenario", self.scenario), ("seed", self.seed)]

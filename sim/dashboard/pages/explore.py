@@ -245,7 +245,7 @@ def LeverPanels(run: ExploreRun, session: Session, on_change):
     lang = session.lang.value
     _ = session.params_version.value  # subscribe: re-render when parameters change
     open_panels, set_open_panels = solara.use_state([0])
-    values = run.model.params.as_dict()
+    values = run.model.params_at(run.week + 1).as_dict()  # as set, including changes due next week
     by_group = groups()
     titles = ("explore.levers", "explore.structure", "explore.behaviour")
     with solara.v.ExpansionPanels(v_model=open_panels, on_v_model=set_open_panels, multiple=True, accordion=True):

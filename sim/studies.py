@@ -1,0 +1,168 @@
+"""Studies: plain functions over scenarios and seeds, returning tidy frames.
+
+Every front end calls these — the ``centaure compare`` command, the
+dashboard's Compare and Reform-lab pages, the notebooks — and none keeps its
+own copy:
+
+* :func:`run_scenarios`: replicates of several scenarios on common random
+  numbers (replicate *r* of every scenario has the same seed);
+* :func:`compare`: the same, summarised as final-year means with 95% CIs;
+* :func:`reform_effect`: a reform against its counterfactual on the same
+  seeds, with the paired difference and its CI.
+
+A ``progress`` callback is called after each run; it may raise to stop the
+study between runs (the dashboard's cancel button does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import scenarios as scenario_files
+from sim.constants import DEFAULT_ENTROPY
+from sim.errors import ScenarioError
+from sim.metrics import HEADLINE
+from sim.run import run
+from sim.scenarios import Reform, Scenario
+from sim.stats import final_year, summary_table
+
+ScenarioLike = str | Path | Scenario
+Progress = Callable[[], None] | None
+
+
+def replicate_seeds(n: int, entropy: int = DEFAULT_ENTROPY) -> list[np.random.SeedSequence]:
+    """``n`` independent seeds spawned from one SeedSequence (reproducible anywhere).
+
+    The same ``entropy`` gives the same seeds to every scenario: common random
+    numbers, which sharpen comparisons between scenarios.
+    """
+    return np.random.SeedSequence(entropy).spawn(n)
+
+
+def as_scenarios(chosen: Mapping[str, ScenarioLike] | Sequence[ScenarioLike]) -> dict[str, Scenario]:
+    """Label -> Scenario; a sequence is labelled by what was given (a name or path) or the scenario's name."""
+    items = chosen.items() if isinstance(chosen, Mapping) else ((_label(s), s) for s in chosen)
+    out: dict[str, Scenario] = {}
+    for label, scenario in items:
+        if label in out:
+            raise ScenarioError(f"{label}: given twice; each scenario of a study needs its own name", field=label)
+        out[label] = scenario if isinstance(scenario, Scenario) else scenario_files.load(scenario)
+    return out
+
+
+def _label(scenario: ScenarioLike) -> str:
+    return scenario.name if isinstance(scenario, Scenario) else str(scenario)
+
+
+def run_scenarios(
+    chosen: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
+    replicates: int,
+    *,
+    entropy: int = DEFAULT_ENTROPY,
+    every: int = 1,
+    progress: Progress = None,
+    column: str = "scenario",
+) -> pd.DataFrame:
+    """Replicates of each scenario on common seeds: one row per ``column``, replicate and recorded week."""
+    seeds = replicate_seeds(replicates, entropy)
+    frames = []
+    for label, scenario in as_scenarios(chosen).items():
+        for replicate, seed in enumerate(seeds):
+            frame = run(scenario, seed, every=every)
+            frame.insert(0, "replicate", replicate)
+            frame.insert(0, column, label)
+            frames.append(frame)
+            if progress is not None:
+                progress()
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Replicates of several scenarios and their final-year summary."""
+
+    runs: pd.DataFrame  # scenario, replicate, week, every indicator
+    summary: pd.DataFrame  # scenario, indicator, mean, ci_low, ci_high, replicates
+    indicators: tuple[str, ...]
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario labels, in the order given."""
+        return list(dict.fromkeys(self.runs["scenario"]))
+
+    def cell(self, scenario: str, indicator: str) -> pd.Series:
+        """The summary row of one scenario and indicator."""
+        rows = self.summary[(self.summary["scenario"] == scenario) & (self.summary["indicator"] == indicator)]
+        return rows.iloc[0]
+
+
+def compare(
+    chosen: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
+    replicates: int,
+    *,
+    indicators: Sequence[str] = HEADLINE,
+    entropy: int = DEFAULT_ENTROPY,
+    progress: Progress = None,
+) -> Comparison:
+    """Replicates of each scenario on common seeds, with final-year means and 95% CIs across replicates."""
+    runs = run_scenarios(chosen, replicates, entropy=entropy, progress=progress)
+    return Comparison(runs, summary_table(runs, indicators), tuple(indicators))
+
+
+@dataclass(frozen=True)
+class ReformEffect:
+    """A reform against its counterfactual on the same seeds."""
+
+    counterfactual: Scenario
+    reformed: Scenario
+    runs: pd.DataFrame  # arm (counterfactual | reform), replicate, week, every indicator
+    difference: pd.DataFrame  # arm = difference, replicate, week, indicators: reform - counterfactual, paired
+    summary: pd.DataFrame  # indicator, counterfactual, reform, mean, ci_low, ci_high, replicates
+    indicators: tuple[str, ...]
+
+
+ARMS = ("counterfactual", "reform")
+
+
+def reform_effect(
+    scenario: ScenarioLike,
+    reforms: Reform | Sequence[Reform],
+    replicates: int,
+    *,
+    indicators: Sequence[str] = HEADLINE,
+    entropy: int = DEFAULT_ENTROPY,
+    progress: Progress = None,
+) -> ReformEffect:
+    """``scenario`` with and without ``reforms`` on the same seeds.
+
+    The summary gives, per indicator, the final-year mean of each arm and the
+    mean paired difference (reform - counterfactual) with its 95% CI across
+    replicates: pairing on common seeds removes the noise the two arms share.
+    """
+    (counterfactual,) = as_scenarios([scenario]).values()
+    reforms = (reforms,) if isinstance(reforms, Reform) else tuple(reforms)
+    if not reforms:
+        raise ScenarioError("reforms: expected at least one reform", field="reforms")
+    reformed = counterfactual.with_reforms(*reforms, name=f"{counterfactual.name}_reform")
+    indicators = tuple(indicators)
+    runs = run_scenarios(
+        dict(zip(ARMS, (counterfactual, reformed), strict=True)),
+        replicates,
+        entropy=entropy,
+        progress=progress,
+        column="arm",
+    )
+    keys = ["replicate", "week"]
+    arm = {name: runs[runs["arm"] == name].set_index(keys)[list(indicators)] for name in ARMS}
+    difference = (arm["reform"] - arm["counterfactual"]).reset_index()
+    difference.insert(0, "arm", "difference")
+    summary = summary_table(difference, indicators, by=("arm",)).drop(columns="arm")
+    means = final_year(runs).groupby("arm")[list(indicators)].mean()
+    summary.insert(1, "counterfactual", summary["indicator"].map(means.loc["counterfactual"]))
+    summary.insert(2, "reform", summary["indicator"].map(means.loc["reform"]))
+    return ReformEffect(counterfactual, reformed, runs, difference, summary, indicators)
