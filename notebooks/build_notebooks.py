@@ -89,6 +89,7 @@ import pandas as pd
 from IPython.display import display
 
 from sim import scenarios
+from sim.i18n import indicator_label
 from sim.metrics import HEADLINE, INDICATORS
 from sim.plots import trajectories_figure
 from sim.studies import run_scenarios
@@ -104,7 +105,7 @@ REPETITIONS = 4
 
 def en_francais(nom):
     \"\"\"Le libellé français d'un indicateur.\"\"\"
-    return INDICATORS[nom].label_fr
+    return indicator_label(nom, "fr")
 """),
     md("""
 ## 2. Lire les scénarios
@@ -304,6 +305,7 @@ from IPython.display import display
 from scipy import stats
 
 from sim import scenarios
+from sim.i18n import help_text, indicator_label, label
 from sim.metrics import INDICATORS
 from sim.plots import trajectories_figure
 from sim.studies import run_scenarios
@@ -356,8 +358,8 @@ REFORM_LEVERS = {
 }
 specs = baseline.params.specs()
 pd.DataFrame(
-    [{"lever": lever, "label": specs[lever].label_en, "NPM": getattr(baseline.params, lever), "reform": value,
-      "meaning": specs[lever].help_en} for lever, value in REFORM_LEVERS.items()]
+    [{"lever": lever, "label": label(specs[lever], "en"), "NPM": getattr(baseline.params, lever), "reform": value,
+      "meaning": help_text(specs[lever], "en")} for lever, value in REFORM_LEVERS.items()]
 )
 """),
     code("""
@@ -445,7 +447,7 @@ for name in INDICATORS_SHOWN:
     diff, low, high = mean_ci(differences[name].to_numpy())
     welch = stats.ttest_ind(treated[name], base[name], equal_var=False).confidence_interval(0.95)
     rows.append({
-        "indicator": INDICATORS[name].label_en,
+        "indicator": indicator_label(name, "en"),
         "no reform": base[name].mean(),
         "reform": treated[name].mean(),
         "difference": diff,

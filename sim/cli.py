@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from sim import scenarios
 from sim.errors import CentaureError, InputError
+from sim.i18n import fixed, indicator_label, indicator_unit, t
 from sim.io import TABLE_SUFFIXES
 from sim.params import Params, check_names
 
@@ -125,15 +126,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, parse_set(args.set), args.weeks)
     frame = run(scenario, seed=args.seed)
     final = frame.iloc[-1]
-    print(f"{scenario.text('title', args.lang)} — seed {args.seed}, week {int(final['week'])}")
-    for name, info in INDICATORS.items():
-        label = info.label_fr if args.lang == "fr" else info.label_en
-        print(f"  {label:<34} {final[name]:>10.3f}  {info.unit}")
+    lang = args.lang
+    print(t("cli.run.header", lang, title=scenario.text("title", lang), seed=args.seed, week=int(final["week"])))
+    for name in INDICATORS:
+        print(f"  {indicator_label(name, lang):<34} {fixed(final[name], lang):>10}  {indicator_unit(name, lang)}")
     if out:
         from sim.io import write_table
 
         write_table(frame, out)
-        print(f"wrote {out}")
+        print(t("cli.wrote", lang, files=out))
     return 0
 
 
@@ -141,7 +142,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from sim.io import write_table
-    from sim.metrics import HEADLINE, INDICATORS
+    from sim.metrics import HEADLINE
     from sim.plots import save_figure, trajectories_figure
     from sim.stats import trajectory_bands
     from sim.studies import compare
@@ -153,21 +154,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
     with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
         result = compare(chosen, args.replicates, progress=bar.update)
-    print(f"Final-year mean across {args.replicates} replicates (95% CI):")
+    lang = args.lang
+    sep = "\u202f; " if lang == "fr" else ", "
+    print(t("cli.compare.header", lang, n=args.replicates))
     print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
-        info = INDICATORS[name]
         cells = []
         for s in result.scenarios:
             row = result.cell(s, name)
-            cells.append(f"{row['mean']:>8.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
-        label = info.label_fr if args.lang == "fr" else info.label_en
-        print(f"{label:<30}" + "".join(f"{c:>26}" for c in cells))
-    write_table(result.summary, out / "summary.csv")
-    write_table(result.runs, out / "runs.csv")
+            cells.append(
+                f"{fixed(row['mean'], lang):>8} [{fixed(row['ci_low'], lang)}{sep}{fixed(row['ci_high'], lang)}]"
+            )
+        print(f"{indicator_label(name, lang):<30}" + "".join(f"{c:>26}" for c in cells))
+    files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")
+    write_table(result.summary, files[0])
+    write_table(result.runs, files[1])
     bands = trajectory_bands(result.runs, HEADLINE)
-    save_figure(trajectories_figure(bands, HEADLINE, lang=args.lang), out / "trajectories.png")
-    print(f"wrote {out / 'summary.csv'}, {out / 'runs.csv'}, {out / 'trajectories.png'}")
+    save_figure(trajectories_figure(bands, HEADLINE, lang=lang), files[2])
+    print(t("cli.wrote", lang, files=", ".join(map(str, files))))
     return 0
 
 

@@ -29,53 +29,26 @@ from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
 
+from sim.constants import WEEKS_PER_YEAR
+from sim.errors import CentaureError
+from sim.i18n import LANGS, help_text, indicator_label, label, t
 from sim.mechanisms import WEEKLY_ORDER
 from sim.metrics import HEADLINE, INDICATORS
 from sim.params import GROUPS, REFORMABLE_GROUPS, Params, Spec
 
-WEEKS_PER_YEAR = 52
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
-
-_GROUP_TEXT = {
-    "en": {
-        "lever": "governance levers (MODEL.md §4)",
-        "context": "the territory's exogenous context",
-        "structure": "population sizes, organisations, network shape and horizon",
-        "behaviour": "behavioural coefficients of the mechanisms (calibration constants)",
-    },
-    "fr": {
-        "lever": "leviers de gouvernance (MODEL.md §4)",
-        "context": "contexte exogène du territoire",
-        "structure": "tailles de population, organisations, forme du réseau et horizon",
-        "behaviour": "coefficients de comportement des mécanismes (constantes de calibration)",
-    },
-}
-_REFORM_TEXT = {
-    "en": ("a reform may change them during a run", "fixed during a run"),
-    "fr": ("une réforme peut les changer en cours de simulation", "fixes pendant une simulation"),
-}
-_PARAM_HEADERS = {
-    "en": ("Name", "Label", "Unit", "Allowed", "Default", "Per year", "Source", "Notes"),
-    "fr": ("Nom", "Libellé", "Unité", "Valeurs admises", "Défaut", "Par an", "Source", "Notes"),
-}
-_INDICATOR_HEADERS = {
-    "en": ("Name", "Label", "Label (fr)", "Unit", "Range", "Headline"),
-    "fr": ("Nom", "Libellé", "Libellé (en)", "Unité", "Domaine", "Principal"),
-}
-_WORDS = {
-    "en": {"yes": "yes", "share": "0 to 1", "level": "0 or more", "bool": "true / false", "to": "to"},
-    "fr": {"yes": "oui", "share": "0 à 1", "level": "0 ou plus", "bool": "vrai / faux", "to": "à"},
-}
+PARAMETER_COLUMNS = ("name", "label", "unit", "allowed", "default", "per_year", "source", "notes")
+INDICATOR_COLUMNS = ("name", "label", "label_other", "unit", "range", "headline")
 
 
-class DocsError(RuntimeError):
+class DocsError(CentaureError):
     """The ODD file or one of its marker pairs is missing."""
 
 
 # ---------------------------------------------------------------------- formatting
 def _cell(text: object) -> str:
     """One Markdown table cell: no line breaks, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return re.sub(r"[ \t\r\n]+", " ", str(text)).strip().replace("|", "\\|")  # no-break spaces kept
 
 
 def _row(cells: Sequence[object]) -> str:
@@ -112,12 +85,21 @@ def is_weekly_rate(spec: Spec) -> bool:
     return spec.kind is float and spec.unit.startswith("per ") and "per week" in spec.unit
 
 
+def _headers(columns: Sequence[str], lang: str) -> list[str]:
+    return [t(f"docs.header.{c}", lang) for c in columns]
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+
+
 def _allowed(spec: Spec, lang: str) -> str:
     if spec.kind is bool:
-        return _WORDS[lang]["bool"]
+        return t("docs.bool", lang)
     if spec.choices:
         return ", ".join(f"`{c}`" for c in spec.choices)
-    return f"{_number(spec.low)} {_WORDS[lang]['to']} {_number(spec.high)}"
+    return t("docs.range", lang, low=_number(spec.low), high=_number(spec.high))
 
 
 def _default(spec: Spec) -> str:
@@ -140,31 +122,30 @@ def parameter_table(lang: str = "en") -> str:
     a weekly rate (``1 - (1 - p)^52``), source ("assumption" where the declaration
     says so) and the help text. Each table is preceded by its group's caption.
     """
-    if lang not in _PARAM_HEADERS:
-        raise ValueError(f"lang must be one of {', '.join(_PARAM_HEADERS)}, not {lang!r}")
+    _check_lang(lang)
     specs = Params.specs()
     blocks = []
     for group in GROUPS:
         members = [s for s in specs.values() if s.group == group]
         if not members:
             continue
-        reform = _REFORM_TEXT[lang][0 if group in REFORMABLE_GROUPS else 1]
-        count = f"{len(members)} {'paramètre' if lang == 'fr' else 'parameter'}{'s' if len(members) > 1 else ''}"
-        caption = f"**`{group}`** ({count}) — {_GROUP_TEXT[lang][group]}; {reform}."
+        reform = t("docs.reformable" if group in REFORMABLE_GROUPS else "docs.fixed", lang)
+        count = t("docs.parameters_count", lang, n=len(members))
+        caption = f"**`{group}`** ({count}) — {t(f'docs.group.{group}', lang)}; {reform}."
         rows = [
             (
                 f"`{s.name}`",
-                s.label_fr if lang == "fr" else s.label_en,
+                label(s, lang),
                 s.unit,
                 _allowed(s, lang),
                 _default(s),
                 _per_year(s),
                 s.source,
-                (s.help_fr or s.help_en) if lang == "fr" else s.help_en,
+                help_text(s, lang),
             )
             for s in members
         ]
-        blocks.append(caption + "\n\n" + _table(_PARAM_HEADERS[lang], rows))
+        blocks.append(caption + "\n\n" + _table(_headers(PARAMETER_COLUMNS, lang), rows))
     unknown = sorted({s.group for s in specs.values()} - set(GROUPS))
     if unknown:  # a group added to params.py but not to GROUPS must not vanish from the docs
         raise DocsError(f"parameters in undeclared groups: {', '.join(unknown)}")
@@ -173,21 +154,20 @@ def parameter_table(lang: str = "en") -> str:
 
 def indicator_table(lang: str = "en") -> str:
     """Markdown table of every indicator of :data:`sim.metrics.INDICATORS`."""
-    if lang not in _INDICATOR_HEADERS:
-        raise ValueError(f"lang must be one of {', '.join(_INDICATOR_HEADERS)}, not {lang!r}")
-    words = _WORDS[lang]
+    _check_lang(lang)
+    other = next(x for x in LANGS if x != lang)
     rows = [
         (
             f"`{name}`",
-            ind.label_fr if lang == "fr" else ind.label_en,
-            ind.label_en if lang == "fr" else ind.label_fr,
+            indicator_label(name, lang),
+            indicator_label(name, other),
             ind.unit,
-            words["share"] if ind.share else words["level"],
-            words["yes"] if name in HEADLINE else "",
+            t("docs.share" if ind.share else "docs.level", lang),
+            t("yes", lang) if name in HEADLINE else "",
         )
         for name, ind in INDICATORS.items()
     ]
-    return _table(_INDICATOR_HEADERS[lang], rows)
+    return _table(_headers(INDICATOR_COLUMNS, lang), rows)
 
 
 def _summary(module: object) -> str:

@@ -36,40 +36,36 @@ WINDOW = 52
 
 @dataclass(frozen=True)
 class Indicator:
-    """Description of one indicator (for tables, plots and the dashboard)."""
+    """Description of one indicator (its label, in both languages, is in the catalogue: ``indicator.<name>.label``)."""
 
-    label_en: str
-    label_fr: str
     unit: str
     share: bool  # True if a rate in [0, 1]
 
 
 INDICATORS: dict[str, Indicator] = {
-    "engagement": Indicator("Engagement", "Engagement", "mean 0-1", True),
-    "burnout_share": Indicator("Burnout share", "Part en épuisement", "share of workers", True),
-    "annual_turnover": Indicator("Annual turnover", "Rotation annuelle", "quits per head per year", False),
-    "vacancy_rate": Indicator("Vacancy rate", "Taux de vacance", "share of posts", True),
-    "mean_tenure_years": Indicator("Mean tenure", "Ancienneté moyenne", "years", False),
-    "non_recourse": Indicator("Non-recourse", "Non-recours", "share of eligible", True),
-    "non_connaissance": Indicator("Non-recourse: unaware", "Non-connaissance", "share of eligible", True),
-    "non_demande": Indicator("Non-recourse: not asking", "Non-demande", "share of eligible", True),
-    "non_reception": Indicator("Non-recourse: not received", "Non-réception", "share of eligible", True),
-    "persistent_non_recourse": Indicator(
-        "Persistent non-recourse", "Non-recours persistant", "share of eligible", True
-    ),
-    "waiting_list": Indicator("Waiting list", "Liste d'attente", "people", False),
-    "mean_wait_weeks": Indicator("Mean wait", "Attente moyenne", "weeks", False),
-    "face_to_face_share": Indicator("Face-to-face time", "Temps de face-à-face", "share of work time", True),
-    "reporting_share": Indicator("Reporting time", "Temps de reporting", "share of work time", True),
-    "power_to_act": Indicator("Power to act", "Pouvoir d'agir", "mean 0-1 (eligible users)", True),
-    "participation_rate": Indicator("Participation rate", "Taux de participation", "share of supported", True),
-    "cream_skimming": Indicator("Cream-skimming index", "Indice d'écrémage", "need supported / need eligible", False),
-    "budget": Indicator("Budget", "Budget", "posts per year", False),
-    "reserves_months": Indicator("Reserves", "Réserves", "months of cash", False),
-    "headcount": Indicator("Workers in post", "Professionnels en poste", "workers", False),
-    "eligible": Indicator("People in need", "Personnes en besoin", "people", False),
-    "supported": Indicator("People supported", "Personnes accompagnées", "people", False),
-    "peer_workers": Indicator("Peer workers", "Pair-aidants", "people", False),
+    "engagement": Indicator("mean 0-1", True),
+    "burnout_share": Indicator("share of workers", True),
+    "annual_turnover": Indicator("quits per head per year", False),
+    "vacancy_rate": Indicator("share of posts", True),
+    "mean_tenure_years": Indicator("years", False),
+    "non_recourse": Indicator("share of eligible", True),
+    "non_connaissance": Indicator("share of eligible", True),
+    "non_demande": Indicator("share of eligible", True),
+    "non_reception": Indicator("share of eligible", True),
+    "persistent_non_recourse": Indicator("share of eligible", True),
+    "waiting_list": Indicator("people", False),
+    "mean_wait_weeks": Indicator("weeks", False),
+    "face_to_face_share": Indicator("share of work time", True),
+    "reporting_share": Indicator("share of work time", True),
+    "power_to_act": Indicator("mean 0-1 (eligible users)", True),
+    "participation_rate": Indicator("share of supported", True),
+    "cream_skimming": Indicator("need supported / need eligible", False),
+    "budget": Indicator("posts per year", False),
+    "reserves_months": Indicator("months of cash", False),
+    "headcount": Indicator("workers", False),
+    "eligible": Indicator("people", False),
+    "supported": Indicator("people", False),
+    "peer_workers": Indicator("people", False),
 }
 
 HEADLINE = (

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.constants import WEEKS_PER_YEAR
+from sim.i18n import indicator_label, t
 from sim.io import atomic_write
-from sim.metrics import INDICATORS
 
 
 def panel_grid(n: int, x_label: str, panel_height: float = 3.0) -> tuple[Figure, list]:
@@ -47,15 +48,14 @@ def trajectories_figure(
     ``labels`` names the groups in the legend (default: the group values, e.g.
     scenario names); long names (scenario titles) make a legend below the panels.
     """
-    fig, axes = panel_grid(len(indicators), "années" if lang == "fr" else "years")
+    fig, axes = panel_grid(len(indicators), t("chart.years", lang))
     for ax, name in zip(axes, indicators, strict=True):
         data = bands[bands["indicator"] == name]
         for key, g in data.groupby(group, sort=False):
-            years = g["week"] / 52.0
+            years = g["week"] / WEEKS_PER_YEAR
             ax.plot(years, g["mean"], label=(labels or {}).get(key, str(key)), lw=1.6)
             ax.fill_between(years, g["ci_low"], g["ci_high"], alpha=0.25)
-        info = INDICATORS.get(name)
-        ax.set_title(info.label_fr if (info and lang == "fr") else (info.label_en if info else name), fontsize=10)
+        ax.set_title(indicator_label(name, lang), fontsize=10)
         ax.grid(alpha=0.3)
     handles, names = axes[0].get_legend_handles_labels()
     if max(map(len, names), default=0) <= SHORT_LABEL:

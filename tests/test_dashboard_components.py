@@ -15,6 +15,7 @@ import solara.autorouting
 import solara.widgets
 
 import sim.dashboard
+from sim import i18n
 from sim.dashboard import app
 
 SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
@@ -28,7 +29,11 @@ def render(path: str):
 
 
 def texts(rc) -> str:
-    return " ".join(str(w.children) for w in rc.find(v.Html).widgets)
+    """Every text in the page, no-break spaces written as plain ones (also where a repr escapes them)."""
+    text = " ".join(str(w.children) for w in rc.find(v.Html).widgets)
+    for space in ("\\xa0", "\\u202f", "\xa0", "\u202f"):
+        text = text.replace(space, " ")
+    return text
 
 
 def address(rc) -> str:
@@ -75,7 +80,7 @@ def test_explore_steps_and_levers_come_from_the_declarations():
     rc.find(children=["Week 2 · year 1"]).assert_single()
     # one control per lever, labelled from its declaration
     for spec in levers().values():
-        rc.find(v.Html, children=[spec.label_en]).assert_single()
+        rc.find(v.Html, children=[i18n.label(spec, "en")]).assert_single()
     # moving a slider applies the lever from the next week and writes it in the address
     slider = rc.find(v.Slider).widgets[0]
     slider.v_model = 0.2

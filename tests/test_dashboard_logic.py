@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from sim import scenarios
-from sim.dashboard import experiments, i18n, svg, urlstate
+from sim import i18n, scenarios
+from sim.dashboard import experiments, svg, urlstate
 from sim.dashboard.components.controls import control_kind, float_step, snap
 from sim.dashboard.live import ExploreRun
 from sim.model import CentaureModel
@@ -15,28 +15,6 @@ from sim.params import ParameterError, Params, levers
 
 SMALL = {"n_users": 300, "n_workers": 12, "n_organisations": 2}
 SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
-
-
-def test_every_text_has_both_languages():
-    for key, (fr, en) in i18n.TEXTS.items():
-        assert fr and en, key
-        assert i18n.t(key, "fr") == fr and i18n.t(key, "en") == en
-
-
-def test_accept_language_picks_french_when_asked():
-    assert i18n.pick_language("fr-FR,fr;q=0.9,en;q=0.8") == "fr"
-    assert i18n.pick_language("en-GB,en;q=0.9,fr;q=0.8") == "en"
-    assert i18n.pick_language("de-DE,fr;q=0.5") == "fr"
-    assert i18n.pick_language("en;q=0.2,fr;q=0.9") == "fr"
-    assert i18n.pick_language(None) == "en"
-    assert i18n.pick_language("de") == "en"
-
-
-def test_numbers_use_a_decimal_comma_in_french():
-    assert i18n.number(0.39, "fr") == "0,39"
-    assert i18n.number(0.39, "en") == "0.39"
-    assert i18n.number(5000, "en") == "5,000"
-    assert i18n.number(float("nan"), "en") == "–"
 
 
 def test_every_parameter_gets_a_control_with_label_and_unit():

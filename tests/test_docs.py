@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import docs
+from sim import docs, i18n
 from sim.mechanisms import WEEKLY_ORDER
 from sim.metrics import INDICATORS
 from sim.params import Params
@@ -64,7 +64,7 @@ def test_every_parameter_is_in_the_table_once_with_its_declaration(lang):
     for name, spec in specs.items():
         assert table.count(f"| `{name}` |") == 1, name
         name_, label, unit, allowed, default, per_year, source, _notes = rows[name]
-        assert label == (spec.label_fr if lang == "fr" else spec.label_en)
+        assert label == i18n.label(spec, lang)
         assert unit == spec.unit
         assert source == spec.source.replace("|", "\\|")
         if spec.kind in (int, float) and not spec.choices:
@@ -114,7 +114,7 @@ def test_every_indicator_is_in_the_indicator_table():
     rows = _rows(docs.indicator_table())
     assert list(rows) == list(INDICATORS)
     for name, ind in INDICATORS.items():
-        assert rows[name][1] == ind.label_en and rows[name][3] == ind.unit
+        assert rows[name][1] == i18n.indicator_label(name, "en") and rows[name][3] == ind.unit
 
 
 def test_schedule_follows_weekly_order():

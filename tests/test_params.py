@@ -10,7 +10,7 @@ def test_every_parameter_is_fully_declared():
     assert len(specs) > 40
     for name, spec in specs.items():
         assert spec.group in GROUPS, name
-        assert spec.unit and spec.label_en and spec.label_fr and spec.source, name
+        assert spec.unit and spec.source, name  # words: tests/test_i18n.py
         if spec.kind in (int, float):
             assert spec.low <= spec.default <= spec.high, name
         spec.check(spec.default)

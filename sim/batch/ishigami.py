@@ -24,7 +24,7 @@ A = 7.0
 B = 0.1
 
 
-def _spec(name: str, default: float, low: float, high: float, label: str) -> Spec:
+def _spec(name: str, default: float, low: float, high: float) -> Spec:
     return Spec(
         name=name,
         kind=float,
@@ -34,19 +34,15 @@ def _spec(name: str, default: float, low: float, high: float, label: str) -> Spe
         unit="dimensionless",
         group="input",
         source="Ishigami & Homma 1990",
-        label_en=label,
-        label_fr=label,
-        help_en="",
-        help_fr="",
     )
 
 
 SPECS: dict[str, Spec] = {
-    "x1": _spec("x1", 0.0, -math.pi, math.pi, "x1"),
-    "x2": _spec("x2", 0.0, -math.pi, math.pi, "x2"),
-    "x3": _spec("x3", 0.0, -math.pi, math.pi, "x3"),
-    "a": _spec("a", A, 0.0, 100.0, "a"),
-    "b": _spec("b", B, 0.0, 10.0, "b"),
+    "x1": _spec("x1", 0.0, -math.pi, math.pi),
+    "x2": _spec("x2", 0.0, -math.pi, math.pi),
+    "x3": _spec("x3", 0.0, -math.pi, math.pi),
+    "a": _spec("a", A, 0.0, 100.0),
+    "b": _spec("b", B, 0.0, 10.0),
 }
 
 S1 = (

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.batch.designs import Factor
-from sim.metrics import INDICATORS
+from sim.i18n import indicator_label
 from sim.plots import save_figure, trajectories_figure
 
 __all__ = [
@@ -30,10 +30,7 @@ __all__ = [
 
 def label(name: str, lang: str = "en") -> str:
     """An indicator's label in ``lang`` (its name if it is not a Centaure indicator)."""
-    info = INDICATORS.get(name)
-    if info is None:
-        return name
-    return info.label_fr if lang == "fr" else info.label_en
+    return indicator_label(name, lang)
 
 
 def _panels(n: int, cols: int = 3, width: float = 4.4, height: float = 3.2) -> tuple[Figure, np.ndarray]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import solara
 
 from sim.dashboard.components.urlsync import UrlSync
-from sim.dashboard.i18n import t
 from sim.dashboard.pages import compare, explore, learn, reform
 from sim.dashboard.session import session_context, use_new_session, use_session, with_query
+from sim.i18n import t
 
 PAGES = (
     ("/", "nav.explore", "mdi-map-search"),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.dashboard.i18n import indicator_label, t
+from sim.i18n import indicator_label, t
 from sim.plots import panel_grid, trajectories_figure
 
 WORKFORCE = ("engagement", "annual_turnover", "vacancy_rate")

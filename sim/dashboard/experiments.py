@@ -89,7 +89,7 @@ def compare_png(result: CompareResult, lang: str) -> bytes:
 
 def reform_pngs(result: ReformResult, lang: str) -> tuple[bytes, bytes]:
     """(both arms with their CI bands, the difference with its CI band) as PNG."""
-    from sim.dashboard.i18n import t
+    from sim.i18n import t
 
     runs = result.runs.copy()
     runs["arm"] = runs["arm"].map(lambda a: t(f"reform.arm.{a}", lang))

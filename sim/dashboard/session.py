@@ -14,9 +14,9 @@ from typing import Any
 import solara
 
 from sim.dashboard.experiments import CompareResult, ReformResult
-from sim.dashboard.i18n import pick_language
 from sim.dashboard.live import ExploreRun
 from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query
+from sim.i18n import pick_language
 
 
 @dataclass

@@ -9,8 +9,8 @@ from typing import Any
 
 import solara
 
-from sim.dashboard.i18n import label, t, value_text
 from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS
+from sim.i18n import label, t, value_text
 from sim.params import Params
 
 

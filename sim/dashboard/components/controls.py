@@ -15,7 +15,7 @@ from typing import Any
 import solara
 import solara.lab
 
-from sim.dashboard.i18n import choice, help_text, label, t, unit, value_text
+from sim.i18n import choice, help_text, label, t, unit, value_text
 from sim.params import Spec
 
 SLIDER_MAX_STEPS = 200

@@ -9,7 +9,7 @@ import solara
 import solara.lab
 
 from sim.dashboard.experiments import Cancelled
-from sim.dashboard.i18n import t
+from sim.i18n import t
 
 
 def use_job(work: Callable[[Any, Callable[[], None]], Any], on_done: Callable[[Any], None]):

@@ -10,14 +10,14 @@ from sim.dashboard.components.common import Download, Notices, Picture, RunSize,
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import CompareResult
-from sim.dashboard.i18n import indicator_label, indicator_unit, number, t
 from sim.dashboard.urlstate import parse_compare
+from sim.i18n import indicator_label, indicator_unit, number, t
 from sim.metrics import HEADLINE
 
 
 def cell(mean: float, low: float, high: float, lang: str) -> str:
     """``mean [low, high]`` in the reader's number format."""
-    sep = " ; " if lang == "fr" else ", "
+    sep = "\u202f; " if lang == "fr" else ", "
     return f"{number(mean, lang)} [{number(low, lang)}{sep}{number(high, lang)}]"
 
 

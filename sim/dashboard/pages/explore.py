@@ -11,10 +11,10 @@ from sim import scenarios
 from sim.dashboard import charts, svg
 from sim.dashboard.components.common import Download, Notices
 from sim.dashboard.components.controls import ParamGroup
-from sim.dashboard.i18n import indicator_label, label, number, t, value_text
 from sim.dashboard.live import ExploreRun
 from sim.dashboard.session import Session, use_session
 from sim.dashboard.urlstate import ExploreSettings
+from sim.i18n import indicator_label, label, number, percent, t, value_text
 from sim.params import ParameterError, Params
 from sim.scenarios import to_toml
 
@@ -114,11 +114,7 @@ def Monitors(run: ExploreRun, session: Session):
     with solara.Row(style={"flex-wrap": "wrap"}, gap="8px", classes=["centaure-monitors"]):
         for name in MONITORS:
             value = values.get(name)
-            shown = f"{100 * value:.1f} %" if name in ("non_recourse", "vacancy_rate") else number(value, lang)
-            if name in ("non_recourse", "vacancy_rate") and lang == "en":
-                shown = shown.replace(" %", "%")
-            if lang == "fr":
-                shown = shown.replace(".", ",")
+            shown = percent(value, lang) if name in ("non_recourse", "vacancy_rate") else number(value, lang)
             with solara.Column(
                 gap="0px",
                 style={"min-width": "110px", "padding": "2px 10px", "border": "1px solid #ddd", "border-radius": "6px"},

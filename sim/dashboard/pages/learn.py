@@ -6,8 +6,8 @@ import solara
 
 from sim import scenarios
 from sim.dashboard.components.tables import SimpleTable
-from sim.dashboard.i18n import label, t, value_text
 from sim.dashboard.urlstate import encode, int_value, parse_query
+from sim.i18n import label, t, value_text
 from sim.params import levers
 
 SEQUENCE = ("npm", "aller_vers", "alliance", "centaure")

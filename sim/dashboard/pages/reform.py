@@ -13,9 +13,9 @@ from sim.dashboard.components.controls import ParamControl
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import ReformResult
-from sim.dashboard.i18n import indicator_label, indicator_unit, label, t
 from sim.dashboard.pages.compare import cell
 from sim.dashboard.urlstate import format_value, parse_reform
+from sim.i18n import indicator_label, indicator_unit, label, t
 from sim.metrics import HEADLINE
 from sim.params import ParameterError, levers
 from sim.scenarios import to_toml
