@@ -1,11 +1,13 @@
 """Scenario files: the shipped ones load; bad files fail with one line naming file, field and what is allowed."""
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 from sim import scenarios
+from sim.errors import ParameterError
 from sim.params import Params
 from sim.scenarios import ScenarioError, load, to_toml
 
@@ -131,3 +133,112 @@ def test_scenarios_built_in_python_are_validated_too():
 def test_python_dash_m_sim_is_the_command():
     result = subprocess.run([sys.executable, "-m", "sim", "scenarios"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "reform_alliance" in result.stdout
+
+
+# ---------------------------------------------------------------------------- files that cannot be read as scenarios
+def _latin1(path):
+    path.write_bytes('[title]\nfr = "Réforme"\n'.encode("latin-1"))
+
+
+def _binary(path):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def _folder(path):
+    path.mkdir()
+
+
+def _empty(path):
+    path.write_text("\n  \n", encoding="utf-8")
+
+
+def _duplicate(path):
+    path.write_text("[levers]\noutreach_share = 0.1\noutreach_share = 0.2\n", encoding="utf-8")
+
+
+def _bom(path):
+    path.write_bytes("\ufeff[levers]\noutreach_share = 0.1\n".encode())
+
+
+FILE_CASES = [
+    (_latin1, "not UTF-8 text (byte 0xe9 on line 2); save the file as UTF-8"),
+    (_binary, "not a text file (binary content)"),
+    (_folder, "is a folder; expected a scenario file"),
+    (_empty, "the scenario file is empty"),
+    (_duplicate, "not valid TOML: Cannot overwrite a value"),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), FILE_CASES, ids=[m.__name__.strip("_") for m, _ in FILE_CASES])
+def test_a_file_that_is_not_a_scenario_is_one_line_naming_it(tmp_path, make, message):
+    path = tmp_path / "mine.toml"
+    make(path)
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    text = str(err.value)
+    assert "\n" not in text and text.startswith(f"{path}: ") and message in text
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load(tmp_path / "absent.toml")
+    locked = tmp_path / "locked.toml"
+    locked.write_text("[levers]\n", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):  # root reads anything
+            pytest.skip("running as root: a mode-000 file is still readable")
+        with pytest.raises(ScenarioError, match="cannot read: Permission denied"):
+            load(locked)
+    finally:
+        locked.chmod(0o644)
+
+
+def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "notepad.toml"
+    _bom(path)
+    assert load(path).params.outreach_share == 0.1
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(_latin1, "not UTF-8 text"), (_binary, "not a text file"), (_folder, "is a folder"), (_empty, "is empty")],
+    ids=["latin1", "binary", "folder", "empty"],
+)
+def test_the_command_line_reports_such_files_in_one_line_without_traceback(tmp_path, make, message):
+    path = tmp_path / "mine.toml"
+    make(path)
+    result = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert str(path) in line and message in line
+
+
+def test_shipped_scenarios_are_read_once(monkeypatch):
+    import sim.scenarios as module
+
+    load("npm")  # cached from here on
+    monkeypatch.setattr(module, "read_toml", lambda *a, **k: pytest.fail("a shipped scenario was read again"))
+    assert load("npm") is load("npm")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"reporting_pressure": 5.0},
+        {"n_users": float("nan")},
+        {"weeks": float("inf")},
+        {"participation_level": -1},
+        {"n_users": 10**12},
+        {"peer_worker_programme": "yes"},
+        {"intake_priority": "random"},
+    ],
+)
+def test_params_cannot_exist_with_an_invalid_value(values):
+    with pytest.raises(ParameterError) as err:
+        Params(**values)
+    (name,) = values
+    assert str(err.value).startswith(f"{name} = ") and "expected" in str(err.value)
+    assert err.value.field == name
