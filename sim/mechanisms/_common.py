@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.constants import CLIP_CALL_FROM, SUBSET_DRAW_FROM
+
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic function 1 / (1 + exp(-x))."""
     return 1.0 / (1.0 + np.exp(-x))
-
-
-def voice(level: float) -> float:
-    """Weight of participation on Arnstein's ladder: (level / 7)^2.
-
-    Convex, because the lower rungs (informing, consultation, placation) are
-    tokenism with little power (Arnstein 1969); citizen control gives 1.
-    """
-    return (level / 7.0) ** 2
-
-
-SUBSET_DRAW_FROM = 50_000
-"""Candidates from which :func:`bernoulli_subset` draws a count and a subset instead of one draw each."""
 
 
 def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probability: float) -> np.ndarray:
@@ -39,10 +28,6 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
         return candidates[rng.random(candidates.size) < probability]
     k = rng.binomial(candidates.size, probability)
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
-
-
-CLIP_CALL_FROM = 1_000
-"""Elements from which ``np.clip`` (one pass, more Python around it) beats two ufunc calls."""
 
 
 def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0) -> np.ndarray:
@@ -69,8 +54,8 @@ def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator
     slot_owner = owners.repeat(spare)
     first = spare.cumsum() - spare  # position of each owner's first slot
     tie_break = rng.random(owners.size)
-    # ordinal of the slot within its owner + half the owner's tie-break
-    return slot_owner, np.arange(slot_owner.size) - (first - 0.5 * tie_break).repeat(spare)
+    # ordinal of the slot within its owner + the owner's tie-break (in [0, 1))
+    return slot_owner, np.arange(slot_owner.size) - (first - tie_break).repeat(spare)
 
 
 def match_in_groups(
