@@ -152,7 +152,6 @@ class Funder(_View):
         m, r, c = self.model.params.funding_weights
         return {"market": m, "redistribution": r, "reciprocity": c}
 
-
     @property
     def budget_growth(self) -> float:
         return self.model.params.budget_growth

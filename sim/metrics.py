@@ -31,6 +31,10 @@ over the last 52 weeks (a year; fewer in a run's first year). Definitions:
   of those asking, i.e. waiting when intake opens), over the last 52 weeks:
   0 when intake ignores need, above 0 when the easiest cases enter first,
   below 0 when the greatest needs do;
+* ``outreach_take_up``: people who asked within ``accompaniment_weeks`` of an
+  outreach contact / eligible people reached (met while neither supported nor
+  waiting), over the last 52 weeks (a share: the askers are counted once each,
+  the reached once per week they were met);
 * ``outreach_yield``: people admitted over the last 52 weeks who had been met by
   outreach less than ``promise_weeks`` before; ``outreach_need``: their mean need;
 * ``participation_offered``: mean rung offered (0-7) over organisations;
@@ -93,6 +97,7 @@ INDICATORS: dict[str, Indicator] = {
     "relapses": Indicator("needs per year", False),
     "cream_skimming": Indicator("index (0 = need ignored)", False),
     "outreach_contacts": Indicator("contacts per year", False),
+    "outreach_take_up": Indicator("share of people reached", True),
     "outreach_yield": Indicator("people per year", False),
     "outreach_need": Indicator("need severity", False),
     "face_to_face_share": Indicator("share of work time", True),
@@ -135,6 +140,8 @@ EVENTS = (
     "outreach_admitted",
     "outreach_admitted_need",
     "contacts",
+    "reached",
+    "reached_asked",
     "new_needs",
     "relapses",
 )
@@ -201,6 +208,7 @@ RATIOS = {
     "non_recourse_new": ("new_unsupported", "eligible"),
     "mean_wait_weeks": ("wait_total", "waiting"),
     "outreach_need": ("outreach_admitted_need", "outreach_admitted"),
+    "outreach_take_up": ("reached_asked", "reached"),
     "face_to_face_share": ("face_to_face", "head"),
     "reporting_share": ("reporting", "head"),
     "power_to_act": ("power_eligible", "eligible"),

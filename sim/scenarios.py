@@ -94,7 +94,9 @@ class Reform:
             raise ScenarioError("levers: expected a non-empty table of lever = value", field="levers")
         j = self.organisation
         if j is not None and (isinstance(j, bool) or not isinstance(j, int) or j < 0):
-            raise ScenarioError(f"organisation = {j!r}: expected an organisation number (0, 1, ...)", field="organisation")
+            raise ScenarioError(
+                f"organisation = {j!r}: expected an organisation number (0, 1, ...)", field="organisation"
+            )
         reformable = levers()
         checked = {}
         for key, value in self.changes.items():
@@ -170,7 +172,8 @@ def _organisation_numbers(table: Mapping[str, Any], path: str) -> None:
     for key in table:
         if not key.isdigit():
             raise ScenarioError(
-                f"{path}.{key}: expected an organisation number (0, 1, ...) as in [organisations.0]", field=f"{path}.{key}"
+                f"{path}.{key}: expected an organisation number (0, 1, ...) as in [organisations.0]",
+                field=f"{path}.{key}",
             )
 
 

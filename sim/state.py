@@ -158,7 +158,6 @@ class OrgLevers:
         self.offer = offer.astype(np.float64)  # weight of the rung offered, 0 .. 1
 
 
-
 def beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
     """Draws of a Beta distribution given by its mean and concentration a + b."""
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size)
@@ -257,7 +256,6 @@ def affordable_posts(p: Params, budget: np.ndarray, cost: np.ndarray, for_profit
     return np.floor((m + r) * budget * (1.0 - margin) / cost + TIE_BREAK).astype(np.int64)
 
 
-
 def initial_workers(p: Params, rng: np.random.Generator, posts: np.ndarray) -> tuple[Workers, np.ndarray]:
     """All funded posts start filled, with tenure spread over ten years (a running sector).
 
@@ -292,7 +290,6 @@ def initial_workers(p: Params, rng: np.random.Generator, posts: np.ndarray) -> t
         n_teams=int(teams_per_org.sum()),
     )
     return workers, start
-
 
 
 def initial_organisations(

@@ -79,7 +79,11 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     met, accompanied = visit(s, p, rng)
     users.met_week[met] = s.week
     users.met_accompanied[met] = accompanied
-    s.events["contacts"] = np.bincount(users.org[met], minlength=s.catchment_size.size)
+    n_orgs = s.catchment_size.size
+    s.events["contacts"] = np.bincount(users.org[met], minlength=n_orgs)
+    status = users.status[met]
+    reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
+    s.events["reached"] = np.bincount(users.org[np.unique(reached)], minlength=n_orgs)
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]

@@ -70,9 +70,13 @@ def demands_and_resources(s: Territory, p: Params, filled: np.ndarray) -> tuple[
     workers, orgs = s.workers, s.orgs
     org = workers.org
     load = workers.caseload * p.hours_per_case / np.maximum(s.face_to_face_hours, 1.0)
-    org_demands = p.jdr_reporting * np.minimum(1.0, orgs.reporting / p.reporting_saturation) + p.jdr_insecurity * orgs.insecurity
+    org_demands = (
+        p.jdr_reporting * np.minimum(1.0, orgs.reporting / p.reporting_saturation) + p.jdr_insecurity * orgs.insecurity
+    )
     demands = workers.sensitivity * (
-        p.jdr_load * np.minimum(1.0, load / p.load_saturation) + org_demands[org] + p.jdr_emotional * workers.emotional_load
+        p.jdr_load * np.minimum(1.0, load / p.load_saturation)
+        + org_demands[org]
+        + p.jdr_emotional * workers.emotional_load
     )
     org_resources = (
         p.jdr_autonomy * orgs.autonomy

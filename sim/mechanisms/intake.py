@@ -24,7 +24,9 @@ before anyone gets a second.
 * ``greatest_need``: ``-need``; ``easiest_first``: ``need``;
 * ``first_come``: ``-weeks waited``;
 
-ties broken at random. The week's admissions and askers (waiting at the start
+ties broken at random. A for-profit organisation admits no one whose need
+exceeds ``for_profit_need_limit``: heavy situations stay on its waiting list
+(essay §2: the for-profit sector selects what pays). The week's admissions and askers (waiting at the start
 of intake) are recorded per organisation with their needs: the cream-skimming
 index at intake (:mod:`sim.metrics`) compares the two. Admissions of people
 met by outreach less than ``promise_weeks`` ago are outreach's yield.
@@ -70,6 +72,12 @@ def admission_slots(s: Territory) -> np.ndarray:
     return np.maximum(np.minimum(cap, pushed) - workers.caseload, 0) * workers.active
 
 
+def admissible(s: Territory, p: Params, waiting: np.ndarray) -> np.ndarray:
+    """The waiting people their organisation will admit: a for-profit one refuses needs above its limit."""
+    refused = s.levers.for_profit[s.users.org[waiting]] & (s.users.need[waiting] > p.for_profit_need_limit)
+    return waiting[~refused]
+
+
 def assign(s: Territory, people: np.ndarray, slot_worker: np.ndarray) -> None:
     """Open a case: each of ``people`` is supported from now on by the matching worker."""
     users, workers = s.users, s.workers
@@ -85,7 +93,7 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Match waiting users to free slots by priority; returns the users admitted."""
     users, workers = s.users, s.workers
     n_orgs = s.catchment_size.size
-    waiting = (users.status == Status.WAITING).nonzero()[0]
+    waiting = admissible(s, p, (users.status == Status.WAITING).nonzero()[0])
     slots = admission_slots(s)
     free = slots.nonzero()[0]
     if waiting.size == 0 or free.size == 0:

@@ -16,13 +16,17 @@ Autonomy falls with standardisation and rises with the manager's style:
     autonomy_j = (1 - standardisation_j) (a_0 + (1 - a_0) style_j),   a_0 = ``autonomy_style_floor``.
 
 **Activity targets** (MODEL.md §3.2): under indicator-driven funding, managers
-admit beyond the face-to-face capacity of their teams to keep activity up,
-the more so the more controlling they are:
+admit beyond the face-to-face capacity of their teams to keep activity up and
+the waiting list down, the more so the longer the queue and the more
+controlling they are:
 
-    overbooking_j = activity_target_push x m x (1 - style_j),
+    overbooking_j = activity_target_push x m x (1 - style_j) x min(1, waiting_j / max(1, capacity_j)),
 
-m the market weight of the funding mix; admissions then go up to
-``capacity x (1 + overbooking_j)``, never above the caseload cap (:mod:`intake`).
+m the market weight of the funding mix, waiting_j the people on j's waiting
+list and capacity_j the cases its workers' face-to-face hours allow (last
+week's); admissions then go up to ``capacity x (1 + overbooking_j)``, never
+above the caseload cap (:mod:`intake`). When capacity shrinks (vacancies,
+freezes, cuts) the queue grows and the overload falls on the workers who stay.
 
 Style drifts toward control under indicator pressure and toward participation
 where participation is real (Janvier 2017, ethics of direction):
@@ -42,7 +46,7 @@ import numpy as np
 
 from sim.mechanisms._common import adjust, clip
 from sim.params import Params
-from sim.state import Territory
+from sim.state import Status, Territory
 
 
 def realised_participation(s: Territory) -> np.ndarray:
@@ -65,4 +69,6 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs.reporting = clip(pressure * factor * (1.0 - p.coeval_reporting_relief * orgs.coevaluation))
     floor = p.autonomy_style_floor
     orgs.autonomy = (1.0 - levers.standardisation) * (floor + (1.0 - floor) * style)
-    orgs.overbooking = p.activity_target_push * p.funding_weights[0] * (1.0 - style)
+    waiting = s.per_catchment(s.users.status == Status.WAITING)
+    queue = np.minimum(1.0, waiting / np.maximum(s.per_organisation(s.workers.capacity), 1))
+    orgs.overbooking = p.activity_target_push * p.funding_weights[0] * (1.0 - style) * queue

@@ -142,7 +142,12 @@ def update_peer_workers(s: Territory, p: Params, rng: np.random.Generator) -> No
     if not levers.peer_worker_programme.any():
         return
     room = np.floor(p.peer_worker_max_share * s.catchment_size) - s.per_catchment(users.peer_worker)
-    able = users.participant & (users.status == Status.SUPPORTED) & ~users.peer_worker & (users.power > p.peer_worker_power)
+    able = (
+        users.participant
+        & (users.status == Status.SUPPORTED)
+        & ~users.peer_worker
+        & (users.power > p.peer_worker_power)
+    )
     candidates = (able & levers.peer_worker_programme[users.org]).nonzero()[0]
     chosen = bernoulli_subset(rng, candidates, p.peer_worker_rate)
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order

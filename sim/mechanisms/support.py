@@ -160,7 +160,9 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     relief = p.support_effect * quality * (1.0 + p.power_resolution_effect * power)
     need = users.need[supported] * (1.0 - relief * ~chronic)
     users.need[supported] = need
-    users.power[supported] = power + p.power_gain * quality * (1.0 + p.participation_power_boost * users.participant[supported]) * (1.0 - power)
+    users.power[supported] = power + p.power_gain * quality * (
+        1.0 + p.participation_power_boost * users.participant[supported]
+    ) * (1.0 - power)
     users.weeks_with_worker += is_supported
     per_case = 1.0 / np.maximum(workers.caseload, 1)
     trust_sum = np.bincount(post, weights=users.trust[supported], minlength=per_case.size)
