@@ -312,7 +312,7 @@ class Params:
         source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
     )
     need_arrival_rate: float = _p(
-        0.003,
+        0.0027,
         0.0,
         0.05,
         unit="per person per week",
@@ -547,7 +547,7 @@ class Params:
     ask_need: float = _p(2.5, 0.0, 10.0, unit="log-odds per unit of need", group="behaviour")
     ask_trust: float = _p(3.0, 0.0, 10.0, unit="log-odds per unit of trust", group="behaviour")
     ask_stigma: float = _p(
-        6.0,
+        6.5,
         0.0,
         10.0,
         unit="log-odds per unit of stigma",
@@ -677,7 +677,7 @@ class Params:
     )
     load_saturation: float = _p(2.0, 0.5, 5.0, unit="caseload over capacity", group="behaviour")
     jdr_reporting: float = _p(
-        0.35,
+        0.4,
         0.0,
         1.0,
         unit="weight",
@@ -767,7 +767,7 @@ class Params:
         source="assumption: retirements, moves and career changes, part of the 21% a year (Axess 2023) that has nothing to do with the job",
     )
     quit_base: float = _p(
-        0.0004,
+        0.00033,
         0.0,
         0.1,
         unit="per week",

@@ -13,13 +13,15 @@ users of its catchment) and cobudget_j the maturity of its co-built budget
 assessed needs (essay §4). The allocation is renormalised to the total B.
 
 **Calls for projects** (every ``call_for_projects_period`` years; HPST law;
-essay §2, "one euro must produce a measurable result") move a share
-``cfp_transfer`` of the market envelope toward the organisations that closed the
-most cases per unit of cost over the year:
+essay §2, "one euro must produce a measurable result") put a share T =
+``cfp_transfer`` of the bidders' market envelope back in competition; it goes
+to each bidder in proportion to its share times its efficiency, the cases it
+closed per unit of cost over the year (replicator dynamics: the more efficient
+than average grow, the others shrink):
 
-    score_j = resolved_j / (cost_j x worker-years_j),   s_j <- (1 - T) s_j + T score_j / sum(score),
+    score_j = resolved_j / (cost_j x worker-years_j),   s_j <- (1 - T) s_j + T S s_j score_j / sum_k(s_k score_k),
 
-among the organisations that may bid: all of them, except for-profit ones when
+S the bidders' total share, among the organisations that may bid: all of them, except for-profit ones when
 ``cfp_open_to_for_profit`` is off (their share is then frozen). A for-profit
 organisation keeps a margin ``for_profit_margin`` of its budget and pays
 ``for_profit_cost_ratio`` times the cost of a post: it bids with a lower cost
@@ -34,19 +36,21 @@ post cost:
 
 Reciprocity money funds community hours, not posts. The new budget pays
 ``affordable_j = floor((m + r) B_j (1 - margin_j) / cost_j)`` posts. Then,
-with H_j the workers in post:
+with H_j the workers in post and P_j the posts funded so far, the
+organisation keeps posts_j = min(affordable_j, room_j) funded posts:
 
-* affordable_j >= H_j: posts_j = min(affordable_j, room_j) — the budget pays the
-  staff (new posts open if it pays more);
-* affordable_j < H_j and R_j > ``reserve_cut_months``: reserves absorb the gap;
-  no post is cut but hiring is frozen (posts_j = H_j: vacancies close);
-* affordable_j < H_j and R_j <= ``reserve_cut_months``: posts are cut to
-  affordable_j; the surplus workers are laid off (chosen at random);
+* a budget that pays more posts opens them (they are filled by hiring);
+* a budget that pays fewer posts than the staff in post (affordable_j < H_j)
+  brings a hiring freeze: no one is hired until departures bring the staff
+  down to what the budget pays, and reserves pay the difference meanwhile;
+* once reserves have fallen to ``reserve_cut_months``, the surplus
+  H_j - affordable_j workers are laid off (chosen at random): posts are cut;
 
-and hiring is frozen for the year whenever R_j < ``reserve_freeze_months``
-(an organisation with exhausted reserves freezes hiring). Job insecurity of
-j's workers for the year: ``insecurity_j = min(1, insecurity_scale x max(0, 1 - affordable_j / H_j))``,
-a demand in :mod:`engagement`.
+and hiring is frozen for the year whenever R_j < ``reserve_freeze_months`` (an
+organisation with exhausted reserves freezes hiring). Job insecurity of j's
+workers for the year, from the share of its posts the budget no longer pays:
+``insecurity_j = min(1, insecurity_scale x max(0, 1 - affordable_j / P_j))``, a
+demand in :mod:`engagement` and a reason to leave in :mod:`turnover`.
 
 Needs grow: the weekly inflow of needs is multiplied by ``1 + need_growth`` (``territory.need_factor``).
 During the spin-up (``territory.stationary``) budgets, costs and needs do not
@@ -75,10 +79,11 @@ def call_for_projects(s: Territory, p: Params, worker_years: np.ndarray) -> None
     orgs = s.orgs
     bidders = ~orgs.for_profit | p.cfp_open_to_for_profit
     score = np.where(bidders, orgs.resolved_this_year / (orgs.cost * np.maximum(worker_years, 1.0)), 0.0)
-    if score.sum() <= 0:
+    bids = orgs.market_share * score
+    if bids.sum() <= 0:
         return
     pool = orgs.market_share[bidders].sum()
-    moved = p.cfp_transfer * pool * score / score.sum()
+    moved = p.cfp_transfer * pool * bids / bids.sum()
     orgs.market_share = np.where(bidders, (1.0 - p.cfp_transfer) * orgs.market_share + moved, orgs.market_share)
 
 
@@ -109,13 +114,11 @@ def set_posts(s: Territory, p: Params, rng: np.random.Generator) -> None:
     affordable = affordable_posts(p, orgs.budget, orgs.cost, orgs.for_profit)
     staff = s.headcount()
     room = np.diff(np.append(orgs.position_start, s.workers.org.size))
-    short = affordable < staff
-    cut = short & (orgs.reserves <= p.reserve_cut_months)
-    posts = np.where(short, np.where(cut, affordable, staff), np.minimum(affordable, room))
+    cut = (affordable < staff) & (orgs.reserves <= p.reserve_cut_months)
     orgs.posts_cut = np.where(cut, staff - affordable, 0)
-    orgs.frozen = short | (orgs.reserves < p.reserve_freeze_months)
-    orgs.insecurity = clip(p.insecurity_scale * np.maximum(0.0, 1.0 - affordable / np.maximum(staff, 1)))
-    orgs.posts = posts.astype(np.int32)
+    orgs.frozen = orgs.reserves < p.reserve_freeze_months
+    orgs.insecurity = clip(p.insecurity_scale * np.maximum(0.0, 1.0 - affordable / np.maximum(orgs.posts, 1)))
+    orgs.posts = np.minimum(affordable, room).astype(np.int32)
     if orgs.posts_cut.any():
         lay_off(s, p, rng)
 

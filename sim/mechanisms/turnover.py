@@ -5,10 +5,11 @@ Two kinds of departure (MODEL.md §3.9): an exogenous weekly hazard
 departures has nothing to do with the job) and a job-driven hazard (Levine et
 al. 1985 on unmet expectations; Homer 1985 on the worker burnout cycle):
 
-    h_job_w = quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w)),
+    h_job_w = quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w) + b_i insecurity_j),
 
 the gap being between the meaning a worker expected on arrival and what the
-job gives. A worker leaves with probability 1 - (1 - h_exo)(1 - h_job); a
+job gives, insecurity_j the job insecurity of j's workers when the budget no
+longer pays its posts (:mod:`funding`; Sverke, Hellgren & Näswall 2002). A worker leaves with probability 1 - (1 - h_exo)(1 - h_job); a
 leaver counts as an exogenous departure when a uniform draw below h_exo
 decided it, else as a job-driven one (so the two counts add up).
 
@@ -47,17 +48,23 @@ from sim.params import Params
 from sim.state import Status, Territory, new_expectation, new_sensitivity
 
 
-def job_hazard(p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expectation: np.ndarray) -> np.ndarray:
+def job_hazard(
+    p: Params, exhaustion: np.ndarray, engagement: np.ndarray, expectation: np.ndarray, insecurity: np.ndarray
+) -> np.ndarray:
     """Weekly probability of leaving because of the job."""
     gap = np.maximum(0.0, expectation - engagement)
-    return np.minimum(1.0, p.quit_base * np.exp(p.quit_exhaustion * exhaustion + p.quit_meaning_gap * gap))
+    index = p.quit_exhaustion * exhaustion + p.quit_meaning_gap * gap + p.quit_insecurity * insecurity
+    return np.minimum(1.0, p.quit_base * np.exp(index))
 
 
 def departures(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(exogenous leavers, job-driven leavers) this week."""
     workers = s.workers
     active = workers.active.nonzero()[0]
-    h_job = job_hazard(p, workers.exhaustion[active], workers.engagement[active], workers.expectation[active])
+    insecurity = s.orgs.insecurity[workers.org[active]]
+    h_job = job_hazard(
+        p, workers.exhaustion[active], workers.engagement[active], workers.expectation[active], insecurity
+    )
     u = rng.random(active.size)
     exogenous = u < p.quit_exogenous
     job = ~exogenous & (u < p.quit_exogenous + (1.0 - p.quit_exogenous) * h_job)
