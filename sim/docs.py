@@ -162,7 +162,7 @@ def indicator_table(lang: str = "en") -> str:
             indicator_label(name, lang),
             indicator_label(name, other),
             ind.unit,
-            t("docs.share" if ind.share else "docs.level", lang),
+            t("docs.share" if ind.share else "docs.signed" if ind.signed else "docs.level", lang),
             t("yes", lang) if name in HEADLINE else "",
         )
         for name, ind in INDICATORS.items()

@@ -68,6 +68,7 @@ class Indicator:
 
     unit: str
     share: bool  # True if a rate in [0, 1]
+    signed: bool = False  # True if it may be negative (an index around 0)
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -95,7 +96,7 @@ INDICATORS: dict[str, Indicator] = {
     "mean_wait_weeks": Indicator("weeks", False),
     "new_needs": Indicator("needs per year", False),
     "relapses": Indicator("needs per year", False),
-    "cream_skimming": Indicator("index (0 = need ignored)", False),
+    "cream_skimming": Indicator("index (0 = need ignored)", False, signed=True),
     "outreach_contacts": Indicator("contacts per year", False),
     "outreach_take_up": Indicator("share of people reached", True),
     "outreach_yield": Indicator("people per year", False),

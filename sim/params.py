@@ -312,7 +312,7 @@ class Params:
         source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
     )
     need_arrival_rate: float = _p(
-        0.0027,
+        0.0023,
         0.0,
         0.05,
         unit="per person per week",
@@ -415,7 +415,7 @@ class Params:
     )
     admin_share: float = _p(0.1, 0.0, 0.5, unit="share of work time", group="behaviour")
     hours_per_case: float = _p(
-        1.7,
+        1.6,
         0.25,
         10.0,
         unit="hours per case per week",
@@ -423,7 +423,7 @@ class Params:
         source="assumption; value calibrated by hand on targets.csv (npm)",
     )
     hours_per_instance: float = _p(
-        1.5,
+        3.0,
         0.0,
         20.0,
         unit="worker hours per week per rung",
@@ -431,7 +431,7 @@ class Params:
         source="MODEL.md §3.3 (participation costs hours per instance); value an assumption",
     )
     hours_per_participant: float = _p(
-        0.3,
+        1.0,
         0.0,
         5.0,
         unit="worker hours per week per participant",
@@ -575,6 +575,14 @@ class Params:
         group="behaviour",
         source="MODEL.md §3.9 (a quit breaks continuity and trust)",
     )
+    intake_rate: float = _p(
+        0.5,
+        0.01,
+        1.0,
+        unit="per week",
+        group="behaviour",
+        source="assumption: a request takes time to be assessed (appointments, documents) even when a place is free",
+    )
     waiting_drop_rate: float = _p(0.03, 0.0, 1.0, unit="per week", group="behaviour")
     support_effect: float = _p(
         0.05,
@@ -616,14 +624,14 @@ class Params:
         source="assumption; value calibrated by hand on targets.csv (npm)",
     )
     chronic_share: float = _p(
-        0.2,
+        0.3,
         0.0,
         1.0,
         unit="share of new needs",
         group="behaviour",
         source="MODEL.md §3.7 (part of needs are chronic); value an assumption",
     )
-    chronic_end_rate: float = _p(0.01, 0.0, 0.1, unit="per week", group="behaviour")
+    chronic_end_rate: float = _p(0.006, 0.0, 0.1, unit="per week", group="behaviour")
     relapse_rate: float = _p(
         0.01,
         0.0,
@@ -665,7 +673,7 @@ class Params:
         source="Bakker & Demerouti 2007 (JD-R); rate an assumption",
     )
     jdr_noise: float = _p(
-        0.02,
+        0.03,
         0.0,
         0.2,
         unit="standard deviation per week",
@@ -673,11 +681,11 @@ class Params:
         source="assumption (life events, days that go well or badly)",
     )
     jdr_load: float = _p(
-        0.34, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (job demands)"
+        0.25, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (job demands)"
     )
     load_saturation: float = _p(2.0, 0.5, 5.0, unit="caseload over capacity", group="behaviour")
     jdr_reporting: float = _p(
-        0.4,
+        0.25,
         0.0,
         1.0,
         unit="weight",
@@ -686,7 +694,7 @@ class Params:
     )
     reporting_saturation: float = _p(0.6, 0.1, 1.0, unit="share of work time", group="behaviour")
     jdr_emotional: float = _p(
-        0.2, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (emotional demands)"
+        0.5, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (emotional demands)"
     )
     jdr_insecurity: float = _p(
         0.3,
@@ -711,7 +719,7 @@ class Params:
     )
     jdr_style: float = _p(0.15, 0.0, 1.0, unit="weight", group="behaviour", source="Janvier 2017 (ethics of direction)")
     vocation: float = _p(
-        0.2,
+        0.35,
         0.0,
         1.0,
         unit="engagement",
@@ -719,7 +727,7 @@ class Params:
         source="essay §2 (the motivation that brings people to the job); value an assumption",
     )
     exhaustion_drag: float = _p(
-        0.3,
+        0.6,
         0.0,
         2.0,
         unit="engagement per unit of exhaustion",
@@ -735,7 +743,7 @@ class Params:
         source="Bakker, Demerouti & Schaufeli 2005 (burnout and engagement crossover)",
     )
     sensitivity_spread: float = _p(
-        0.4,
+        0.8,
         0.0,
         0.9,
         unit="half-range around 1",
@@ -767,7 +775,7 @@ class Params:
         source="assumption: retirements, moves and career changes, part of the 21% a year (Axess 2023) that has nothing to do with the job",
     )
     quit_base: float = _p(
-        0.00033,
+        0.00035,
         0.0,
         0.1,
         unit="per week",

@@ -24,7 +24,10 @@ before anyone gets a second.
 * ``greatest_need``: ``-need``; ``easiest_first``: ``need``;
 * ``first_come``: ``-weeks waited``;
 
-ties broken at random. A for-profit organisation admits no one whose need
+ties broken at random. A request takes time to assess: each week a waiting
+person's request is processed with probability ``intake_rate`` (a free place
+or not), so a waiting list never empties at once. A for-profit organisation
+admits no one whose need
 exceeds ``for_profit_need_limit``: heavy situations stay on its waiting list
 (essay §2: the for-profit sector selects what pays). The week's admissions and askers (waiting at the start
 of intake) are recorded per organisation with their needs: the cream-skimming
@@ -93,7 +96,7 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Match waiting users to free slots by priority; returns the users admitted."""
     users, workers = s.users, s.workers
     n_orgs = s.catchment_size.size
-    waiting = admissible(s, p, (users.status == Status.WAITING).nonzero()[0])
+    waiting = admissible(s, p, bernoulli_subset(rng, (users.status == Status.WAITING).nonzero()[0], p.intake_rate))
     slots = admission_slots(s)
     free = slots.nonzero()[0]
     if waiting.size == 0 or free.size == 0:
