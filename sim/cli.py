@@ -26,7 +26,7 @@ from sim import scenarios
 from sim.errors import CentaureError, InputError
 from sim.i18n import fixed, indicator_label, indicator_unit, t
 from sim.io import TABLE_SUFFIXES
-from sim.params import Params, check_names
+from sim.params import ORG_SEPARATOR, Params, check_names
 
 EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 """Modules adding subcommands (each defines ``add_parser(subparsers)``)."""
@@ -72,13 +72,16 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     specs = Params.specs()
     out = {}
     for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
+        key, sep, text = item.partition("=")
+        key = key.strip()
         if not sep:
-            raise InputError(f"{item!r}: expected LEVER=VALUE", where="--set")
+            raise InputError(f"{item!r}: expected LEVER=VALUE or LEVER@ORGANISATION=VALUE", where="--set")
+        name = key.partition(ORG_SEPARATOR)[0]
         try:
             check_names({name: None})
-            out[name] = specs[name].parse(text)
+            if name != key:
+                Params.from_mapping({key: specs[name].default})  # the organisation's value must be allowed at all
+            out[key] = specs[name].parse(text)
         except CentaureError as err:
             raise err.located("--set") from None
     return out
@@ -183,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)
 
-    set_help = "override a parameter (repeatable)"
+    set_help = "override a parameter, or one organisation's value with LEVER@ORGANISATION=VALUE (repeatable)"
     p = sub.add_parser("run", help="run one scenario and print the final indicators")
     p.add_argument("scenario", help="shipped scenario name or path of a TOML file")
     p.add_argument("--seed", type=integer(0, MAX_SEED), default=0, help="random seed (a non-negative integer)")
@@ -216,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     except CentaureError as err:
         print(f"centaure: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # the output went to a pager or `head` that closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
