@@ -238,11 +238,25 @@ COUNTS = {
     "headcount": "head",
 }
 DERIVED = {
-    # sums made of others, computed on the table before the ratios
-    "quits": ("quits_exogenous", "quits_job"),
+    # sums made of others (rows appended to the table): name -> (plus, minus)
+    "quits": (("quits_exogenous", "quits_job"), ()),
+    "new_unsupported": (("unsupported",), ("known_unsupported",)),
 }
 _TINY = np.finfo(float).tiny
-_EVENT_ROWS = slice(_ROW[EVENTS[0]], _ROW[EVENTS[-1]] + 1)
+_EVENT_ROWS = slice(len(SUMS) - len(EVENTS), len(SUMS))
+_ALL = (*SUMS, *DERIVED)
+_ROW = {name: k for k, name in enumerate(_ALL)}
+_DERIVED_ROWS = [
+    (_ROW[name], [_ROW[a] for a in plus], [_ROW[b] for b in minus]) for name, (plus, minus) in DERIVED.items()
+]
+_NUM = np.array([_ROW[num] for num, _ in RATIOS.values()])
+_DEN = np.array([_ROW[den] for _, den in RATIOS.values()])
+_RATIO = {name: k for k, name in enumerate(RATIOS)}
+_COUNT_ROWS = np.array([_ROW[row] for row in COUNTS.values()])
+_STACKED = (*RATIOS, "cream_skimming", *COUNTS)
+_ORDER = np.array([_STACKED.index(name) for name in INDICATORS])
+_ADMITTED, _ASKED, _ADMITTED_NEED = _ROW["admitted"], _RATIO["asking_need"], _RATIO["admitted_need"]
+_TENURE = _RATIO["mean_tenure_years"]
 
 
 class Observer:
@@ -261,7 +275,7 @@ class Observer:
         self.events = np.zeros((WINDOW, len(EVENTS), n_orgs))
         self.heads = np.zeros((WINDOW, n_orgs))
         self.filled = 0
-        self.table = np.zeros((len(SUMS), n_orgs + 1))
+        self.table = np.zeros((len(_ALL), n_orgs + 1))
         self.table[_ROW["organisations"], :n_orgs] = 1.0
 
     def observe(self, s: Territory, p: Params) -> np.ndarray:
@@ -320,27 +334,23 @@ class Observer:
             orgs.community_hours,
         )  # the row "organisations" is a constant 1, set once
         table[_EVENT_ROWS, :n] = self.events.sum(axis=0)
+        for row, plus, minus in _DERIVED_ROWS:
+            table[row, :n] = table[plus, :n].sum(axis=0) - table[minus, :n].sum(axis=0)
         table[:, n] = table[:, :n].sum(axis=1)
         return indicator_values(table)
 
 
 def indicator_values(table: np.ndarray) -> np.ndarray:
-    """Indicators from the table of sums: one row per name of :data:`INDICATORS`, in that order.
+    """Indicators from the table of sums (one row per name of SUMS, then DERIVED): ratios of sums, then counts.
 
-    The same code serves the organisations' columns and the territory's. Every
-    numerator is 0 where its denominator is (no eligible user, no worker...),
+    Returns one row per name of :data:`INDICATORS`, in that order, and the
+    table's columns: the same code serves the organisations and the territory.
+    Every numerator is 0 where its denominator is (no eligible user, no worker...),
     and the ratio is then 0.
     """
-    sums = {name: table[k] for k, name in enumerate(SUMS)}
-    for name, parts in DERIVED.items():
-        sums[name] = sum(sums[part] for part in parts)
-    sums["new_unsupported"] = sums["unsupported"] - sums["known_unsupported"]
-    values = {name: sums[num] / np.maximum(sums[den], _TINY) for name, (num, den) in RATIOS.items()}
-    values["mean_tenure_years"] = values["mean_tenure_years"] / WEEKS_PER_YEAR
-    asked = values.pop("asking_need")
-    admitted = values.pop("admitted_need")
-    values["cream_skimming"] = np.where(
-        (sums["admitted"] > 0) & (asked > 0), 1.0 - admitted / np.maximum(asked, _TINY), 0.0
-    )
-    values.update({name: sums[row] for name, row in COUNTS.items()})
-    return np.stack([values[name] for name in INDICATORS])
+    ratio = table[_NUM] / np.maximum(table[_DEN], _TINY)
+    ratio[_TENURE] /= WEEKS_PER_YEAR  # weeks -> years
+    asked = ratio[_ASKED]
+    admitted = table[_ADMITTED] > 0
+    cream = np.where(admitted & (asked > 0), 1.0 - ratio[_ADMITTED_NEED] / np.maximum(asked, _TINY), 0.0)
+    return np.concatenate((ratio, cream[None], table[_COUNT_ROWS]))[_ORDER]

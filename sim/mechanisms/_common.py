@@ -42,15 +42,19 @@ def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray
     return clip(x + rate * (target - x))
 
 
-def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def expand_slots(
+    owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator, most: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """One entry per free slot: (owner, matching key of the slot).
 
     The key is the ordinal of the slot within its owner plus a random fraction:
     a matching fills everyone's first free slot before anyone's second, so new
     cases spread across workers instead of piling on one, and within a round the
-    order of workers is random, not the order posts are stored in.
+    order of workers is random, not the order posts are stored in. ``most``
+    (per owner) bounds the slots listed: an owner can take no more items than
+    its group has, so slots beyond that are never matched (same result, fewer slots).
     """
-    spare = np.maximum(spare, 0)
+    spare = np.maximum(spare, 0) if most is None else np.clip(spare, 0, most)
     slot_owner = owners.repeat(spare)
     first = spare.cumsum() - spare  # position of each owner's first slot
     tie_break = rng.random(owners.size)

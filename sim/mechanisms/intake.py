@@ -101,8 +101,9 @@ def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     free = slots.nonzero()[0]
     if waiting.size == 0 or free.size == 0:
         return waiting[:0]
-    slot_worker, slot_key = expand_slots(free, slots[free], rng)
     org = users.org[waiting]
+    waiting_by_org = np.bincount(org, minlength=n_orgs)
+    slot_worker, slot_key = expand_slots(free, slots[free], rng, most=waiting_by_org[workers.org[free]])
     key = priority_key(s, p, org, users.need[waiting], users.wait_weeks[waiting], rng.random(waiting.size))
     items, chosen = match_in_groups(org, key, workers.org[slot_worker], slot_key, n_orgs)
     admitted = waiting[items]

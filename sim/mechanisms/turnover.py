@@ -89,7 +89,8 @@ def hand_over(s: Territory, p: Params, leavers: np.ndarray, rng: np.random.Gener
     affected[team] = True
     stay = (workers.active & affected[workers.team]).nonzero()[0]
     room = s.levers.caseload_cap[workers.org[stay]] - workers.caseload[stay]
-    slot_worker, slot_key = expand_slots(stay, room, rng)
+    orphans_by_team = np.bincount(team, minlength=workers.n_teams)
+    slot_worker, slot_key = expand_slots(stay, room, rng, most=orphans_by_team[workers.team[stay]])
     key = -users.need[orphans]  # the team takes the heaviest situations first
     items, slots = match_in_groups(team, key, workers.team[slot_worker], slot_key, workers.n_teams)
     assign(s, orphans[items], slot_worker[slots])
