@@ -52,6 +52,7 @@ class Spec:
     group: str
     source: str
     scope: str = "territory"  # or "organisation": each organisation may have its own value
+    family: str = ""  # levers that act together (pressure, funding, participation...): the groups of a decomposition
     choices: tuple[str, ...] = ()
 
     @property
@@ -133,6 +134,7 @@ def _p(
     unit: str,
     group: str,
     scope: str = "territory",
+    family: str = "",
     source: str = "assumption",
     choices: tuple[str, ...] = (),
 ) -> Any:
@@ -144,6 +146,7 @@ def _p(
         unit=unit,
         group=group,
         scope=scope,
+        family=family,
         source=source,
         choices=choices,
     )
@@ -162,6 +165,7 @@ class Params:
         unit="share of work time",
         group="lever",
         scope="organisation",
+        family="pressure",
         source="targets.csv: CNAF/Acadie 2011, 39% of social workers' time on admin and reporting (npm)",
     )
     standardisation: float = _p(
@@ -171,6 +175,7 @@ class Params:
         unit="index 0-1",
         group="lever",
         scope="organisation",
+        family="pressure",
         source="essay §2 (HAS frameworks, SERAFIN-PH); value an assumption",
     )
     manager_style: float = _p(
@@ -180,6 +185,7 @@ class Params:
         unit="index 0-1",
         group="lever",
         scope="organisation",
+        family="management",
         source="Janvier 2017 (ethics of direction); value an assumption",
     )
     funding_market: float = _p(
@@ -188,11 +194,20 @@ class Params:
         1.0,
         unit="weight",
         group="lever",
+        family="funding",
         source="Polanyi's three principles, via the essay's hybridisation strategy; value an assumption",
     )
-    funding_redistribution: float = _p(0.4, 0.0, 1.0, unit="weight", group="lever", source="Polanyi; assumption")
+    funding_redistribution: float = _p(
+        0.4, 0.0, 1.0, unit="weight", group="lever", family="funding", source="Polanyi; assumption"
+    )
     funding_reciprocity: float = _p(
-        0.0, 0.0, 1.0, unit="weight", group="lever", source="Polanyi; Eynaud & França Filho 2019; assumption"
+        0.0,
+        0.0,
+        1.0,
+        unit="weight",
+        group="lever",
+        family="funding",
+        source="Polanyi; Eynaud & França Filho 2019; assumption",
     )
     budget_growth: float = _p(
         0.02,
@@ -200,6 +215,7 @@ class Params:
         0.1,
         unit="per year",
         group="lever",
+        family="budget",
         source="assumption: by default budgets follow costs (a stationary territory)",
     )
     cost_growth: float = _p(
@@ -208,15 +224,23 @@ class Params:
         0.1,
         unit="per year",
         group="lever",
+        family="budget",
         source="essay §2 (Ségur wage increases, energy); 2% a year an assumption",
     )
     call_for_projects_period: int = _p(
-        3, 1, 10, unit="years", group="lever", source="HPST law 2009 calls for projects; period an assumption"
+        3,
+        1,
+        10,
+        unit="years",
+        group="lever",
+        family="funding",
+        source="HPST law 2009 calls for projects; period an assumption",
     )
     cfp_open_to_for_profit: bool = _p(
         True,
         unit="on/off",
         group="lever",
+        family="funding",
         source="essay §2 (opening of solidarity to the for-profit sector, Chauvière 2007; Orpéa)",
     )
     procedure_complexity: float = _p(
@@ -225,6 +249,7 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        family="procedures",
         source="Moynihan, Herd & Harvey 2015 (compliance costs); value an assumption",
     )
     conditionality: float = _p(
@@ -233,6 +258,7 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        family="procedures",
         source="Moynihan, Herd & Harvey 2015; essay §2 (sanctions, RSA duties); value an assumption",
     )
     outreach_share: float = _p(
@@ -242,6 +268,7 @@ class Params:
         unit="share of work time",
         group="lever",
         scope="organisation",
+        family="outreach",
         source="essay §4 (aller-vers); value an assumption",
     )
     outreach_accompanied: float = _p(
@@ -251,6 +278,7 @@ class Params:
         unit="share of contacts",
         group="lever",
         scope="organisation",
+        family="outreach",
         source="essay §4 (aller-vers is a relation, not a displaced counter); Avenel 2021",
     )
     participation_level: int = _p(
@@ -260,6 +288,7 @@ class Params:
         unit="rung of Arnstein's ladder",
         group="lever",
         scope="organisation",
+        family="participation",
         source="Arnstein 1969; CASF participation instances (CVS); essay §4 (alliance)",
     )
     cobuilt_budget: bool = _p(
@@ -267,6 +296,7 @@ class Params:
         unit="on/off",
         group="lever",
         scope="organisation",
+        family="participation",
         source="essay §4 (co-construction of budgets, users at negotiations with funders)",
     )
     recruitment_panels: bool = _p(
@@ -274,12 +304,18 @@ class Params:
         unit="on/off",
         group="lever",
         scope="organisation",
+        family="participation",
         source="essay §4 (users in recruiting the staff who will support them)",
     )
     peer_worker_programme: bool = _p(
-        False, unit="on/off", group="lever", scope="organisation", source="essay §4 (pair-aidants, travailleurs pairs)"
+        False,
+        unit="on/off",
+        group="lever",
+        scope="organisation",
+        family="participation",
+        source="essay §4 (pair-aidants, travailleurs pairs)",
     )
-    caseload_cap: int = _p(30, 5, 80, unit="cases per worker", group="lever", scope="organisation")
+    caseload_cap: int = _p(30, 5, 80, unit="cases per worker", group="lever", scope="organisation", family="capacity")
     recruitment_difficulty: float = _p(
         0.5,
         0.0,
@@ -287,6 +323,7 @@ class Params:
         unit="index 0-1",
         group="lever",
         scope="organisation",
+        family="capacity",
         source="Axess barometer 2023 (recruitment tensions); value an assumption",
     )
     intake_priority: str = _p(
@@ -294,6 +331,7 @@ class Params:
         unit="rule",
         group="lever",
         scope="organisation",
+        family="capacity",
         source="MODEL.md §3.6 (cream-skimming under indicator-driven funding)",
         choices=(
             "by_funding",
@@ -309,6 +347,7 @@ class Params:
         0.1,
         unit="per year",
         group="context",
+        family="needs",
         source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
     )
     need_arrival_rate: float = _p(
@@ -318,6 +357,7 @@ class Params:
         unit="per person per week",
         group="context",
         scope="organisation",
+        family="needs",
         source="assumption; value calibrated by hand on targets.csv (npm)",
     )
     # ---------------------------------------------------------------- structure (MODEL.md §2)
@@ -354,6 +394,7 @@ class Params:
         unit="kind",
         group="structure",
         scope="organisation",
+        family="organisations",
         source="essay §2 (80% of solidarity actions carried by associations; for-profit entry, Orpéa)",
         choices=(
             "public",
@@ -368,6 +409,7 @@ class Params:
         unit="relative size",
         group="structure",
         scope="organisation",
+        family="organisations",
         source="MODEL.md §2 (organisations differ); equal sizes an assumption",
     )
     catchment_weight: float = _p(
@@ -377,6 +419,7 @@ class Params:
         unit="relative size",
         group="structure",
         scope="organisation",
+        family="organisations",
         source="MODEL.md §2; equal catchments an assumption",
     )
     # ---------------------------------------------------------------- initial state and fixed traits
