@@ -116,6 +116,7 @@ def set_posts(s: Territory, p: Params, rng: np.random.Generator) -> None:
     room = np.diff(np.append(orgs.position_start, s.workers.org.size))
     cut = (affordable < staff) & (orgs.reserves <= p.reserve_cut_months)
     orgs.posts_cut = np.where(cut, staff - affordable, 0)
+    s.events["posts_cut"] = orgs.posts_cut.astype(np.float64)
     orgs.frozen = orgs.reserves < p.reserve_freeze_months
     orgs.insecurity = clip(p.insecurity_scale * np.maximum(0.0, 1.0 - affordable / np.maximum(orgs.posts, 1)))
     orgs.posts = np.minimum(affordable, room).astype(np.int32)
