@@ -351,7 +351,7 @@ class Params:
         source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
     )
     need_arrival_rate: float = _p(
-        0.0023,
+        0.0027,
         0.0,
         0.05,
         unit="per person per week",
@@ -423,7 +423,7 @@ class Params:
         source="MODEL.md §2; equal catchments an assumption",
     )
     # ---------------------------------------------------------------- initial state and fixed traits
-    initial_eligible_share: float = _p(0.6, 0.0, 1.0, unit="share of users", group="initial")
+    initial_eligible_share: float = _p(0.5, 0.0, 1.0, unit="share of users", group="initial")
     initial_aware_share: float = _p(0.5, 0.0, 1.0, unit="share of users", group="initial")
     initial_reserves_months: float = _p(
         3.0,
@@ -580,7 +580,7 @@ class Params:
         source="essay §4 (déplacer le guichet, bonne conscience); value an assumption",
     )
     ask_intercept: float = _p(
-        -2.5,
+        -2.8,
         -10.0,
         5.0,
         unit="log-odds per week",
@@ -659,12 +659,12 @@ class Params:
     )
     need_worsening: float = _p(0.003, 0.0, 0.1, unit="per week", group="behaviour")
     spontaneous_exit_rate: float = _p(
-        0.002,
+        0.006,
         0.0,
         0.2,
         unit="per week",
         group="behaviour",
-        source="assumption; value calibrated by hand on targets.csv (npm)",
+        source="assumption (eligibility is volatile: incomes and situations change); value calibrated by hand on targets.csv (npm)",
     )
     chronic_share: float = _p(
         0.3,

@@ -106,7 +106,9 @@ def test_a_high_offer_with_low_responsiveness_lowers_participants_trust_below_a_
     pressure = dict(reporting_pressure=0.6, standardisation=0.9, manager_style=0.1)
     low = runs(participants_trust, participation_level=2, **pressure)["value"]
     high = runs(participants_trust, participation_level=7, **pressure)["value"]
-    assert higher(low, high, 0.02) != mutant
+    # a higher offer also brings in people of lower trust (about 0.03 lower on average, with or without
+    # tokenism): the margin asks for more than that composition effect
+    assert higher(low, high, 0.06) != mutant
 
 
 # ---------------------------------------------------------------------------- outreach: modes and promises

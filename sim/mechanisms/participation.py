@@ -45,9 +45,10 @@ toward assessed needs (:mod:`funding`):
 **Reciprocity** (community hours) grows with real participation and trust,
 toward
 
-    target_j = c B_j hours_per_week x reciprocity_leverage x (f + (1 - f) realised_j x mean trust_j),
+    target_j = c (B_j / cost_j) hours_per_week x reciprocity_leverage x (f + (1 - f) realised_j x mean trust_j),
 
-(c the reciprocity weight, f = ``reciprocity_floor``; same time constant): it
+(c the reciprocity weight, B_j / cost_j the budget in posts at today's cost, f =
+``reciprocity_floor``; same time constant): it
 complements casework — outreach and peer support (:mod:`awareness`,
 :mod:`support`) — but holds no case, and needs coordination hours
 (:mod:`time_use`).
@@ -128,7 +129,8 @@ def mature(s: Territory, p: Params) -> None:
     mean_trust = s.per_catchment(s.users.trust) / s.catchment_size
     f = p.reciprocity_floor
     engaged = f + (1.0 - f) * real * mean_trust
-    target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * orgs.budget
+    real_budget = orgs.budget / orgs.cost  # post-years the budget buys at today's cost
+    target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
     orgs.community_hours += rate * (target - orgs.community_hours)
 
 
