@@ -252,9 +252,10 @@ class RefUser(SynchronousAgent):
             changes["aware"] = True
         if self.status == UNAWARE:
             aware_peers = sum(1 for v in self.neighbours if v.aware)
-            p_learn = 1.0 - (1.0 - p.learn_from_peer) ** aware_peers * (
-                1.0 - p.learn_from_peer_worker
-            ) ** self.peer_worker_ties
+            p_learn = (
+                1.0
+                - (1.0 - p.learn_from_peer) ** aware_peers * (1.0 - p.learn_from_peer_worker) ** self.peer_worker_ties
+            )
             if met or self.model.random.random() < p_learn:
                 changes["aware"] = True
                 changes["status"] = NOT_ASKING
@@ -527,7 +528,9 @@ class RefWorker(SynchronousAgent):
         """Mechanism 7 (support.py): from the users I held this week (those whose case closes included),
 
             recognition = clip(mean trust x (r_b + r_p realised) - r_t tokenism),
-            emotional load = mean need after this week's support."""
+            emotional load = mean need after this week's support,
+
+        both 0 for a worker with no case."""
         p = self.model.params
         org = self.org
         n = max(self.caseload, 1)
@@ -592,10 +595,12 @@ class RefWorker(SynchronousAgent):
 
     # ------------------------------------------------------------------ 9. turnover
     def job_hazard(self) -> float:
-        """Job-driven quit hazard: min(1, quit_base exp(b_x exhaustion + b_gap max(0, expectation - engagement)))."""
+        """Job-driven quit hazard: min(1, quit_base exp(b_x exhaustion + b_gap max(0, expectation - engagement)
+        + b_i insecurity)), insecurity that of my organisation (the budget no longer pays its posts)."""
         p = self.model.params
         gap = max(0.0, self.expectation - self.engagement)
-        return min(1.0, p.quit_base * math.exp(p.quit_exhaustion * self.exhaustion + p.quit_meaning_gap * gap))
+        index = p.quit_exhaustion * self.exhaustion + p.quit_meaning_gap * gap + p.quit_insecurity * self.org.insecurity
+        return min(1.0, p.quit_base * math.exp(index))
 
     def departure(self) -> str | None:
         """Mechanism 9 (turnover.py): leave w.p. 1 - (1 - h_exo)(1 - h_job), as an exogenous departure
@@ -730,22 +735,19 @@ class RefOrganisation(SynchronousAgent):
     def set_posts(self) -> list[RefWorker]:
         """Mechanism 1 (funding.py), last: posts follow what the new budget pays. Returns the laid off.
 
-        With A the posts affordable and H the workers in post: A >= H: posts = min(A, room);
-        A < H with reserves above ``reserve_cut_months``: reserves absorb the gap, posts = H
-        (hiring frozen); A < H otherwise: posts are cut to A and H - A workers drawn at random
-        are laid off. Hiring is frozen whenever the budget no longer pays the staff or reserves
-        are below ``reserve_freeze_months``. Job insecurity: min(1, scale x max(0, 1 - A / H))."""
+        With A the posts affordable, H the workers in post and P the posts funded so far: job
+        insecurity = min(1, scale x max(0, 1 - A / P)); the organisation keeps min(A, room) funded
+        posts (a budget that pays fewer posts than the staff hires no one until departures bring
+        the staff down to it, reserves paying the difference); once reserves have fallen to
+        ``reserve_cut_months``, H - A workers drawn at random are laid off: posts are cut. Hiring
+        is frozen for the year whenever reserves are below ``reserve_freeze_months``."""
         p = self.model.params
         affordable, staff = self.affordable(), self.headcount
-        short = affordable < staff
-        cut = short and self.reserves <= p.reserve_cut_months
-        if not short:
-            self.posts = min(affordable, self.room)
-        else:
-            self.posts = affordable if cut else staff
+        cut = affordable < staff and self.reserves <= p.reserve_cut_months
         self.posts_cut = staff - affordable if cut else 0
-        self.frozen = short or self.reserves < p.reserve_freeze_months
-        self.insecurity = clip01(p.insecurity_scale * max(0.0, 1.0 - affordable / max(staff, 1)))
+        self.frozen = self.reserves < p.reserve_freeze_months
+        self.insecurity = clip01(p.insecurity_scale * max(0.0, 1.0 - affordable / max(self.posts, 1)))
+        self.posts = min(affordable, self.room)
         return self.model.random.sample(self.workers, self.posts_cut)
 
     # ------------------------------------------------------------------ 2. management
@@ -785,7 +787,9 @@ class RefOrganisation(SynchronousAgent):
             H_part = h_i (rung + [co-built budget] + [recruitment panels]) + h_p participants
                      + h_s peer workers + h_c community hours,
             face_to_face = max(0, 1 - admin - reporting - outreach - H_part / (hours_per_week max(1, H))),
-            capacity of each worker = min(caseload_cap, floor(face_to_face x hours_per_week / hours_per_case))."""
+            capacity of each worker = min(caseload_cap, floor(face_to_face x hours_per_week / hours_per_case)),
+
+        H the workers in post; the capacity summed over them is kept for next week's activity targets."""
         p = self.model.params
         lv = self.levers
         participants = sum(1 for u in self.users if u.participant)
@@ -1173,19 +1177,25 @@ class ReferenceModel(mesa.Model):
             org.paid_weeks = 0
 
     def call_for_projects(self) -> None:
-        """Move a share ``cfp_transfer`` of the bidders' market envelope toward those that closed
-        most cases per unit of cost: score = resolved / (cost x max(1, worker-years)),
-        s <- (1 - T) s + T x (bidders' envelope) x score / sum(score). For-profit organisations
-        bid only if ``cfp_open_to_for_profit`` (else their share is frozen)."""
+        """A share T = ``cfp_transfer`` of the bidders' market envelope S is put back in competition
+        and goes to each bidder in proportion to its share times its efficiency (replicator):
+
+            score_j = resolved_j / (cost_j x max(1, worker-years_j)),
+            s_j <- (1 - T) s_j + T S s_j score_j / sum_k(s_k score_k).
+
+        For-profit organisations bid only if ``cfp_open_to_for_profit`` (else their share is frozen)."""
         p = self.params
         bidders = [o for o in self.organisations if not o.for_profit or p.cfp_open_to_for_profit]
-        score = {o: o.resolved_this_year / (o.cost * max(o.paid_weeks / WEEKS_PER_YEAR, 1.0)) for o in bidders}
-        total = sum(score.values())
+        bid = {
+            o: o.market_share * o.resolved_this_year / (o.cost * max(o.paid_weeks / WEEKS_PER_YEAR, 1.0))
+            for o in bidders
+        }
+        total = sum(bid.values())
         if total <= 0:
             return
         pool = sum(o.market_share for o in bidders)
         for o in bidders:
-            o.market_share = (1.0 - p.cfp_transfer) * o.market_share + p.cfp_transfer * pool * score[o] / total
+            o.market_share = (1.0 - p.cfp_transfer) * o.market_share + p.cfp_transfer * pool * bid[o] / total
 
     def allocate(self, total: float) -> None:
         """B_j = B (m_j s_j + (1 - m_j) n_j / sum(n)) / sum_k(...), m_j = m (1 - cobudget_shift cobudget_j),

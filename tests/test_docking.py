@@ -86,6 +86,7 @@ from scipy import stats
 
 from sim import scenarios
 from sim.metrics import INDICATORS
+from sim.model import CentaureModel
 from sim.run import run
 from sim.scenarios import Reform, Scenario
 
@@ -111,15 +112,13 @@ DETERMINISTIC = 1e-9
 VEC_SEEDS = range(0, N_VEC)
 REF_SEEDS = range(100_000, 100_000 + N_RUNS)  # independent of the vectorised seeds
 
+POSTS_CUT_NOT_COUNTED = (
+    "sim/mechanisms/funding.py set_posts sets orgs.posts_cut and lays the workers off but never records"
+    " territory.events['posts_cut'], so the indicator posts_cut (metrics.py: posts cut over the last 52"
+    " weeks) is always 0"
+)
 KNOWN_BUGS: dict[str, dict[str, str]] = {
-    "stress": {
-        f"posts_cut@{window}": (
-            "sim/mechanisms/funding.py set_posts computes orgs.posts_cut but never records"
-            " territory.events['posts_cut'], so the indicator posts_cut (metrics.py: posts cut over"
-            " the last 52 weeks) is always 0"
-        )
-        for window in ("y1", "y3")
-    },
+    "stress": {f"posts_cut@{window}": POSTS_CUT_NOT_COUNTED for window in ("y1", "y3")},
 }
 """Statistics on which the vectorised code disagrees with its docstrings, by configuration: the bug."""
 
@@ -163,14 +162,19 @@ def configuration(name: str) -> Scenario:
             funding_market=0.5,
             funding_redistribution=0.3,
             funding_reciprocity=0.2,
-            budget_growth=-0.05,
+            budget_growth=-0.08,
             cost_growth=0.05,
             need_growth=0.05,
             initial_reserves_months=1.0,
             reserves_max_months=1.0,
-            reserve_freeze_months=0.8,
-            reserve_cut_months=0.5,
-            participation_level=5,
+            reserve_cut_months=0.95,
+            reserve_freeze_months=0.9,
+            hire_rate=1.0,
+            recruitment_difficulty=0.2,
+            quit_exogenous=0.0003,
+            quit_base=0.0002,
+            participation_level=6,
+            standardisation=0.5,
             peer_worker_max_share=0.03,
             peer_worker_rate=0.05,
             **own_values(
@@ -188,7 +192,7 @@ def configuration(name: str) -> Scenario:
             ),
         )
         reforms = (
-            Reform(78, {"intake_priority": "first_come", "reporting_pressure": 0.45, "recruitment_difficulty": 0.8}),
+            Reform(78, {"intake_priority": "first_come", "reporting_pressure": 0.45, "recruitment_difficulty": 0.5}),
             Reform(
                 91,
                 {
@@ -339,7 +343,7 @@ def test_reference_run_has_the_layout_of_sim_run():
 
 
 def test_reference_is_reproducible():
-    scenario = configuration("stress").with_changes(weeks=20, spinup_weeks=10)
+    scenario = configuration("stress").with_changes(weeks=120, spinup_weeks=10)
     pd.testing.assert_frame_equal(reference_run(scenario, 7), reference_run(scenario, 7))
 
 
@@ -408,19 +412,32 @@ def test_docking(samples, name):
     assert documented["ok"].all(), f"{name}: the implementations disagree on\n{_report(documented)}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "statistic"),
-    [
-        pytest.param(name, statistic, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for name, bugs in KNOWN_BUGS.items()
-        for statistic, reason in bugs.items()
-    ],
+    "implementation",
+    ["reference", pytest.param("vectorised", marks=pytest.mark.xfail(strict=True, reason=POSTS_CUT_NOT_COUNTED))],
 )
-def test_known_bugs(samples, name, statistic):
-    """The statistics left out of :func:`test_docking` for a known bug of the vectorised code."""
-    table = dock(ref(samples, name), vec(samples, name))
-    assert table.loc[statistic, "ok"], _report(table.loc[[statistic]])
+def test_posts_cut_counts_the_lay_offs_of_the_budget_round(implementation):
+    """``posts_cut`` counts the posts cut over the last 52 weeks (metrics.py): in the week of a budget
+    round the window holds that round alone, so the indicator equals the posts it cut. In ``stress``
+    budgets fall faster than staff leave, and every run cuts posts. (Lay-offs are too rare for the
+    docking to resolve a count that stays at 0, hence this direct check, on both implementations.)"""
+    scenario = configuration("stress").with_changes(weeks=120)
+    cut = counted = 0
+    for seed in range(3):
+        if implementation == "reference":
+            model = ReferenceModel(scenario, rng=seed)
+        else:
+            model = CentaureModel(scenario, rng=seed, collect_organisations=False)
+        for week in range(1, scenario.params.weeks + 1):
+            model.step()
+            if (week - 1) % 52 == 0:  # a budget round
+                if implementation == "reference":
+                    cut += sum(o.posts_cut for o in model.organisations)
+                else:
+                    cut += int(model.orgs.posts_cut.sum())
+                counted += model.indicators["posts_cut"]
+    assert cut > 0
+    assert counted == cut
 
 
 # ============================================================================ the docking can fail
@@ -450,6 +467,18 @@ class NoJobInsecurity(RefWorker):
         insecurity, org.insecurity = org.insecurity, 0.0
         try:
             return super().demands()
+        finally:
+            org.insecurity = insecurity
+
+
+class InsecurityIgnoredInQuits(RefWorker):
+    """Broken turnover rule (mechanism 9): job insecurity does not raise the job-driven quit hazard."""
+
+    def job_hazard(self):
+        org = self.org
+        insecurity, org.insecurity = org.insecurity, 0.0
+        try:
+            return super().job_hazard()
         finally:
             org.insecurity = insecurity
 
