@@ -896,7 +896,9 @@ class RefOrganisation(SynchronousAgent):
         model = self.model
         rnd = model.random
         k = int(model.rng.poisson(self.levers.need_arrival_rate * model.need_factor * len(self.users)))
-        arising = {no_need[rnd.randrange(len(no_need))] for _ in range(k)}
+        # drawn with replacement; a dict keeps one entry per person, in the order drawn (a set of
+        # agents would iterate in memory order, and the draws of their needs would not be reproducible)
+        arising = dict.fromkeys(no_need[rnd.randrange(len(no_need))] for _ in range(k))
         recurring = [u for u in no_need if u not in arising and rnd.random() < u.relapse_probability()]
         model.events["new_needs"] += len(arising)
         model.events["relapses"] += len(recurring)

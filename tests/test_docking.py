@@ -10,11 +10,14 @@ differ) on every indicator of :data:`sim.metrics.INDICATORS`. Configurations:
 the shipped ``npm`` and ``alliance`` scenarios, and ``stress`` (see
 :func:`configuration`), which exercises what the shipped scenarios leave quiet.
 
-The spin-up is short to keep the docking cheap (the default is 260 weeks); 60
-weeks include one stationary budget round (week -51) besides the first week's
-open_initial_cases. The spin-up itself (initial draws, initial cases, the
-stationary weeks and their round) is docked through the week-0 statistic:
-week 0 reports the state and the 52-week windows the spin-up leaves.
+The spin-up is short to keep the docking cheap (the default is 260 weeks). It
+runs weeks -59 .. 0 and holds one stationary budget round (week -51: reserves,
+no growth, a call for projects where one is due; its balance covers only the
+8 weeks paid so far, so reserves reach their cap), and week 1 is a budget round
+(the run's first week, -59, is not). The spin-up itself (initial draws,
+initial cases, the stationary weeks and their round) is docked through the
+week-0 statistic: week 0 reports the state and the 52-week windows the spin-up
+leaves.
 
 What is compared
     For each run, three statistics per indicator: its value at week 0 (after the
@@ -24,9 +27,9 @@ What is compared
     N_VEC = 80 vectorised runs.
 
 When two samples agree (:func:`dock`), for each statistic k
-    * statistics constant in both samples (the budget, which grows
-      deterministically; the rung offered; posts cut where there are none) must
-      be equal to 1e-9 relative;
+    * statistics constant in both samples (the budget and the cost of a post,
+      which grow by fixed rates; the rung offered; posts cut or peer workers
+      where there are none) must be equal to 1e-9 relative;
     * **no detectable difference**: Welch's two-sample t-test does not reject at
       the Bonferroni level ``ALPHA / K`` (``ALPHA`` = 0.1 %, so a correct model
       fails a configuration with probability at most 0.1 %; every change to the
@@ -48,26 +51,31 @@ When two samples agree (:func:`dock`), for each statistic k
 Resolution
     A difference of (z(1 - ALPHA/2K) + z(0.8)) x 0.19 sd = 1.0 run-to-run sd is
     detected with 80 % power. In trial runs that was, on the last year under
-    NPM: 0.025 on engagement, 0.028 on non-recourse, 0.014 on non-demande, 0.014
-    on power to act, 0.021 on the cream-skimming index; but 0.084 on annual
-    turnover and 0.11 on the high-exhaustion share, whose run-to-run spread on
-    24 workers is large. :func:`test_docking_detects_broken_rules` docks
-    mutants of the reference, each with N_MUTANT = 30 runs (resolution 1.1 sd),
-    against the vectorised ``stress`` sample, where the v2 mechanisms they break
-    are active; each is caught by Welch's test at the Bonferroni level on the
-    indicator it should move. Subtler breaks than those (an effect below about
-    one run-to-run standard deviation of every indicator) pass unnoticed.
+    NPM: RESOLUTION_NPM. :func:`test_docking_detects_broken_rules` docks mutants
+    of the reference, each with N_MUTANT = 25 runs (standard error 0.22 sd,
+    resolution 1.2 sd), against the vectorised ``stress`` sample, where the v2
+    mechanisms they break are active: tokenism with the wrong sign, outreach
+    that makes no promise, job insecurity ignored in the JD-R demands or in the
+    quit hazard, a for-profit provider that selects no one out. Each is caught
+    by Welch's test at the Bonferroni level on the indicator it should move
+    (in trial runs with 20 runs each: |t| = 6 to 14 against a threshold of
+    about 4.7). Subtler breaks (an effect below about one run-to-run standard
+    deviation of every indicator) pass unnoticed: the hand-over order or the
+    team contagion, whose v1 mutants were caught under v1's margins, are not
+    docked as mutants any more.
 
 Known discrepancies
-    A statistic on which the vectorised code disagrees with its own docstring
-    is listed in :data:`KNOWN_BUGS` with the bug: :func:`test_docking` leaves it
-    out, and :func:`test_known_bugs` docks it under ``xfail(strict=True)``, so
-    the fix turns it into a failure that asks for the entry to go.
+    A statistic on which the vectorised code disagrees with its own docstrings
+    is listed in :data:`KNOWN_BUGS` with the bug, and :func:`test_docking` leaves
+    it out: the reference implements the docstring. The bug itself is shown by
+    a direct test under ``xfail(strict=True)``, so that its fix fails the test
+    and asks for the entry to go (posts cut: too rare for a docking statistic
+    to resolve reliably, so :func:`test_posts_cut_counts_the_lay_offs_of_the_budget_round`
+    compares the indicator with the lay-offs of each budget round).
 
 Cost: about 0.5 s per reference run and 0.25 s per vectorised run of 216 weeks
 on an idle core; each sample is computed once per session and shared between
-pytest-xdist workers (:class:`SampleStore`); the file takes about 2.5 minutes
-with ``pytest -n 2``.
+pytest-xdist workers (:class:`SampleStore`); RUNTIME.
 """
 
 from __future__ import annotations
@@ -103,7 +111,7 @@ SPINUP = 60  # one stationary budget round (week -51) before week 0
 WINDOWS = {"w0": (0, 0), "y1": (1, 52), "y3": (105, 156)}
 N_RUNS = 40  # reference runs per configuration (about 0.5 s each)
 N_VEC = 80  # vectorised runs per configuration (about 0.25 s each)
-N_MUTANT = 30  # reference runs of each broken variant
+N_MUTANT = 25  # reference runs of each broken variant
 ALPHA = 0.001  # family-wise error rate of the difference tests, per configuration
 ALPHA_EQUIVALENCE = 0.05  # level of each one-sided test of the TOST
 RELATIVE_MARGIN = 0.10
@@ -175,6 +183,7 @@ def configuration(name: str) -> Scenario:
             quit_base=0.0002,
             participation_level=6,
             standardisation=0.5,
+            promise_penalty=4.0,
             peer_worker_max_share=0.03,
             peer_worker_rate=0.05,
             **own_values(
@@ -494,13 +503,6 @@ class ForProfitAdmitsAll(RefOrganisation):
             self.for_profit = for_profit
 
 
-class TrustDetersAsking(RefUser):
-    """Broken demand rule (mechanism 5): the trust coefficient has the wrong sign."""
-
-    def ask_probability(self, trust):
-        return super().ask_probability(-trust)
-
-
 def broken(agent_class: type) -> type[ReferenceModel]:
     """The reference model with one agent class replaced by a broken variant."""
     slot = {RefUser: "user_class", RefWorker: "worker_class", RefOrganisation: "organisation_class"}
@@ -512,11 +514,11 @@ def broken(agent_class: type) -> type[ReferenceModel]:
 @pytest.mark.parametrize(
     ("agent_class", "flagged"),
     [
-        (TokenismRewards, "engagement@y3"),
-        (NoPromisePenalty, "non_demande@y3"),
-        (NoJobInsecurity, "high_exhaustion_share@y3"),
-        (ForProfitAdmitsAll, "waiting_list@y3"),
-        (TrustDetersAsking, "non_demande@y3"),
+        (TokenismRewards, "engagement@y1"),
+        (NoPromisePenalty, "outreach_take_up@y3"),
+        (NoJobInsecurity, "high_exhaustion_share@y1"),
+        (InsecurityIgnoredInQuits, "annual_turnover@y3"),
+        (ForProfitAdmitsAll, "cream_skimming@y1"),
     ],
     ids=lambda x: x.__name__ if isinstance(x, type) else x,
 )
