@@ -850,14 +850,17 @@ class RefOrganisation(SynchronousAgent):
     def admit(self) -> tuple[list[RefUser], list[RefUser]]:
         """Mechanism 6 (intake.py): waiting users enter support by priority key while free slots last.
 
-        A for-profit organisation admits no one whose need exceeds ``for_profit_need_limit``
-        (heavy situations stay on its waiting list). Returns (admitted, still waiting)."""
+        A request takes time to assess: each waiting person's is processed this week with
+        probability ``intake_rate`` (a free place or not). A for-profit organisation admits no one
+        whose need exceeds ``for_profit_need_limit`` (heavy situations stay on its waiting list).
+        Returns (admitted, still waiting)."""
         p = self.model.params
         rnd = self.model.random
         waiting = [u for u in self.users if u.status == WAITING]
         if not waiting:
             return [], []
-        admissible = [u for u in waiting if not (self.for_profit and u.need > p.for_profit_need_limit)]
+        processed = [u for u in waiting if rnd.random() < p.intake_rate]
+        admissible = [u for u in processed if not (self.for_profit and u.need > p.for_profit_need_limit)]
         slots = slot_order(self.workers, RefWorker.admission_room, rnd)
         keyed = sorted(((u.priority(rnd.random()), u.index, u) for u in admissible), key=lambda t: (t[0], t[1]))
         admitted = [user for (_, _, user), _ in zip(keyed, slots, strict=False)]
@@ -1075,7 +1078,8 @@ class ReferenceModel(mesa.Model):
 
     def _open_initial_cases(self) -> None:
         """Week 0 (model.py ``_open_initial_cases``): management and time use once, then the aware
-        eligible fill the capacity by the intake rules; those who do not fit stay ``NOT_ASKING``
+        eligible ask and one intake fills the capacity by the intake rules (each request processed
+        with probability ``intake_rate``, as every week); those not admitted stay ``NOT_ASKING``
         (nobody starts on a waiting list); open cases have lasted 0-51 weeks. Observed."""
         for org in self.organisations:
             org.manage()
