@@ -970,7 +970,9 @@ class RefOrganisation(SynchronousAgent):
         toward what real participation allows, at rate 1 / cobuild_weeks:
 
             coevaluation -> realised, cobudget -> [co-built budget] realised,
-            community hours -> c B hours_per_week x leverage x (f + (1 - f) realised x mean trust)."""
+            community hours -> c (B / cost) hours_per_week x leverage x (f + (1 - f) realised x mean trust),
+
+        B / cost the budget in posts at today's cost."""
         p = self.model.params
         rate = 1.0 / p.cobuild_weeks
         real = self.realised()
@@ -979,7 +981,8 @@ class RefOrganisation(SynchronousAgent):
         mean_trust = sum(u.trust for u in self.users) / len(self.users)
         f = p.reciprocity_floor
         engaged = f + (1.0 - f) * real * mean_trust
-        target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * self.budget
+        real_budget = self.budget / self.cost
+        target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
         self.community_hours += rate * (target - self.community_hours)
 
     def update_peer_workers(self) -> None:
