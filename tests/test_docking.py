@@ -82,9 +82,9 @@ Known discrepancies
 
 Cost: about 0.5 s per reference run and 0.25 s per vectorised run of 216 weeks
 on an idle core; each sample is computed once per session and shared between
-pytest-xdist workers (:class:`SampleStore`). The file takes about 175 s of CPU:
-about 1.5 minutes with ``pytest -n 2`` on an idle machine (8 minutes at a load
-of 20 on its 2 cores).
+pytest-xdist workers (:class:`SampleStore`). The file takes 175-240 s of CPU:
+about 1.5-2 minutes with ``pytest -n 2`` on an idle machine (5 to 15 minutes
+at a load of 10-20 on its 2 cores).
 """
 
 from __future__ import annotations
