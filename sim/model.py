@@ -250,7 +250,8 @@ class CentaureModel(mesa.Model):
         return dict(zip(metrics.INDICATORS, self._org_values, strict=True))
 
     def _open_initial_cases(self) -> None:
-        """Week 0: the aware eligible fill the posts' capacity, so runs start from a working sector.
+        """Week 0: the aware eligible ask at once, and intake admits them as it does every week
+        (each request considered with probability ``intake_rate``), so runs start from a working sector.
 
         Initial cases have been open for 0-51 weeks (continuity already built).
         Those who do not fit stay ``NOT_ASKING``; nobody starts on a waiting list.

@@ -1,6 +1,7 @@
 """1. Funding (yearly, funders -> organisations): the funding mix, calls for projects, the budget scissors.
 
-At the first week of every year after the first (weeks 53, 105, ...), with
+At the first week of every year (weeks w with (w - 1) mod 52 = 0: 1, 53, 105, ...,
+and -51, -103, ... in the spin-up), except the run's very first week, with
 normalised weights (m, r, c) for market, redistribution and reciprocity
 (Polanyi, via the essay's hybridisation strategy):
 
