@@ -310,10 +310,14 @@ class Observer:
             workers.caseload,  # 0 on vacant posts
             workers.caseload > workers.capacity,  # capacity is 0 on vacant posts, as caseload
         )
-        for row, column in enumerate(user_columns, _ROW[_USER_ROWS[0]]):
-            np.add.reduceat(column, s.catchment_start, dtype=np.float64, out=table[row, :n])
-        for row, column in enumerate(worker_columns, _ROW[_WORKER_ROWS[0]]):
-            np.add.reduceat(column, orgs.position_start, dtype=np.float64, out=table[row, :n])
+        first_user, first_worker = _ROW[_USER_ROWS[0]], _ROW[_WORKER_ROWS[0]]
+        users_rows = slice(first_user, first_user + len(user_columns))
+        workers_rows = slice(first_worker, first_worker + len(worker_columns))
+        # one reduceat per population over its stacked columns (summed in float64, in the same order)
+        table[users_rows, :n] = np.add.reduceat(np.array(user_columns, dtype=np.float64), s.catchment_start, axis=1)
+        table[workers_rows, :n] = np.add.reduceat(
+            np.array(worker_columns, dtype=np.float64), orgs.position_start, axis=1
+        )
         head = table[_ROW["head"], :n]
         slot = self.filled % WINDOW
         self.events[slot] = [s.events[name] for name in EVENTS]

@@ -133,6 +133,14 @@ def relapses(s: Territory, p: Params, rng: np.random.Generator, no_need: np.ndar
     return recent[rng.random(recent.size) < hazard]
 
 
+def sorted_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_set`` (an ascending array), by binary search."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    position = np.minimum(sorted_set.searchsorted(values), sorted_set.size - 1)
+    return sorted_set[position] == values
+
+
 def new_needs(s: Territory, p: Params, rng: np.random.Generator, people: np.ndarray) -> None:
     """``people`` get a new need: severity, chronic or not, and whether they still know their rights."""
     users = s.users
@@ -186,7 +194,8 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     close_cases(s, resolved, left_alone)
 
     arising = arrivals(s, p, rng, no_need)
-    recurring = np.setdiff1d(relapses(s, p, rng, no_need), arising, assume_unique=True)
+    recurring = relapses(s, p, rng, no_need)
+    recurring = recurring[~sorted_member(recurring, arising)]  # a new need already arose for them
     n_orgs = s.catchment_size.size
     s.events["new_needs"] = np.bincount(users.org[arising], minlength=n_orgs)
     s.events["relapses"] = np.bincount(users.org[recurring], minlength=n_orgs)
