@@ -307,7 +307,7 @@ def load(name_or_path: str | Path) -> Experiment:
             names = ", ".join(shipped()) or "none"
             raise ExperimentError(f"{text_name}: no such experiment file; shipped experiments: {names}")
     try:
-        text = read_text(path, "experiment file")
+        text = read_text(path, "TOML experiment file")
     except CentaureError as err:
         raise err.located(kind=ExperimentError) from None
     return loads(text, path=path)

@@ -1,32 +1,63 @@
 """Run an experiment through Dask distributed, store each finished task at once, resume on re-run.
 
 ``sweep(experiment)`` plans every run (scenario x design point x replicate),
-skips those whose id is already stored in the results folder, sends the rest
-to Dask — an embedded ``LocalCluster`` (processes, one thread each: the model
-is GIL-bound) or the scheduler at ``scheduler`` — and writes the rows of each
+checks the results folder (its checksums, and that it holds no run this
+experiment does not plan), skips the runs already stored, sends the rest to
+Dask — an embedded ``LocalCluster`` (processes, one thread each: the model is
+GIL-bound) or the scheduler at ``scheduler`` — and writes the rows of each
 finished task atomically. A run that raises is recorded with its error and the
 sweep goes on. Killing the sweep loses at most the runs in flight.
+
+A problem with the experiment or the folder raises a CentaureError before
+anything is written. Once the sweep writes, it always returns a
+:class:`SweepReport` whose ``outcome`` says how it ended — complete, runs
+failed, interrupted (SIGINT or SIGTERM), cannot write (disk full, read-only
+folder), or no cluster (no scheduler or no worker within ``timeout``
+seconds) — and records that outcome in the manifest when it can be written.
 """
 
 from __future__ import annotations
 
+import enum
+import json
 import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
 import sim
 from sim.batch import provenance, storage
 from sim.batch.designs import problem
-from sim.batch.experiment import Experiment, ExperimentError
+from sim.batch.experiment import Experiment
+from sim.batch.storage import FORMAT, StorageError
 from sim.batch.tasks import RunSpec, TaskResult, canonical, execute, resolve
+from sim.errors import ExperimentError, InputError
 
-FORMAT = "centaure-sweep/1"
-log = logging.getLogger(__name__)
+TIMEOUT = 600
+"""Seconds a sweep waits for a scheduler file, a scheduler or a worker before it gives up (``--timeout``)."""
+POLL_SECONDS = 1.0
+"""How often a waiting sweep checks that its cluster still has workers."""
+SCHEDULER_FILE_SECONDS = 2.0
+"""How long a scheduler file that is not valid JSON yet may still be being written."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Signals that stop a sweep (Ctrl-C; kill and SLURM), recording its status."""
+
+
+class Outcome(enum.StrEnum):
+    """How a sweep ended (recorded in the manifest's ``status``)."""
+
+    COMPLETE = "complete"
+    RUNS_FAILED = "runs_failed"
+    INTERRUPTED = "interrupted"
+    CANNOT_WRITE = "cannot_write"
+    NO_CLUSTER = "no_cluster"
 
 
 @dataclass
@@ -44,7 +75,7 @@ class Progress:
 
 @dataclass
 class SweepReport:
-    """What a sweep did."""
+    """What a sweep did, and how it ended."""
 
     out: Path
     runs: int  # distinct runs in the experiment
@@ -52,15 +83,25 @@ class SweepReport:
     planned: int = 0  # scenarios x design points x replicates (several may share one distinct run)
     done: int = 0  # stored by this sweep
     failures: list[dict[str, Any]] = field(default_factory=list)
-    stale: int = 0  # stored runs that are not part of this experiment
     seconds: float = 0.0
     workers: int = 0
     scheduler: str = ""
-    interrupted: bool = False
+    outcome: Outcome = Outcome.COMPLETE
+    message: str = ""  # why the sweep stopped before its end (one line)
+    signal: int = 0  # the signal that interrupted it
+    wrote: bool = False  # the sweep changed the folder (it had connected, checked and started)
+    recorded: bool = False  # the outcome is in the manifest
+
+    @property
+    def stored(self) -> int:
+        return self.already + self.done
 
     @property
     def complete(self) -> bool:
-        return self.already + self.done == self.runs
+        return self.stored == self.runs
+
+    def stop(self, outcome: Outcome, message: str) -> None:
+        self.outcome, self.message = outcome, " ".join(message.split())
 
 
 def cpu_count() -> int:
@@ -76,63 +117,137 @@ def sweep(
     out: str | Path | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    timeout: float = TIMEOUT,
+    on_plan: Callable[[int], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
     on_start: Callable[[dict[str, Any]], None] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SweepReport:
-    """Run (or resume) ``experiment``; results go to ``out`` (default: the experiment's ``output``)."""
+    """Run (or resume) ``experiment``; results go to ``out`` (default: the experiment's ``output``).
+
+    Callbacks: ``on_plan(1)`` after each design point planned (out of
+    ``experiment.points`` x scenarios), ``on_wait(text)`` when the sweep starts
+    waiting for something (a scheduler file, a scheduler, a worker),
+    ``on_start(info)`` when the runs start, ``on_progress(progress)`` after
+    each task. SIGINT and SIGTERM stop the sweep the same way (``outcome``
+    interrupted, ``signal`` tells which).
+    """
     started = time.perf_counter()
     out = Path(out) if out is not None else experiment.output
-    sample = experiment.sample()
-    plan = experiment.plan(sample)
-    unique = list({r.run_id: r for r in plan}.values())
-    previous = _check_folder(out, experiment)
-    storage.clean_temporary(out)
-    stored = storage.stored_ids(out)
-    wanted = {r.run_id for r in unique}
-    todo = [r for r in unique if r.run_id not in stored]
-    report = SweepReport(
-        out=out, runs=len(unique), already=len(wanted & stored), stale=len(stored - wanted), planned=len(plan)
-    )
-    manifest = build_manifest(experiment, sample, plan, previous)
-    storage.write_manifest(out, manifest)
-    entry = {"started": provenance.now(), "machine": provenance.machine(), "runs_to_do": len(todo)}
-    progress = Progress(total=len(todo))
-    try:
-        if todo:
-            with _client(workers, scheduler) as (client, description, n_workers):
-                report.workers, report.scheduler = n_workers, description
-                _check_workers(client, experiment.run.path)
+    report = SweepReport(out=out, runs=0, already=0)
+    with _signals_stop(report) as ending:
+        try:
+            sample = experiment.sample()
+            plan = experiment.plan(sample, on_plan)
+            unique = list({r.run_id: r for r in plan}.values())
+            previous = storage.read_manifest(out)
+            files = storage.checksums(out, (previous or {}).get("files", {}))
+            stored = storage.stored_ids(out)
+            _check_folder(out, experiment, previous, stored - {r.run_id for r in unique})
+            todo = [r for r in unique if r.run_id not in stored]
+            report.runs, report.already, report.planned = len(unique), len(stored), len(plan)
+            manifest = build_manifest(experiment, sample, plan, previous)
+            entry = {"started": provenance.now(), "machine": provenance.machine(), "runs_to_do": len(todo)}
+            with _client(workers, scheduler, timeout, on_wait, needed=bool(todo)) as (client, description, n):
+                report.workers, report.scheduler = n, description
+                if client is not None:
+                    _check_workers(client, experiment.run.path)
+                report.wrote = True  # from here on, the folder changes
+                storage.clean_temporary(out)
+                _write_manifest(out, manifest, files)
                 if on_start:
                     on_start(_start_info(report, len(todo), client))
-                _run_tasks(client, experiment, todo, out, progress, report, on_progress)
-        elif on_start:
-            on_start(_start_info(report, 0, None))
-    except KeyboardInterrupt:
-        report.interrupted = True
-    finally:
-        if not report.interrupted:
-            storage.compact(out)
+                if todo:
+                    _run_tasks(client, experiment, todo, out, files, report, timeout, on_progress, on_wait)
+            storage.record(out, files, storage.compact(out))
+        except KeyboardInterrupt:
+            name = signal.Signals(report.signal).name if report.signal else "SIGINT"
+            report.stop(Outcome.INTERRUPTED, f"interrupted ({name})")
+        except StorageError as err:
+            if not report.wrote:
+                raise  # a folder that cannot be read as it is: a problem with what was given
+            report.stop(Outcome.CANNOT_WRITE, str(err))
+        except OSError as err:  # the cluster: a timeout, a lost connection (the storage raises StorageError)
+            report.stop(Outcome.NO_CLUSTER, str(err) or type(err).__name__)
+        ending()
         report.seconds = time.perf_counter() - started
-        entry.update(
-            finished=provenance.now(),
-            workers=report.workers,
-            scheduler=report.scheduler,
-            runs_done=report.done,
-            runs_failed=len(report.failures),
-            seconds=round(report.seconds, 3),
-            interrupted=report.interrupted,
-        )
-        manifest["sweeps"].append(entry)
-        manifest["status"] = {
-            "runs": report.runs,
-            "stored": report.already + report.done,
-            "failed": len(report.failures),
-            "complete": report.complete,
-            "stale_runs_in_folder": report.stale,
-        }
-        manifest["failures"] = [{k: v for k, v in f.items() if k != "traceback"} for f in report.failures]
-        storage.write_manifest(out, manifest)
+        if report.outcome is Outcome.COMPLETE and report.failures:
+            report.outcome = Outcome.RUNS_FAILED
+        if report.wrote:
+            _finish(out, manifest, files, entry, report)
     return report
+
+
+def _finish(
+    out: Path, manifest: dict[str, Any], files: dict[str, str], entry: dict[str, Any], report: SweepReport
+) -> None:
+    """Record how the sweep ended in the manifest, if it can still be written."""
+    entry.update(
+        finished=provenance.now(),
+        workers=report.workers,
+        scheduler=report.scheduler,
+        runs_done=report.done,
+        runs_failed=len(report.failures),
+        seconds=round(report.seconds, 3),
+        outcome=report.outcome.value,
+    )
+    manifest["sweeps"].append({**entry, "message": report.message} if report.message else entry)
+    manifest["status"] = {
+        "outcome": report.outcome.value,
+        "runs": report.runs,
+        "stored": report.stored,
+        "failed": len(report.failures),
+        "complete": report.complete,
+        **({"message": report.message} if report.message else {}),
+    }
+    manifest["failures"] = [{k: v for k, v in f.items() if k != "traceback"} for f in report.failures]
+    try:
+        _write_manifest(out, manifest, files)
+    except StorageError as err:
+        if report.outcome is not Outcome.CANNOT_WRITE:
+            report.stop(Outcome.CANNOT_WRITE, str(err))
+        return
+    report.recorded = True
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any], files: dict[str, str]) -> None:
+    storage.record(out, files, [])
+    manifest["files"] = dict(sorted(files.items()))
+    storage.write_manifest(out, manifest)
+
+
+@contextmanager
+def _signals_stop(report: SweepReport) -> Iterator[Callable[[], None]]:
+    """SIGINT (Ctrl-C) and SIGTERM (``kill``, SLURM) stop the sweep alike, as a KeyboardInterrupt, once.
+
+    Yields ``ending()``: from the first signal, or from a call to ``ending()``,
+    later signals are ignored while the sweep records its status and closes its
+    cluster (SIGKILL still ends it at once). Only in the main thread, where
+    Python runs signal handlers; a signal the caller ignores stays ignored.
+    """
+    saved = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in STOP_SIGNALS:
+            handler = signal.getsignal(number)
+            if handler is not signal.SIG_IGN:
+                saved[number] = signal.SIG_DFL if handler is None else handler
+
+    def ending() -> None:
+        for number in saved:
+            signal.signal(number, signal.SIG_IGN)
+
+    def stop(number: int, frame: Any) -> None:
+        ending()
+        report.signal = number
+        raise KeyboardInterrupt
+
+    for number in saved:
+        signal.signal(number, stop)
+    try:
+        yield ending
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
 
 
 # ---------------------------------------------------------------------------- the manifest
@@ -157,12 +272,7 @@ def build_manifest(
             "format": FORMAT,
             "created": (previous or {}).get("created", provenance.now()),
             "updated": provenance.now(),
-            "experiment": {
-                "name": experiment.name,
-                "path": str(experiment.path) if experiment.path else None,
-                "title": experiment.title,
-                "text": experiment.text,
-            },
+            "experiment": _identity(experiment),
             "model_version": sim.__version__,
             "versions": provenance.versions(),
             "git": provenance.git_state(),
@@ -192,28 +302,39 @@ def build_manifest(
                 for r in plan
             ],
             "sweeps": list((previous or {}).get("sweeps", [])),
+            "files": {},
             "status": {},
             "failures": [],
         }
     )
 
 
-def _check_folder(out: Path, experiment: Experiment) -> dict[str, Any] | None:
-    """The stored manifest if ``out`` may take this experiment's runs; else ExperimentError."""
-    try:
-        previous = storage.read_manifest(out)
-    except storage.StorageError as err:
-        raise ExperimentError(str(err)) from None
+def _identity(experiment: Experiment) -> dict[str, Any]:
+    return {
+        "name": experiment.name,
+        "path": str(experiment.path) if experiment.path else None,
+        "title": experiment.title,
+        "text": experiment.text,
+    }
+
+
+def _described(identity: dict[str, Any]) -> str:
+    return f"{identity.get('name')!r}" + (f" ({identity['path']})" if identity.get("path") else "")
+
+
+def _check_folder(out: Path, experiment: Experiment, previous: dict[str, Any] | None, foreign: set[str]) -> None:
+    """ExperimentError unless ``out`` may take this experiment's runs without losing or mixing others.
+
+    ``foreign``: the ids of stored runs this experiment does not plan. Their
+    parameters and seeds are recorded only in the folder's manifest, which this
+    sweep would replace, so such a folder is refused.
+    """
     if previous is None:
         if storage.data_files(out):
             raise ExperimentError(
                 f"{out}: holds runs but no {storage.MANIFEST}; give another --out or delete the folder"
             )
-        return None
-    if previous.get("format") != FORMAT:
-        raise ExperimentError(
-            f"{out}: not a Centaure sweep folder (format {previous.get('format')!r}); give another --out"
-        )
+        return
     mine, theirs = record_key(experiment), previous.get("record", {})
     for key, value in mine.items():
         if theirs.get(key) != value:
@@ -221,42 +342,151 @@ def _check_folder(out: Path, experiment: Experiment) -> dict[str, Any] | None:
                 f"{out}: holds results of another experiment ({key}: {theirs.get(key)!r} there, {value!r} here);"
                 " give another --out or delete the folder"
             )
-    return previous
+    if foreign:
+        old, new = previous.get("experiment", {}), _identity(experiment)
+        same = (old.get("name"), old.get("path")) == (new["name"], new["path"])
+        owner = f"an earlier version of experiment {_described(old)}" if same else f"experiment {_described(old)}"
+        raise ExperimentError(
+            f"{out}: holds {len(foreign):_} stored runs of {owner} that experiment {_described(new)} does not plan;"
+            f" sweeping here would replace {storage.MANIFEST}, the only record of their parameters and seeds,"
+            f" and mix their rows with these; give another --out for {new['name']!r} (or delete the folder)"
+        )
 
 
 # ---------------------------------------------------------------------------- Dask
 @contextmanager
-def _client(workers: int | None, scheduler: str | None) -> Iterator[tuple[Any, str, int]]:
-    """A Dask client on the embedded LocalCluster or on ``scheduler`` (address or scheduler file)."""
+def _client(
+    workers: int | None,
+    scheduler: str | None,
+    timeout: float,
+    on_wait: Callable[[str], None] | None,
+    needed: bool = True,
+) -> Iterator[tuple[Any, str, int]]:
+    """A Dask client on the embedded LocalCluster or on ``scheduler`` (address or scheduler file).
+
+    Nothing (``None``) when no run is ``needed``. Waiting for the scheduler
+    file, the scheduler or a first worker is said through ``on_wait`` and
+    gives up after ``timeout`` seconds (TimeoutError).
+    """
+    if not needed:
+        yield None, "", 0
+        return
     from distributed import Client, LocalCluster
 
+    say = on_wait or (lambda text: None)
     if scheduler:
+        address = _scheduler_address(scheduler, timeout, say)
+        say(f"connecting to the Dask scheduler at {address} (up to {timeout:g} s, see --timeout)")
         try:
-            if scheduler.endswith(".json"):
-                client = Client(scheduler_file=scheduler, timeout="30s")
-            else:
-                client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError, ValueError) as err:
-            raise ExperimentError(f"--scheduler {scheduler}: cannot connect ({err})") from None
+            client = Client(address, timeout=f"{timeout}s")
+        except (OSError, TimeoutError) as err:
+            raise TimeoutError(
+                f"--scheduler {scheduler}: no Dask scheduler answered at {address} within {timeout:g} s ({err});"
+                " check the address or start the scheduler, then run the same command"
+            ) from None
         try:
+            _wait_for_workers(client, scheduler, timeout, say)
             yield client, scheduler, len(client.nthreads())
         finally:
-            client.close()
+            with _quiet_dask():
+                client.close()
         return
     n = workers or cpu_count()
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
-        silence_logs=logging.ERROR,
-    )
+    resource_tracker.ensure_running()  # now, from this thread: see _workers_deaf
+    with _quiet_dask(), _workers_deaf():
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster)
     try:
         yield client, f"LocalCluster({n} workers)", n
     finally:
-        client.close()
-        cluster.close()
+        with _quiet_dask():
+            client.close()
+            cluster.close()
+
+
+@contextmanager
+def _workers_deaf() -> Iterator[None]:
+    """Start the embedded cluster with SIGINT and SIGTERM blocked: its processes never receive them.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the foreground group,
+    and SLURM (a time limit, ``scancel``) SIGTERM to every process of the job;
+    each worker would die with a traceback while the driver stops the sweep
+    anyway. A signal mask is inherited by the threads started meanwhile (Dask's
+    event loop, which spawns the workers) and by the processes they spawn
+    (CPython's own resource tracker uses the same technique, bpo-33613), so the
+    driver alone handles the signal; a signal that comes meanwhile waits and
+    is delivered to it when the mask is restored. The driver's cluster then
+    closes its workers (a worker that does not stop is killed, SIGKILL; one
+    whose driver died exits by itself). The resource tracker must be running
+    before: starting it unblocks both signals in the thread that starts it.
+    """
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
+
+
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Silence Dask's loggers (starting and closing a cluster, above all after an interruption, is noisy)."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _scheduler_address(scheduler: str, timeout: float, say: Callable[[str], None]) -> str:
+    """The scheduler's address: ``scheduler`` itself, or read from a scheduler file once it exists."""
+    if not scheduler.endswith(".json"):
+        return scheduler
+    path = Path(scheduler)
+    start = time.monotonic()
+    if not path.exists():
+        say(
+            f"waiting for the scheduler file {path} (the Dask scheduler writes it when it starts;"
+            f" up to {timeout:g} s, see --timeout)"
+        )
+    while True:
+        waited = time.monotonic() - start
+        if path.exists():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))["address"]
+            except (OSError, ValueError, KeyError, TypeError):
+                if path.is_dir() or waited > min(timeout, SCHEDULER_FILE_SECONDS):  # not being written
+                    raise InputError(
+                        f"{path}: not a Dask scheduler file (JSON with the scheduler's address)", where="--scheduler"
+                    ) from None
+        elif waited > timeout:
+            raise TimeoutError(
+                f"--scheduler {path}: no scheduler file after {timeout:g} s; start the scheduler"
+                f" (dask scheduler --scheduler-file {path}) or give its address, then run the same command"
+            )
+        time.sleep(0.2)
+
+
+def _wait_for_workers(client: Any, scheduler: str, timeout: float, say: Callable[[str], None]) -> None:
+    if client.nthreads():
+        return
+    say(f"the Dask scheduler at {scheduler} has no worker yet: waiting for one (up to {timeout:g} s, see --timeout)")
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        raise TimeoutError(
+            f"--scheduler {scheduler}: no worker joined the scheduler within {timeout:g} s;"
+            " start workers (dask worker ...), then run the same command"
+        ) from None
 
 
 def _has_bokeh() -> bool:
@@ -300,7 +530,6 @@ def _start_info(report: SweepReport, todo: int, client: Any) -> dict[str, Any]:
         "planned": report.planned,
         "stored": report.already,
         "todo": todo,
-        "stale": report.stale,
         "workers": report.workers,
         "scheduler": report.scheduler,
         "dashboard": link,
@@ -313,15 +542,19 @@ def _run_tasks(
     experiment: Experiment,
     todo: Sequence[RunSpec],
     out: Path,
-    progress: Progress,
+    files: dict[str, str],
     report: SweepReport,
+    timeout: float,
     on_progress: Callable[[Progress], None] | None,
+    on_wait: Callable[[str], None] | None,
 ) -> None:
-    """Submit tasks in a bounded window, store each result as it arrives, release its future."""
-    from distributed import as_completed
+    """Submit tasks in a bounded window, store each result as it arrives, release its future.
 
-    chunks = [list(todo[i : i + experiment.batch]) for i in range(0, len(todo), experiment.batch)]
-    pending = iter(chunks)
+    Waits at most ``timeout`` seconds without any worker (TimeoutError).
+    """
+    from distributed import wait
+
+    chunks = iter([list(todo[i : i + experiment.batch]) for i in range(0, len(todo), experiment.batch)])
     kwargs = dict(
         run=experiment.run.path,
         weeks=experiment.weeks,
@@ -329,53 +562,82 @@ def _run_tasks(
         indicators=list(experiment.indicators),
         varied_columns=experiment.column_dtypes(),
     )
-    runs_of: dict[str, list[RunSpec]] = {}
-    queue = as_completed()
-    threads = [1]
+    progress = Progress(total=len(todo))
+    in_flight: dict[Any, list[RunSpec]] = {}
+    threads = 1
 
     def refill() -> None:
-        threads[0] = max(1, sum(client.nthreads().values()))
-        window = max(8, 4 * threads[0])
-        block = [c for _, c in zip(range(window - len(runs_of)), pending, strict=False)]
+        nonlocal threads
+        threads = max(1, sum(client.nthreads().values()))
+        block = [c for _, c in zip(range(max(8, 4 * threads) - len(in_flight)), chunks, strict=False)]
         if block:
-            futures = client.map(execute, block, pure=False, **kwargs)
-            for future, chunk in zip(futures, block, strict=True):
-                runs_of[future.key] = chunk
-            queue.update(futures)
+            in_flight.update(zip(client.map(execute, block, pure=False, **kwargs), block, strict=True))
 
     refill()
+    idle = _Idle(client, report.scheduler, timeout, on_wait)
     failures_changed = False
-    for future in queue:
-        chunk = runs_of.pop(future.key)
-        if future.status == "finished":
-            result: TaskResult = future.result()
-            if result.frame is not None and len(result.frame):
-                storage.write_task(out, result.frame)
-            failures = result.failures
-        elif future.status == "cancelled":
-            raise ExperimentError(
-                "the Dask scheduler cancelled the tasks (cluster lost?); re-run the same command to resume"
-            )
-        else:
-            err = future.exception()
-            message = f"task failed: {type(err).__name__}: {err}".splitlines()[0][:500]
-            failures = [{"run_id": r.run_id, "error": message, "traceback": ""} for r in chunk]
-        future.release()
-        del future
-        if failures:
-            where = {r.run_id: r for r in chunk}
-            for f in failures:
-                r = where[f["run_id"]]
-                report.failures.append({**f, "scenario": r.scenario, "point": r.point, "replicate": r.replicate})
-            report.failures.sort(key=lambda f: (f["scenario"], f["point"], f["replicate"]))  # design order
-            failures_changed = True
-            storage.write_failures(out, report.failures)
-        progress.failed += len(failures)
-        progress.done += len(chunk) - len(failures)
-        report.done = progress.done
-        if on_progress:
-            on_progress(progress)
-        if len(runs_of) < max(4, 2 * threads[0]):
+    while in_flight:
+        try:
+            done = wait(list(in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            idle.check()
+            continue
+        for future in done:
+            chunk = in_flight.pop(future)
+            failures = _store(future, chunk, out, files)
+            if failures:
+                where = {r.run_id: r for r in chunk}
+                for f in failures:
+                    r = where[f["run_id"]]
+                    report.failures.append({**f, "scenario": r.scenario, "point": r.point, "replicate": r.replicate})
+                report.failures.sort(key=lambda f: (f["scenario"], f["point"], f["replicate"]))  # design order
+                failures_changed = True
+                storage.write_failures(out, report.failures)
+            progress.failed += len(failures)
+            progress.done += len(chunk) - len(failures)
+            report.done = progress.done
+            if on_progress:
+                on_progress(progress)
+        if len(in_flight) < max(4, 2 * threads):
             refill()
     if not failures_changed:
         storage.write_failures(out, [])
+
+
+def _store(future: Any, chunk: list[RunSpec], out: Path, files: dict[str, str]) -> list[dict[str, str]]:
+    """Write a finished task's rows (and record their checksum); return its failed runs."""
+    if future.status == "finished":
+        result: TaskResult = future.result()
+        if result.frame is not None and len(result.frame):
+            storage.record(out, files, [storage.write_task(out, result.frame)])
+        failures = result.failures
+    elif future.status == "cancelled":
+        raise ConnectionError("the Dask scheduler cancelled the tasks (cluster lost?)")
+    else:
+        err = future.exception()
+        message = f"task failed: {type(err).__name__}: {err}".splitlines()[0][:500]
+        failures = [{"run_id": r.run_id, "error": message, "traceback": ""} for r in chunk]
+    future.release()
+    return failures
+
+
+class _Idle:
+    """Watches that the cluster has workers; TimeoutError after ``timeout`` seconds without any."""
+
+    def __init__(self, client: Any, scheduler: str, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+        self.client, self.scheduler, self.timeout, self.on_wait = client, scheduler, timeout, on_wait
+        self.since: float | None = None
+
+    def check(self) -> None:
+        if self.client.nthreads():
+            self.since = None
+            return
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            if self.on_wait:
+                self.on_wait(
+                    f"no worker is left on {self.scheduler}: waiting for one (up to {self.timeout:g} s, see --timeout)"
+                )
+        elif now - self.since > self.timeout:
+            raise TimeoutError(f"no worker on {self.scheduler} for {self.timeout:g} s")
