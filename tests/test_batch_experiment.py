@@ -255,14 +255,15 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("make", "expected"), [c[1:] for c in BAD_FILES], ids=[c[0] for c in BAD_FILES])
 def test_a_bad_experiment_file_is_one_line_and_changes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture, make, expected: str
+    tmp_path: Path, results: Path, capsys: pytest.CaptureFixture, make, expected: str
 ) -> None:
     path = tmp_path / "exp.toml"
     make(path)
-    out = tmp_path / "out"
-    assert main(["sweep", str(path), "--out", str(out)]) == 2
-    one_line_error(capsys, f"centaure: error: {path}: {expected}")
-    assert not out.exists()
+    before = snapshot(results)
+    for out in (results, tmp_path / "new"):
+        assert main(["sweep", str(path), "--out", str(out)]) == 2
+        one_line_error(capsys, f"centaure: error: {path}: {expected}")
+    assert snapshot(results) == before and not (tmp_path / "new").exists()
     with pytest.raises(ExperimentError, match="^" + re.escape(f"{path}: {expected}")):
         experiments.load(path)
 

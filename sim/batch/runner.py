@@ -379,7 +379,7 @@ def _client(
         say(f"connecting to the Dask scheduler at {address} (up to {timeout:g} s, see --timeout)")
         try:
             client = Client(address, timeout=f"{timeout}s")
-        except (OSError, TimeoutError) as err:
+        except OSError as err:  # TimeoutError included
             raise TimeoutError(
                 f"--scheduler {scheduler}: no Dask scheduler answered at {address} within {timeout:g} s ({err});"
                 " check the address or start the scheduler, then run the same command"
