@@ -436,26 +436,33 @@ def test_no_scheduler_or_no_worker_gives_up_after_the_timeout_saying_what_it_wai
         ]
 
 
-def test_a_cluster_that_loses_its_last_worker_gives_up_after_the_timeout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lost", ["worker", "scheduler"])
+def test_a_cluster_that_loses_its_last_worker_or_its_scheduler_stops_the_sweep_and_keeps_its_runs(
+    tmp_path: Path, lost: str
+) -> None:
     from distributed import LocalCluster
 
     if str(HELPERS) not in sys.path:
         sys.path.insert(0, str(HELPERS))
     text = ISHIGAMI.replace("sim.batch.ishigami:ishigami", "centaure_batch_helpers:slow_ishigami")
-    path = write(tmp_path, text)
     out, waited = tmp_path / "out", []
     with LocalCluster(n_workers=1, processes=False, dashboard_address=":0", silence_logs=logging.ERROR) as small:
+        address = small.scheduler_address
         report = sweep(
-            experiments.load(path),
+            experiments.load(write(tmp_path, text)),
             out=out,
-            scheduler=small.scheduler_address,
+            scheduler=address,
             timeout=1,
-            on_progress=lambda progress: small.scale(0),
+            on_progress=lambda progress: small.scale(0) if lost == "worker" else small.close(),
             on_wait=waited.append,
         )
-    assert report.outcome == "no_cluster" and report.message == f"no worker on {small.scheduler_address} for 1 s"
-    assert waited[-1] == f"no worker is left on {small.scheduler_address}: waiting for one (up to 1 s, see --timeout)"
-    assert 1 <= report.stored < 6 and len(storage.stored_ids(out)) == report.stored
+    if lost == "worker":
+        assert report.message == f"no worker on {address} for 1 s"
+        assert waited[-1] == f"no worker is left on {address}: waiting for one (up to 1 s, see --timeout)"
+    else:
+        assert report.message == f"lost the Dask scheduler ({address}): it cancelled the tasks"
+    assert report.outcome == "no_cluster" and 1 <= report.stored < 6
+    assert len(storage.stored_ids(out)) == report.stored
     status = storage.read_manifest(out)["status"]
     assert status["outcome"] == "no_cluster" and status["stored"] == report.stored
 

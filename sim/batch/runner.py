@@ -26,6 +26,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import resource_tracker
@@ -44,8 +45,12 @@ TIMEOUT = 600
 """Seconds a sweep waits for a scheduler file, a scheduler or a worker before it gives up (``--timeout``)."""
 POLL_SECONDS = 1.0
 """How often a waiting sweep checks that its cluster still has workers."""
+FETCH_SECONDS = 60.0
+"""Longest wait for the result of a finished task (it is computed again if its worker left with it)."""
 SCHEDULER_FILE_SECONDS = 2.0
 """How long a scheduler file that is not valid JSON yet may still be being written."""
+NOISY_LOGGERS = ("distributed", "tornado", "asyncio")
+"""Packages whose log records a sweep silences while it uses a cluster."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 """Signals that stop a sweep (Ctrl-C; kill and SLURM), recording its status."""
 
@@ -169,6 +174,8 @@ def sweep(
             report.stop(Outcome.CANNOT_WRITE, str(err))
         except OSError as err:  # the cluster: a timeout, a lost connection (the storage raises StorageError)
             report.stop(Outcome.NO_CLUSTER, str(err) or type(err).__name__)
+        except CancelledError:  # Dask cancels every task of a client that lost its scheduler
+            report.stop(Outcome.NO_CLUSTER, f"lost the Dask scheduler ({report.scheduler}): it cancelled the tasks")
         ending()
         report.seconds = time.perf_counter() - started
         if report.outcome is Outcome.COMPLETE and report.failures:
@@ -371,29 +378,37 @@ def _client(
     if not needed:
         yield None, "", 0
         return
+    with _quiet_dask():  # the sweep says what matters in its own words, once
+        if scheduler:
+            yield from _external(scheduler, timeout, on_wait or (lambda text: None))
+        else:
+            yield from _embedded(workers or cpu_count())
+
+
+def _external(scheduler: str, timeout: float, say: Callable[[str], None]) -> Iterator[tuple[Any, str, int]]:
+    from distributed import Client
+
+    address = _scheduler_address(scheduler, timeout, say)
+    say(f"connecting to the Dask scheduler at {address} (up to {timeout:g} s, see --timeout)")
+    try:
+        client = Client(address, timeout=f"{timeout}s")
+    except OSError as err:  # TimeoutError included
+        raise TimeoutError(
+            f"--scheduler {scheduler}: no Dask scheduler answered at {address} within {timeout:g} s ({err});"
+            " check the address or start the scheduler, then run the same command"
+        ) from None
+    try:
+        _wait_for_workers(client, scheduler, timeout, say)
+        yield client, scheduler, len(client.nthreads())
+    finally:
+        client.close()
+
+
+def _embedded(n: int) -> Iterator[tuple[Any, str, int]]:
     from distributed import Client, LocalCluster
 
-    say = on_wait or (lambda text: None)
-    if scheduler:
-        address = _scheduler_address(scheduler, timeout, say)
-        say(f"connecting to the Dask scheduler at {address} (up to {timeout:g} s, see --timeout)")
-        try:
-            client = Client(address, timeout=f"{timeout}s")
-        except OSError as err:  # TimeoutError included
-            raise TimeoutError(
-                f"--scheduler {scheduler}: no Dask scheduler answered at {address} within {timeout:g} s ({err});"
-                " check the address or start the scheduler, then run the same command"
-            ) from None
-        try:
-            _wait_for_workers(client, scheduler, timeout, say)
-            yield client, scheduler, len(client.nthreads())
-        finally:
-            with _quiet_dask():
-                client.close()
-        return
-    n = workers or cpu_count()
     resource_tracker.ensure_running()  # now, from this thread: see _workers_deaf
-    with _quiet_dask(), _workers_deaf():
+    with _workers_deaf():
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
@@ -405,9 +420,8 @@ def _client(
     try:
         yield client, f"LocalCluster({n} workers)", n
     finally:
-        with _quiet_dask():
-            client.close()
-            cluster.close()
+        client.close()
+        cluster.close()
 
 
 @contextmanager
@@ -435,8 +449,15 @@ def _workers_deaf() -> Iterator[None]:
 
 @contextmanager
 def _quiet_dask() -> Iterator[None]:
-    """Silence Dask's loggers (starting and closing a cluster, above all after an interruption, is noisy)."""
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    """Silence Dask's loggers: starting, losing and closing a cluster (above all after an interruption) is noisy.
+
+    Dask's configuration gives some of them their own level (``distributed.client``),
+    so every logger of these packages is silenced, not only the packages' own.
+    """
+    import distributed  # noqa: F401 - its loggers exist, with their configured levels
+
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in NOISY_LOGGERS]
+    loggers = [logging.getLogger(name) for name in {*NOISY_LOGGERS, *names}]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL + 1)
@@ -583,8 +604,12 @@ def _run_tasks(
             idle.check()
             continue
         for future in done:
+            try:
+                failures = _store(future, in_flight[future], out, files, min(timeout, FETCH_SECONDS))
+            except TimeoutError:  # its result left with its worker: Dask computes it again
+                idle.check()
+                continue
             chunk = in_flight.pop(future)
-            failures = _store(future, chunk, out, files)
             if failures:
                 where = {r.run_id: r for r in chunk}
                 for f in failures:
@@ -604,17 +629,23 @@ def _run_tasks(
         storage.write_failures(out, [])
 
 
-def _store(future: Any, chunk: list[RunSpec], out: Path, files: dict[str, str]) -> list[dict[str, str]]:
-    """Write a finished task's rows (and record their checksum); return its failed runs."""
+def _store(future: Any, chunk: list[RunSpec], out: Path, files: dict[str, str], timeout: float) -> list[dict[str, str]]:
+    """Write a finished task's rows (and record their checksum); return its failed runs.
+
+    TimeoutError if its result does not come within ``timeout`` seconds (or
+    is no longer there): its worker left with it, and Dask computes it again.
+    """
+    if future.status not in ("finished", "error", "cancelled"):
+        raise TimeoutError(future.key)
     if future.status == "finished":
-        result: TaskResult = future.result()
+        result: TaskResult = future.result(timeout=timeout)
         if result.frame is not None and len(result.frame):
             storage.record(out, files, [storage.write_task(out, result.frame)])
         failures = result.failures
     elif future.status == "cancelled":
-        raise ConnectionError("the Dask scheduler cancelled the tasks (cluster lost?)")
+        raise CancelledError(future.key)
     else:
-        err = future.exception()
+        err = future.exception(timeout=timeout)
         message = f"task failed: {type(err).__name__}: {err}".splitlines()[0][:500]
         failures = [{"run_id": r.run_id, "error": message, "traceback": ""} for r in chunk]
     future.release()
