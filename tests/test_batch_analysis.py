@@ -174,7 +174,7 @@ def test_analyze_an_incomplete_sobol_sweep_says_what_is_missing(tmp_path: Path, 
 
 def partial_folder(tmp_path: Path, text: str, stored: int) -> Path:
     """A results folder of ``text`` with its first ``stored`` runs, written without Dask (as a stopped sweep leaves it)."""
-    from sim.batch.runner import build_manifest
+    from sim.batch.manifest import build_manifest
     from sim.batch.tasks import execute
 
     exp = experiments.load(write(tmp_path, text))

@@ -272,7 +272,7 @@ def test_a_bad_experiment_file_is_one_line_and_changes_nothing(
 def results(tmp_path: Path) -> Path:
     """A results folder with one stored run (written without Dask), to check that bad options change nothing."""
     from sim.batch import storage
-    from sim.batch.runner import build_manifest
+    from sim.batch.manifest import build_manifest
     from sim.batch.tasks import execute
 
     exp = experiments.load(write(tmp_path, ISHIGAMI, "ishigami.toml"))

@@ -191,7 +191,7 @@ def test_storage_survives_leftovers_and_duplicates(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_results_file_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    from sim.batch.runner import build_manifest
+    from sim.batch.manifest import build_manifest
 
     path = write(tmp_path, GRID)
     exp = experiments.load(path)

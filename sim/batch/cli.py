@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.batch.runner import TIMEOUT, Outcome, cpu_count
+from sim.batch.cluster import TIMEOUT, cpu_count
+from sim.batch.runner import Outcome
 from sim.cli import USAGE_ERROR, integer, writable_folder
 
 EXIT_STATUS = {
