@@ -102,7 +102,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     def planned(n: int) -> None:
         if "plan" not in bars:
-            total = exp.points * len(exp.scenario_names)
+            total = exp.n_points * len(exp.scenario_names)
             bars["plan"] = tqdm(
                 total=total, desc="planning", unit="point", file=sys.stderr, delay=1, disable=args.no_progress
             )

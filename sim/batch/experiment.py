@@ -203,20 +203,20 @@ class Experiment:
         return tuple(s.name for s in self.scenarios) if self.scenarios else ("base",)
 
     @property
-    def points(self) -> int:
+    def n_points(self) -> int:
         """Design points, from the design's arithmetic (nothing is built)."""
         return designs.size(self.design, self.factors, self.samples, self.options)
 
     @property
     def planned(self) -> int:
         """Planned runs: design points x scenarios x replicates (some may share one distinct run)."""
-        return self.points * len(self.scenario_names) * self.replicates
+        return self.n_points * len(self.scenario_names) * self.replicates
 
     def sample(self) -> np.ndarray:
         """The design matrix in raw space (one row per design point)."""
         return designs.sample(self.design, self.factors, self.samples, self.seed, self.options)
 
-    def point_values(self, sample: np.ndarray | None = None) -> list[dict[str, Any]]:
+    def points(self, sample: np.ndarray | None = None) -> list[dict[str, Any]]:
         """Lever values of every design point."""
         sample = self.sample() if sample is None else sample
         return [designs.values(self.factors, row) for row in sample]
@@ -243,11 +243,11 @@ class Experiment:
         """Every run: scenarios x design points x replicates, with its parameters, seed and id.
 
         ``progress(1)`` is called after each design point of each scenario
-        (:attr:`points` x scenarios calls in all), e.g. a progress bar's
+        (:attr:`n_points` x scenarios calls in all), e.g. a progress bar's
         ``update``. Raises ExperimentError for the first design point whose
         parameters are inconsistent (e.g. fewer workers than organisations).
         """
-        points = self.point_values(sample)
+        points = self.points(sample)
         runs = []
         version = sim.__version__
         for scenario, (base, reforms) in self.base_sets().items():
@@ -363,7 +363,7 @@ def _experiment(doc: dict[str, Any], text: str, path: Path | None, name: str) ->
     if experiment.planned > MAX_RUNS:
         raise _fail(
             "design",
-            f"{experiment.points:_} design points x {len(experiment.scenario_names)} scenario(s)"
+            f"{experiment.n_points:_} design points x {len(experiment.scenario_names)} scenario(s)"
             f" x {experiment.replicates} replicate(s) = {experiment.planned:_} runs; at most {MAX_RUNS:_}"
             " are allowed (fewer levels, samples, scenarios or replicates)",
         )

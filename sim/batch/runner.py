@@ -109,7 +109,7 @@ def sweep(
     """Run (or resume) ``experiment``; results go to ``out`` (default: the experiment's ``output``).
 
     Callbacks: ``on_plan(1)`` after each design point planned (out of
-    ``experiment.points`` x scenarios), ``on_wait(text)`` when the sweep starts
+    ``experiment.n_points`` x scenarios), ``on_wait(text)`` when the sweep starts
     waiting for something (a scheduler file, a scheduler, a worker),
     ``on_start(info)`` when the runs start, ``on_progress(progress)`` after
     each task. SIGINT and SIGTERM stop the sweep the same way (``outcome``
