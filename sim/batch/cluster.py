@@ -98,7 +98,7 @@ def _embedded(n: int) -> Iterator[tuple[Any, str, int]]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # the workers' own loggers (their errors reach the sweep as failed runs)
         )
     client = Client(cluster)
     try:
