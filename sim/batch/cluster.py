@@ -92,20 +92,24 @@ def _embedded(n: int) -> Iterator[tuple[Any, str, int]]:
     from distributed import Client, LocalCluster
 
     resource_tracker.ensure_running()  # now, from this thread: see _workers_deaf
-    with _workers_deaf():
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
-            silence_logs=logging.CRITICAL,  # the workers' own loggers (their errors reach the sweep as failed runs)
-        )
-    client = Client(cluster)
+    cluster = None
     try:
-        yield client, f"LocalCluster({n} workers)", n
+        with _workers_deaf():  # a signal that came meanwhile is raised on leaving: the cluster is closed below
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # a free port: several sweeps (or tests) may run at once
+                silence_logs=logging.CRITICAL,  # the workers' own loggers (their errors reach the sweep as failed runs)
+            )
+        client = Client(cluster)
+        try:
+            yield client, f"LocalCluster({n} workers)", n
+        finally:
+            client.close()
     finally:
-        client.close()
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @contextmanager
