@@ -141,8 +141,8 @@ def sweep(
                 if on_start:
                     on_start(_start_info(report, len(todo), client))
                 if todo:
-                    _run_tasks(client, experiment, todo, out, files, report, timeout, on_progress, on_wait)
-            storage.record(out, files, storage.compact(out))
+                    _run_tasks(client, experiment, todo, out, report, timeout, on_progress, on_wait)
+            storage.compact(out)
         except KeyboardInterrupt:
             name = signal.Signals(report.signal).name if report.signal else "SIGINT"
             report.stop(Outcome.INTERRUPTED, f"interrupted ({name})")
@@ -156,6 +156,8 @@ def sweep(
             report.stop(Outcome.NO_CLUSTER, f"lost the Dask scheduler ({report.scheduler}): it cancelled the tasks")
         ending()
         report.seconds = time.perf_counter() - started
+        if report.wrote and report.outcome is not Outcome.COMPLETE:
+            _recount(report, out, {r.run_id for r in unique}, stored)
         if report.outcome is Outcome.COMPLETE and report.failures:
             report.outcome = Outcome.RUNS_FAILED
         if report.wrote:
@@ -195,8 +197,16 @@ def _finish(
     report.recorded = True
 
 
+def _recount(report: SweepReport, out: Path, wanted: set[str], before: set[str]) -> None:
+    """Count the runs this sweep stored from the folder itself: a stop may come between a write and its count."""
+    try:
+        report.done = len((storage.stored_ids(out) & wanted) - before)
+    except StorageError:  # the folder cannot be read either: keep the count kept on the way
+        pass
+
+
 def _write_manifest(out: Path, manifest: dict[str, Any], files: dict[str, str]) -> None:
-    storage.record(out, files, [])
+    storage.record(out, files)
     manifest["files"] = dict(sorted(files.items()))
     storage.write_manifest(out, manifest)
 
@@ -253,7 +263,6 @@ def _run_tasks(
     experiment: Experiment,
     todo: Sequence[RunSpec],
     out: Path,
-    files: dict[str, str],
     report: SweepReport,
     timeout: float,
     on_progress: Callable[[Progress], None] | None,
@@ -295,7 +304,7 @@ def _run_tasks(
             continue
         for future in done:
             try:
-                failures = _store(future, in_flight[future], out, files, min(timeout, FETCH_SECONDS))
+                failures = _store(future, in_flight[future], out, min(timeout, FETCH_SECONDS))
             except TimeoutError:  # its result left with its worker: Dask computes it again
                 idle.check()
                 continue
@@ -319,8 +328,8 @@ def _run_tasks(
         storage.write_failures(out, [])
 
 
-def _store(future: Any, chunk: list[RunSpec], out: Path, files: dict[str, str], timeout: float) -> list[dict[str, str]]:
-    """Write a finished task's rows (and record their checksum); return its failed runs.
+def _store(future: Any, chunk: list[RunSpec], out: Path, timeout: float) -> list[dict[str, str]]:
+    """Write a finished task's rows; return its failed runs.
 
     TimeoutError if its result does not come within ``timeout`` seconds (or
     is no longer there): its worker left with it, and Dask computes it again.
@@ -330,7 +339,7 @@ def _store(future: Any, chunk: list[RunSpec], out: Path, files: dict[str, str], 
     if future.status == "finished":
         result: TaskResult = future.result(timeout=timeout)
         if result.frame is not None and len(result.frame):
-            storage.record(out, files, [storage.write_task(out, result.frame)])
+            storage.write_task(out, result.frame)
         failures = result.failures
     elif future.status == "cancelled":
         raise CancelledError(future.key)

@@ -136,10 +136,10 @@ def checksums(out: Path, recorded: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def record(out: Path, files: dict[str, str], written: Iterable[Path]) -> None:
-    """Add the checksums of the ``written`` data files to ``files``; forget the files that are gone."""
-    for path in written:
-        files[file_key(out, path)] = digest(path)
+def record(out: Path, files: dict[str, str]) -> None:
+    """Add to ``files`` the checksum of every data file it lacks (written since); forget the files that are gone."""
+    for path in data_files(out):
+        files.setdefault(file_key(out, path), digest(path))
     for key in [k for k in files if not (Path(out) / k).exists()]:
         del files[key]
 
