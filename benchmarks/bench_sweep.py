@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.batch import experiment as experiments
-from sim.batch.runner import cpu_count, sweep
+from sim.batch.cluster import cpu_count
+from sim.batch.runner import sweep
 
 REFERENCE = """scenarios = ["npm"]
 weeks = 520

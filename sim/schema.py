@@ -125,12 +125,14 @@ class ListOf(Field):
     min_items: int = 0
     allowed: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.allowed:  # as for Integer, a given ``allowed`` is the whole description
+            at_least = f" with at least {self.min_items} item(s)" if self.min_items else ""
+            object.__setattr__(self, "allowed", f"an array{at_least}")
+
     def read(self, value: Any, path: str) -> list[Any]:
         if not isinstance(value, list) or len(value) < self.min_items:
-            at_least = f" with at least {self.min_items} item(s)" if self.min_items else ""
-            raise SchemaError(
-                f"{path}: expected {self.allowed or 'an array'}{at_least}", field=path, value=value, allowed="an array"
-            )
+            raise SchemaError(f"{path}: expected {self.allowed}", field=path, value=value, allowed=self.allowed)
         return [self.item.read(v, f"{path}[{n}]") for n, v in enumerate(value)]
 
 
@@ -165,9 +167,9 @@ class Table(Field):
         for key in value:
             if key not in self.fields:
                 raise SchemaError(
-                    f"{prefix}{key}: {self.unknown}{_hint(key, self.fields)}; allowed: {', '.join(self.fields)}",
+                    f"{prefix}{key}: {self.unknown}{_hint(key, self.fields)}; allowed: {', '.join(self.fields) or 'none'}",
                     field=f"{prefix}{key}",
-                    allowed=", ".join(self.fields),
+                    allowed=", ".join(self.fields) or "none",
                 )
         out = {}
         for key, spec in self.fields.items():

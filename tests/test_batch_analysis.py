@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,3 +170,66 @@ def test_analyze_an_incomplete_sobol_sweep_says_what_is_missing(tmp_path: Path, 
     assert any("Sobol indices skipped for base/y" in note and "have no result" in note for note in result.notes)
     assert any("runs are missing" in note for note in result.notes)
     assert (tmp_path / "out" / "analysis" / "summary.csv").exists()
+
+
+def partial_folder(tmp_path: Path, text: str, stored: int) -> Path:
+    """A results folder of ``text`` with its first ``stored`` runs, written without Dask (as a stopped sweep leaves it)."""
+    from sim.batch.manifest import build_manifest
+    from sim.batch.tasks import execute
+
+    exp = experiments.load(write(tmp_path, text))
+    out = tmp_path / "out"
+    plan = exp.plan()
+    storage.write_manifest(out, build_manifest(exp, exp.sample(), plan, None))
+    done = execute(plan[:stored], exp.run.path, exp.weeks, exp.every, exp.indicators, exp.column_dtypes())
+    storage.write_task(out, done.frame)
+    return out
+
+
+REPLICATED = 'run = "sim.batch.ishigami:ishigami"\nweeks = 1\nreplicates = 3\n[levers]\nx1 = [-1.0, 1.0]\n'
+
+
+def test_analyze_a_folder_with_a_single_run_stored_uses_what_is_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = partial_folder(tmp_path, REPLICATED, stored=1)
+    assert main(["analyze", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "1 of 9 runs analysed" in captured.out
+    assert captured.err.strip().splitlines() == [
+        "note: 8 of 9 runs are missing (failed or not run yet): summaries use what is there",
+        "note: replicate check skipped: no design point has two replicates stored yet (re-run the sweep to complete it)",
+    ]
+    assert len(pd.read_csv(out / "analysis" / "per_run.csv")) == 1
+
+
+def test_analyze_refuses_a_foreign_manifest_and_an_unwritable_analysis_folder_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from test_batch_experiment import one_line_error
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    for text, found in (('{"format": "other-tool/3", "runs": 12}', "'other-tool/3'"), ("[1, 2]", "None")):
+        (foreign / "manifest.json").write_text(text)
+        assert main(["analyze", str(foreign)]) == 2
+        one_line_error(
+            capsys,
+            f"centaure: error: {foreign}: not a results folder of centaure sweep (manifest.json has format {found},"
+            " expected 'centaure-sweep/1')",
+        )
+    (foreign / "manifest.json").write_text("{not json")
+    assert main(["analyze", str(foreign)]) == 2
+    one_line_error(capsys, f"centaure: error: {foreign / 'manifest.json'}: not valid JSON")
+
+    out = partial_folder(tmp_path, REPLICATED, stored=4)
+    (out / "analysis").write_text("a file where the analysis folder goes")
+    assert main(["analyze", str(out)]) == 2
+    one_line_error(capsys, f"centaure: error: {out / 'analysis'}: is a file, not a folder")
+    (out / "analysis").unlink()
+    if os.geteuid() != 0:  # root writes in a read-only folder
+        (out / "analysis").mkdir(mode=0o555)
+        assert main(["analyze", str(out)]) == 2
+        one_line_error(capsys, f"centaure: error: {out / 'analysis'}: cannot write (permission denied)")
+        (out / "analysis").chmod(0o755)
+    assert main(["analyze", str(out)]) == 0

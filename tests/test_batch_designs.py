@@ -1,4 +1,4 @@
-"""Designs: sizes, order, raw-space mapping of integer and listed levers, stratification, determinism."""
+"""Designs: sizes (known from the arithmetic, before sampling), order, raw-space mapping of integer and listed levers, stratification, determinism."""
 
 from __future__ import annotations
 
@@ -114,8 +114,9 @@ def factors(draw: st.DrawFn) -> Factor:
 def test_every_design_gives_values_within_the_declared_ones(fs: list[Factor], method: str, seed: int) -> None:
     fs = [Factor(f"{f.name}{i}", f.kind, f.low, f.high, f.values) for i, f in enumerate(fs)]
     n = {"grid": None, "lhs": 7, "sobol": 4, "morris": 3}[method]
-    x = designs.sample(method, fs, n, seed, {"levels": 2 if method == "grid" else 4})
-    assert x.shape[1] == len(fs)
+    options = {"levels": 2 if method == "grid" else 4}
+    x = designs.sample(method, fs, n, seed, options)
+    assert x.shape == (designs.size(method, fs, n, options), len(fs))  # the size is known before sampling
     for row in x:
         for f, value in designs.values(fs, row).items():
             factor = next(g for g in fs if g.name == f)

@@ -1,8 +1,10 @@
 # ruff: noqa: E501  (the table of bad inputs reads best one case per line)
-"""Experiment files: strict validation (one line: file, field, what is allowed), planning, run ids, seeds."""
+"""Experiment files and sweep options: strict validation (one line: file, field, what is allowed), planning, run ids, seeds."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ from sim.errors import CentaureError
 
 SMALL = "[fixed]\nn_users = 300\nn_workers = 12\nn_organisations = 2\n"
 BASE = 'scenarios = ["npm"]\ndesign = "grid"\nweeks = 52\n'
+ISHIGAMI = 'run = "sim.batch.ishigami:ishigami"\nweeks = 1\nreplicates = 2\n[levers]\nx1 = { values = [-1.0, 1.0] }\n'
 
 
 def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
@@ -119,6 +122,59 @@ BAD = [
     (BASE + "[analysis]\nprecision = 2\n", ["analysis.precision", "below 1"]),
     (BASE + "[analysis]\nlevel = 0.9\n", ["analysis.level", "precision"]),
     (BASE + "title = 3\n", ["title", "expected a string"]),
+    # numbers TOML allows but a field does not: nan, inf, negative, huge
+    (BASE + "replicates = nan\n", ["replicates", "nan", "an integer from 1 to 100000"]),
+    (BASE + "replicates = inf\n", ["replicates", "inf", "an integer from 1 to 100000"]),
+    (BASE + "replicates = -3\n", ["replicates", "-3", "an integer from 1 to 100000"]),
+    (BASE + "replicates = 100000000000000000000\n", ["replicates", "100000000000000000000", "from 1 to 100000"]),
+    (BASE + "seed = 18446744073709551616\n", ["seed", "non-negative"]),
+    (BASE + "batch = 1e3\n", ["batch", "1000.0", "an integer"]),
+    ('scenarios = ["npm"]\nweeks = nan\n', ["weeks", "nan", "from 1 to 5_200"]),
+    ('scenarios = ["npm"]\nweeks = inf\n', ["weeks", "inf", "from 1 to 5_200"]),
+    (BASE + "every = nan\n", ["every", "nan", "from 1 to weeks = 52"]),
+    (BASE + "[levers]\nreporting_pressure = [0.1, nan]\n", ["levers.reporting_pressure", "nan", "from 0 to 0.7"]),
+    (BASE + "[levers]\nreporting_pressure = [-inf, 0.5]\n", ["levers.reporting_pressure", "-inf", "from 0 to 0.7"]),
+    (
+        BASE + "[levers]\noutreach_share = { low = 0.0, high = 0.3, levels = 1000 }\n",
+        ["levers.outreach_share.levels", "from 2 to 101"],
+    ),
+    (BASE + "[fixed]\nn_users = inf\n", ["fixed.n_users", "inf", "an integer from 20"]),
+    (BASE + "[fixed]\nn_users = -300\n", ["fixed.n_users", "-300", "an integer from 20"]),
+    (BASE + "[fixed]\nn_users = 100000000000000000000\n", ["fixed.n_users", "to 5_000_000"]),
+    (BASE + "[analysis]\nprecision = nan\n", ["analysis.precision", "nan", "above 0 and below 1"]),
+    (BASE + "[analysis]\nprecision = -0.1\n", ["analysis.precision", "-0.1", "above 0 and below 1"]),
+    ('design = "sobol"\nsamples = 1\nweeks = 52\n[levers]\noutreach_share = [0.0, 0.3]\n', ["samples", "at least 2"]),
+    (
+        'design = "lhs"\nsamples = 2000000\nweeks = 52\n[levers]\noutreach_share = [0.0, 0.3]\n',
+        ["samples", "from 1 to 1000000"],
+    ),
+    (BASE + 'output = ""\n', ["output", "a folder path"]),
+    (
+        BASE + "[grid]\nlevels = 3\nsamples = 4\n",
+        ["grid.samples", "unknown option of a grid design", "allowed: levels"],
+    ),
+    (
+        'design = "lhs"\nsamples = 4\nweeks = 52\n[levers]\noutreach_share = [0.0, 0.3]\n[lhs]\nlevels = 3\n',
+        ["lhs.levels", "allowed: none"],
+    ),
+    # the size of a design, from its arithmetic, before it is built (101^4 points would exhaust memory)
+    (
+        BASE
+        + "[levers]\n"
+        + "".join(
+            f"{n} = {{ low = 0.0, high = 0.03, levels = 101 }}\n"
+            for n in ("outreach_share", "standardisation", "budget_growth", "reporting_pressure")
+        ),
+        ["design", "104_060_401 design points", "104_060_401 runs", "at most 1_000_000"],
+    ),
+    (
+        'design = "lhs"\nsamples = 500000\nreplicates = 3\nweeks = 52\n[levers]\noutreach_share = [0.0, 0.3]\n',
+        ["design", "500_000 design points x 1 scenario(s) x 3 replicate(s) = 1_500_000 runs"],
+    ),
+    (
+        'design = "sobol"\nsamples = 262144\nweeks = 52\n[levers]\noutreach_share = [0.0, 0.3]\n',
+        ["design", "1_048_576 design points", "at most 1_000_000"],
+    ),
     # a design point whose parameters contradict each other: caught before any run
     (BASE + "[levers]\nn_workers = { values = [1, 12] }\n", ["levers.n_workers", "from 2"]),
     (
@@ -148,16 +204,136 @@ def test_error_is_a_user_error_and_the_cli_prints_one_line(tmp_path: Path, capsy
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_file_and_cli_option_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["sweep", str(tmp_path / "nope.toml")]) == 2
-    assert "no such experiment file; shipped experiments: " in capsys.readouterr().err
-    path = write(tmp_path, BASE)
-    assert main(["sweep", str(path), "--workers", "0"]) == 2
-    assert "--workers 0" in capsys.readouterr().err
-    assert main(["sweep", str(path), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
-    assert "--scheduler" in capsys.readouterr().err
+def one_line_error(capsys: pytest.CaptureFixture, *parts: str) -> str:
+    """The command printed one line on stderr, with no traceback, holding every part."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for part in parts:
+        assert part in lines[0], f"{part!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+def _unreadable(path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("running as root: a file with mode 000 is still readable")
+    path.write_text(BASE, encoding="utf-8")
+    path.chmod(0o000)
+
+
+BAD_FILES = [
+    # (name, how to make the file, what the one line says after the file's path)
+    ("missing", lambda path: None, "no such experiment file; shipped experiments: "),
+    ("folder", lambda path: path.mkdir(), "is a folder; expected a TOML experiment file"),
+    ("unreadable", _unreadable, "cannot read: Permission denied"),
+    ("empty", lambda path: path.write_text(" \n\n", encoding="utf-8"), "the TOML experiment file is empty"),
+    ("binary", lambda path: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), "not a text file (binary content)"),
+    (
+        "latin-1",
+        lambda path: path.write_bytes((BASE + "title = 'Réforme'\n").encode("latin-1")),
+        "not UTF-8 text (byte 0xe9 on line 4)",
+    ),
+    ("malformed", lambda path: path.write_text(BASE + "replicates = = 3\n", encoding="utf-8"), "not valid TOML"),
+    (
+        "duplicate key",
+        lambda path: path.write_text(BASE + "weeks = 104\n", encoding="utf-8"),
+        "not valid TOML: Cannot overwrite a value (at line 4",
+    ),
+    (
+        "unknown field",
+        lambda path: path.write_text(BASE + "replicate = 3\n", encoding="utf-8"),
+        "replicate: unknown key (did you mean 'replicates'?)",
+    ),
+    (
+        "out of range",
+        lambda path: path.write_text(BASE + "replicates = 0\n", encoding="utf-8"),
+        "replicates: 0: expected an integer from 1 to 100000",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "expected"), [c[1:] for c in BAD_FILES], ids=[c[0] for c in BAD_FILES])
+def test_a_bad_experiment_file_is_one_line_and_changes_nothing(
+    tmp_path: Path, results: Path, capsys: pytest.CaptureFixture, make, expected: str
+) -> None:
+    path = tmp_path / "exp.toml"
+    make(path)
+    before = snapshot(results)
+    for out in (results, tmp_path / "new"):
+        assert main(["sweep", str(path), "--out", str(out)]) == 2
+        one_line_error(capsys, f"centaure: error: {path}: {expected}")
+    assert snapshot(results) == before and not (tmp_path / "new").exists()
+    with pytest.raises(ExperimentError, match="^" + re.escape(f"{path}: {expected}")):
+        experiments.load(path)
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    """A results folder with one stored run (written without Dask), to check that bad options change nothing."""
+    from sim.batch import storage
+    from sim.batch.manifest import build_manifest
+    from sim.batch.tasks import execute
+
+    exp = experiments.load(write(tmp_path, ISHIGAMI, "ishigami.toml"))
+    out = tmp_path / "results"
+    plan = exp.plan()
+    storage.write_manifest(out, build_manifest(exp, exp.sample(), plan, None))
+    storage.write_task(
+        out, execute(plan[:1], exp.run.path, exp.weeks, exp.every, exp.indicators, exp.column_dtypes()).frame
+    )
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+BAD_OPTIONS = [
+    (["--workers", "0"], "argument --workers: 0: expected an integer from 1 to"),
+    (["--workers", "-1"], "argument --workers: -1: expected an integer from 1 to"),
+    (["--workers", "abc"], "argument --workers: 'abc': expected an integer from 1 to"),
+    (["--workers", str(10**9)], "argument --workers: 1_000_000_000: expected an integer from 1 to"),
+    (
+        ["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+        "argument --scheduler: not allowed with argument --workers",
+    ),
+    (
+        ["--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
+        "argument --workers: not allowed with argument --scheduler",
+    ),
+    (["--timeout", "0"], "argument --timeout: 0: expected an integer from 1 to"),
+    (["--timeout", "nan"], "argument --timeout: 'nan': expected an integer from 1 to"),
+    (["--nope"], "unrecognized arguments: --nope"),
+]
+
+
+@pytest.mark.parametrize(("options", "expected"), BAD_OPTIONS, ids=[" ".join(o) for o, _ in BAD_OPTIONS])
+def test_a_bad_sweep_option_is_one_line_and_changes_no_result(
+    tmp_path: Path, results: Path, capsys: pytest.CaptureFixture, options: list[str], expected: str
+) -> None:
+    before = snapshot(results)
+    assert main(["sweep", str(tmp_path / "ishigami.toml"), "--out", str(results), *options]) == 2
+    assert one_line_error(capsys, expected).startswith(("centaure sweep: error: ", "centaure: error: "))
+    assert snapshot(results) == before
+
+
+def test_sweep_out_must_be_a_folder_and_analyze_a_sweep_folder(
+    tmp_path: Path, results: Path, capsys: pytest.CaptureFixture
+) -> None:
+    taken = results / "manifest.json"
+    before = snapshot(results)
+    assert main(["sweep", str(tmp_path / "ishigami.toml"), "--out", str(taken)]) == 2
+    one_line_error(capsys, f"centaure: error: --out: {taken}: {taken} is a file, not a folder")
+    assert main(["sweep", str(tmp_path / "ishigami.toml"), "--out", str(tmp_path / "ishigami.toml" / "out")]) == 2
+    one_line_error(capsys, "centaure: error: --out: ", "is a file, not a folder")
+    assert snapshot(results) == before
     assert main(["analyze", str(tmp_path)]) == 2
-    assert f"centaure: error: {tmp_path}: no manifest.json" in capsys.readouterr().err
+    one_line_error(capsys, f"centaure: error: {tmp_path}: no manifest.json")
 
 
 def test_reform_past_the_horizon_and_relative_scenario_paths(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ the indices use the mean across replicates of each design point.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
-from sim.batch import storage
+from sim.batch import designs, storage
 from sim.batch.designs import Factor
 from sim.errors import AnalysisError
 from sim.io import write_table
@@ -36,6 +37,7 @@ RESAMPLES = 1000
 ANALYSIS_SEED = 20251114
 MAX_TRAJECTORY_GROUPS = 12
 MAX_TRAJECTORY_TABLE_GROUPS = 500
+FOLDER = "analysis"
 
 
 # ---------------------------------------------------------------------------- array functions
@@ -172,19 +174,14 @@ def run_table(manifest: dict[str, Any]) -> pd.DataFrame:
 def results(out: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
     """The manifest and the tidy rows of the experiment's stored runs (joined through the manifest)."""
     out = Path(out)
-    try:
-        manifest = storage.read_manifest(out)
-    except storage.StorageError as err:
-        raise AnalysisError(str(err)) from None
+    manifest = storage.read_manifest(out)
     if manifest is None:
         raise AnalysisError(
             f"{out}: no {storage.MANIFEST}; give the folder a sweep wrote (centaure sweep ... --out DIR)"
         )
     indicators = manifest["record"]["indicators"]
-    try:
-        data = storage.load(out)
-    except storage.StorageError as err:
-        raise AnalysisError(str(err)) from None
+    storage.checksums(out, manifest.get("files", {}))
+    data = storage.load(out)
     runs = run_table(manifest)
     if data.empty:
         return manifest, runs.iloc[0:0].assign(week=pd.Series(dtype="int64"))
@@ -222,10 +219,10 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
     manifest, frame = results(out)
     indicators = list(manifest["record"]["indicators"])
     factors = [Factor.from_description(d) for d in manifest["design"]["factors"]]
-    folder = out / "analysis"
-    report = AnalysisReport(folder, len({r["run_id"] for r in manifest["runs"]}), frame["run_id"].nunique())
+    report = AnalysisReport(out / FOLDER, len({r["run_id"] for r in manifest["runs"]}), frame["run_id"].nunique())
     if frame.empty:
         raise AnalysisError(f"{out}: no stored runs yet; run the sweep first (centaure sweep EXPERIMENT --out {out})")
+    folder = _writable(report.folder)
     if report.runs_found < report.runs_planned:
         report.notes.append(
             f"{report.runs_planned - report.runs_found} of {report.runs_planned} runs are missing"
@@ -233,13 +230,15 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
         )
 
     def save(table: pd.DataFrame, name: str) -> None:
-        report.files.append(write_table(table, folder / name))
+        with storage.writing(folder / name):
+            report.files.append(write_table(table, folder / name))
 
     def figure(fig: Any, name: str) -> None:
-        report.files.append(plots.save_figure(fig, folder / name))
+        with storage.writing(folder / name):
+            report.files.append(plots.save_figure(fig, folder / name))
 
     points = pd.DataFrame(
-        [{"point": i, **_point_values(factors, row)} for i, row in enumerate(manifest["design"]["sample"])]
+        [{"point": i, **designs.values(factors, row)} for i, row in enumerate(manifest["design"]["sample"])]
     )
     runs = per_run(frame, indicators)
     save(runs.merge(points, on="point", how="left"), "per_run.csv")
@@ -270,19 +269,30 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
             figure(plots.morris_figure(report.morris, lang=lang), "morris.png")
 
     precision = float(manifest.get("analysis", {}).get("precision", 0.05))
-    if manifest["replicates"] >= 2:
+    if manifest["replicates"] < 2:
+        report.notes.append("replicate check skipped: the experiment has 1 replicate (set replicates >= 2)")
+    elif runs.groupby(["scenario", "point"]).size().max() < 2:
+        report.notes.append(
+            "replicate check skipped: no design point has two replicates stored yet (re-run the sweep to complete it)"
+        )
+    else:
         curve, advice = _replicates(runs, indicators, precision)
         report.advice = advice
         save(curve, "replicates.csv")
         save(advice, "replicates_advice.csv")
         figure(plots.replicates_figure(curve, indicators, precision, lang=lang), "replicates.png")
-    else:
-        report.notes.append("replicate check skipped: the experiment has 1 replicate (set replicates >= 2)")
     return report
 
 
-def _point_values(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
-    return {f.name: f.value(float(x)) for f, x in zip(factors, row, strict=True)}
+def _writable(folder: Path) -> Path:
+    """``folder``, made if missing, once it is known that files can be written in it (else AnalysisError)."""
+    if folder.exists() and not folder.is_dir():
+        raise AnalysisError(f"{folder}: is a file, not a folder; move it away to analyse the results here")
+    with storage.writing(folder):
+        folder.mkdir(exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise AnalysisError(f"{folder}: cannot write (permission denied); make it writable or copy the results")
+    return folder
 
 
 def _group_labels(frame: pd.DataFrame, factors: Sequence[Factor], n_groups: int) -> pd.Series:

@@ -1,20 +1,47 @@
 """The ``centaure sweep`` and ``centaure analyze`` commands.
 
-    centaure sweep EXPERIMENT [--workers N | --scheduler ADDRESS] [--out DIR] [--no-progress]
+    centaure sweep EXPERIMENT [--workers N | --scheduler ADDRESS] [--out DIR] [--timeout SECONDS] [--no-progress]
     centaure analyze DIR
 
 EXPERIMENT is a shipped experiment's name (``sobol_levers``) or a TOML file.
-Running the same sweep again resumes it: stored runs are skipped.
+Running the same sweep again resumes it: stored runs are skipped. The exit
+status says how a sweep ended (:data:`EXIT_STATUS`).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
-from sim.batch.experiment import ExperimentError
+from sim.batch.cluster import TIMEOUT, cpu_count
+from sim.batch.runner import Outcome
+from sim.cli import USAGE_ERROR, integer, writable_folder
+
+EXIT_STATUS = {
+    Outcome.COMPLETE: 0,
+    Outcome.RUNS_FAILED: 1,
+    Outcome.CANNOT_WRITE: 74,  # EX_IOERR of sysexits.h
+    Outcome.NO_CLUSTER: 75,  # EX_TEMPFAIL of sysexits.h: try again later
+}
+"""Exit status of ``centaure sweep`` per outcome; interrupted: 128 + the signal (130 Ctrl-C, 143 SIGTERM)."""
+WORKERS_PER_CORE = 4
+"""The embedded cluster takes at most this many worker processes per core (more only use memory)."""
+MAX_TIMEOUT = 7 * 24 * 3600
+
+SWEEP_EPILOG = f"""exit status:
+  0    every run is stored
+  1    some runs failed (errors in DIR/failures.json); run the same command to retry them
+  {USAGE_ERROR}    bad input (experiment file, option, results folder): nothing ran, nothing changed
+  {EXIT_STATUS[Outcome.CANNOT_WRITE]}   the results could not be written (disk full, read-only folder);
+       stored runs are kept; free space, then run the same command to resume
+  {EXIT_STATUS[Outcome.NO_CLUSTER]}   no scheduler or no worker within --timeout seconds, or the cluster was lost;
+       stored runs are kept; run the same command to resume
+  130  interrupted by Ctrl-C (SIGINT): the status is recorded; run the same command to resume
+  143  interrupted by SIGTERM (kill, scancel, a SLURM time limit): the same
+"""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -22,21 +49,36 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "sweep",
         help="run an experiment (grid, lhs, sobol, morris) through Dask; re-run to resume",
-        description="Run every run of an experiment through Dask distributed and store it as Parquet. "
+        description="Run every run of an experiment through Dask distributed and store it as Parquet.\n"
         "Running the same command again skips the runs already stored.",
+        epilog=SWEEP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("experiment", help="shipped experiment name or path of an experiment TOML file")
-    p.add_argument(
-        "--workers", type=int, default=None, help="worker processes of the embedded cluster (default: all cores)"
+    cluster = p.add_mutually_exclusive_group()
+    most = WORKERS_PER_CORE * cpu_count()
+    cluster.add_argument(
+        "--workers",
+        type=integer(1, most),
+        default=None,
+        help=f"worker processes of the embedded cluster, 1 to {most} ({WORKERS_PER_CORE} per core;"
+        " default: one per core)",
     )
-    p.add_argument(
+    cluster.add_argument(
         "--scheduler",
         default=None,
         metavar="ADDRESS",
         help="use the Dask cluster at ADDRESS (tcp://host:8786) or a scheduler file (.json) instead",
     )
     p.add_argument("--out", default=None, metavar="DIR", help="results folder (default: the experiment's output)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--timeout",
+        type=integer(1, MAX_TIMEOUT),
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up after waiting this long for a scheduler file, a scheduler or a worker (default {TIMEOUT})",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_sweep)
 
     p = subparsers.add_parser(
@@ -53,70 +95,87 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from sim.batch import experiment as experiments
     from sim.batch.runner import Progress, sweep
-    from sim.batch.storage import StorageError
 
-    if args.workers is not None and args.scheduler:
-        raise ExperimentError(
-            "--workers sets the embedded cluster's size; with --scheduler the cluster's workers are used"
-        )
-    if args.workers is not None and args.workers < 1:
-        raise ExperimentError(f"--workers {args.workers}: expected an integer of at least 1")
     exp = experiments.load(args.experiment)
-    bar: list[Any] = []
+    out = writable_folder(Path(args.out) if args.out else exp.output, "--out" if args.out else f"{exp.where}: output")
+    bars: dict[str, Any] = {}
+
+    def planned(n: int) -> None:
+        if "plan" not in bars:
+            total = exp.n_points * len(exp.scenario_names)
+            bars["plan"] = tqdm(
+                total=total, desc="planning", unit="point", file=sys.stderr, delay=1, disable=args.no_progress
+            )
+        bars["plan"].update(n)
+        if bars["plan"].n >= bars["plan"].total:
+            bars["plan"].close()
 
     def start(info: dict[str, Any]) -> None:
-        stale = (
-            f"; {info['stale']} stored runs belong to no run of this experiment and are ignored"
-            if info["stale"]
-            else ""
-        )
         shared = f" ({info['planned']} in the design, some sharing a run)" if info["planned"] > info["runs"] else ""
         print(
             f"{exp.name}: {info['runs']} runs{shared}, {info['stored']} already stored, {info['todo']} to run"
-            f" on {info['scheduler'] or 'no cluster'} -> {info['out']}{stale}",
+            f" on {info['scheduler'] or 'no cluster'} -> {info['out']}",
             file=sys.stderr,
         )
         if info.get("dashboard"):
             print(f"Dask dashboard: {info['dashboard']}", file=sys.stderr)
         if info["todo"] and not args.no_progress:
-            bar.append(tqdm(total=info["todo"], desc="runs", unit="run", file=sys.stderr, dynamic_ncols=True))
+            bars["runs"] = tqdm(total=info["todo"], desc="runs", unit="run", file=sys.stderr, dynamic_ncols=True)
 
     def progress(p: Progress) -> None:
-        if bar:
-            bar[0].n = p.done + p.failed
-            bar[0].set_postfix(done=p.done, failed=p.failed, remaining=p.remaining, refresh=False)
-            bar[0].refresh()
+        if "runs" in bars:
+            bars["runs"].n = p.done + p.failed
+            bars["runs"].set_postfix(done=p.done, failed=p.failed, remaining=p.remaining, refresh=False)
+            bars["runs"].refresh()
 
     try:
         report = sweep(
-            exp, out=args.out, workers=args.workers, scheduler=args.scheduler, on_start=start, on_progress=progress
+            exp,
+            out=out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            timeout=args.timeout,
+            on_plan=planned,
+            on_wait=lambda text: tqdm.write(text, file=sys.stderr),
+            on_start=start,
+            on_progress=progress,
         )
-    except StorageError as err:
-        raise ExperimentError(str(err)) from None
     finally:
-        if bar:
-            bar[0].close()
-    out = report.out
-    if report.interrupted:
-        stored = report.already + report.done
+        for bar in bars.values():
+            bar.close()
+    return _report_sweep(report)
+
+
+def _report_sweep(report: Any) -> int:
+    """Print how the sweep ended (one line on stderr if it stopped early); return the exit status."""
+    where = f"{report.stored} of {report.runs} runs stored in {report.out}"
+    if not report.wrote:
+        where = f"nothing was written in {report.out}"
+    elif not report.recorded:
+        where += f" (the status could not be recorded in {report.out / 'manifest.json'})"
+    if report.outcome is Outcome.INTERRUPTED:
+        print(f"{report.message}: {where}; run the same command to resume", file=sys.stderr)
+        return 128 + (report.signal or signal.SIGINT)
+    if report.outcome is Outcome.CANNOT_WRITE:
         print(
-            f"interrupted: {stored} of {report.runs} runs stored in {out}; run the same command to resume",
+            f"centaure: error: {report.message}; {where}; free space or make the folder writable,"
+            " then run the same command to resume",
             file=sys.stderr,
         )
-        return 130
-    print(
-        f"{report.already + report.done} of {report.runs} runs stored in {out}"
-        f" ({report.done} this time, {report.seconds:.1f} s)"
-    )
+        return EXIT_STATUS[report.outcome]
+    if report.outcome is Outcome.NO_CLUSTER:
+        print(f"centaure: error: {report.message}; {where}; run the same command to resume", file=sys.stderr)
+        return EXIT_STATUS[report.outcome]
+    print(f"{where} ({report.done} this time, {report.seconds:.1f} s)")
     if report.failures:
         print(
             f"{len(report.failures)} runs failed, e.g. {report.failures[0]['error']};"
-            f" errors in {Path(out) / 'failures.json'}; re-run the same command to retry them",
+            f" errors in {Path(report.out) / 'failures.json'}; re-run the same command to retry them",
             file=sys.stderr,
         )
-        return 1
-    print(f"next: centaure analyze {out}")
-    return 0
+        return EXIT_STATUS[report.outcome]
+    print(f"next: centaure analyze {report.out}")
+    return EXIT_STATUS[report.outcome]
 
 
 def _print_largest(indices, column: str, cell) -> None:
@@ -126,12 +185,9 @@ def _print_largest(indices, column: str, cell) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.batch.analysis import AnalysisError, analyze
+    from sim.batch.analysis import analyze
 
-    try:
-        report = analyze(args.folder, lang=args.lang)
-    except AnalysisError as err:
-        raise ExperimentError(str(err)) from None
+    report = analyze(args.folder, lang=args.lang)
     print(f"{report.runs_found} of {report.runs_planned} runs analysed")
     if report.sobol is not None:
         print("Sobol total indices (ST ± 95% CI), the three largest per indicator:")

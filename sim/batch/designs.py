@@ -139,6 +139,20 @@ def sample(method: str, factors: Sequence[Factor], n: int | None, seed: int, opt
     raise ValueError(f"unknown design {method!r}; expected one of {', '.join(DESIGNS)}")
 
 
+def size(method: str, factors: Sequence[Factor], n: int | None, options: dict[str, Any]) -> int:
+    """Rows of the design :func:`sample` would build, from its arithmetic alone (nothing is built)."""
+    d = len(factors)
+    if method == "grid":
+        return math.prod(len(f.grid(options.get("levels", 3))) for f in factors)
+    if method == "lhs":
+        return n
+    if method == "sobol":
+        return n * (2 * d + 2 if options.get("second_order", True) else d + 2)
+    if method == "morris":
+        return n * (d + 1)
+    raise ValueError(f"unknown design {method!r}; expected one of {', '.join(DESIGNS)}")
+
+
 def values(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
     """Lever values of one design row."""
     return {f.name: f.value(float(x)) for f, x in zip(factors, row, strict=True)}

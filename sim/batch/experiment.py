@@ -33,15 +33,20 @@ An experiment::
     [analysis]
     precision = 0.05               # replicate check: target 95% CI half-width, relative to the mean
 
-Every problem is one line naming the file, the field and what is allowed
-(:class:`ExperimentError`, which the ``centaure`` command prints without a traceback).
+The file's shape is one declarative schema (:data:`EXPERIMENT_FILE`, read by
+:mod:`sim.schema`); what a schema cannot say is checked after it: lever and
+fixed values through the parameter declarations of the run function
+(:mod:`sim.params` for Centaure), the rules of each design (a Sobol N is a
+power of two, a grid has no sample size), and the size of the design, from
+its arithmetic, before anything is built. Every problem is one line naming the
+file, the field and what is allowed (:class:`ExperimentError`, which the
+``centaure`` command prints without a traceback).
 """
 
 from __future__ import annotations
 
-import difflib
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,42 +55,106 @@ import numpy as np
 
 import sim
 from sim import scenarios as scenario_files
+from sim import schema
 from sim.batch import designs
 from sim.batch.designs import DESIGNS, Factor
-from sim.batch.tasks import DEFAULT_RUN, RunFunction, RunFunctionError, RunSpec, resolve, run_id
+from sim.batch.tasks import DEFAULT_RUN, RunFunction, RunSpec, resolve, run_id
 from sim.errors import CentaureError, ExperimentError
-from sim.params import ParameterError, Params, Spec, levers
+from sim.io import read_text
+from sim.params import Params, Spec, levers, suggest
 
-TOP_KEYS = (
-    "title",
-    "description",
-    "scenarios",
-    "design",
-    "samples",
-    "replicates",
-    "seed",
-    "seeds",
-    "weeks",
-    "every",
-    "indicators",
-    "output",
-    "batch",
-    "run",
-    "levers",
-    "fixed",
-    "analysis",
-    *DESIGNS,
-)
-DESIGN_OPTIONS: dict[str, dict[str, tuple[type, Any, str]]] = {
-    "grid": {"levels": (int, 3, "an integer from 2 to 101")},
-    "lhs": {},
-    "sobol": {"second_order": (bool, True, "true or false")},
-    "morris": {"levels": (int, 4, "an even integer from 2 to 20")},
-}
-ANALYSIS_OPTIONS = {"precision": (float, 0.05, "a number above 0 and below 1")}
 SEED_MODES = ("common", "independent")
 DEFAULT_SEED = 20251114
-MAX_RUNS = 10_000_000
+DEFAULT_SCENARIOS = ("npm",)
+DEFAULT_PRECISION = 0.05
+MAX_LEVELS = 101
+MAX_REPLICATES = 100_000
+MAX_BATCH = 100_000
+MAX_RUNS = 1_000_000
+"""Largest plan (design points x scenarios x replicates): the plan and the manifest of a million runs
+already take a few GiB of memory, and a million runs of the model take days even on a cluster."""
+SAMPLES = {
+    "lhs": (1, "the number of Latin-hypercube points"),
+    "sobol": (2, "the Sobol base sample N, a power of two such as 256 or 512"),
+    "morris": (2, "the number of Morris trajectories"),
+}
+"""Per sampled design: the smallest sample size and what ``samples`` means."""
+
+
+def _design_options(design: str, fields: dict[str, schema.Field]) -> schema.Table:
+    return schema.Table(
+        fields=fields,
+        unknown=f"unknown option of a {design} design",
+        allowed=f"a table of {design} options",
+        default=None,  # absent: the options' defaults (read from an empty table)
+    )
+
+
+DESIGN_OPTIONS = {
+    "grid": _design_options("grid", {"levels": schema.Integer(low=2, high=MAX_LEVELS, default=3)}),
+    "lhs": _design_options("lhs", {}),
+    "sobol": _design_options("sobol", {"second_order": schema.Boolean(default=True)}),
+    "morris": _design_options(
+        "morris", {"levels": schema.Integer(low=2, high=20, allowed="an even integer from 2 to 20", default=4)}
+    ),
+}
+"""The options table of each design (``[grid]``, ``[sobol]``, ...), with their defaults."""
+
+LEVER_TABLE = schema.Table(
+    fields={
+        "low": schema.Field(default=None),
+        "high": schema.Field(default=None),
+        "levels": schema.Integer(low=2, high=MAX_LEVELS, default=None),
+        "values": schema.Field(default=None),
+    },
+    allowed="a table of low, high (and levels), or of values",
+)
+"""A lever given as a table: ``{ low = 0, high = 0.3, levels = 4 }`` or ``{ values = [...] }``."""
+
+EXPERIMENT_FILE = schema.Table(
+    fields={
+        "title": schema.Text(default=""),
+        "description": schema.Text(default=""),
+        "scenarios": schema.ListOf(
+            item=schema.Text(nonempty=True, allowed="a shipped scenario name or a .toml path"),
+            min_items=1,
+            allowed='a list of shipped scenario names or .toml paths, e.g. ["npm"]',
+            default=None,
+        ),
+        "design": schema.Choice(options=DESIGNS, default="grid"),
+        "samples": schema.Integer(low=1, high=MAX_RUNS, default=None),
+        "replicates": schema.Integer(low=1, high=MAX_REPLICATES, default=1),
+        "seed": schema.Integer(
+            low=0, high=2**63 - 1, allowed="a non-negative integer (the root entropy)", default=DEFAULT_SEED
+        ),
+        "seeds": schema.Choice(options=SEED_MODES, default="common"),
+        "weeks": schema.Field(allowed="the horizon in weeks, e.g. weeks = 520 (ten years)", default=schema.MISSING),
+        "every": schema.Field(allowed="an integer from 1 to weeks", default=1),
+        "indicators": schema.ListOf(
+            item=schema.Text(allowed="an indicator name"),
+            min_items=1,
+            allowed="a non-empty list of indicator names",
+            default=None,
+        ),
+        "output": schema.Text(nonempty=True, allowed="a folder path", default=None),
+        "batch": schema.Integer(low=1, high=MAX_BATCH, default=1),
+        "run": schema.Text(allowed="an importable 'module:function'", default=DEFAULT_RUN),
+        "levers": schema.TableOf(allowed="a table of lever = [low, high] or lever = [value, value, ...]", default={}),
+        "fixed": schema.TableOf(allowed="a table of parameter = value", default={}),
+        **DESIGN_OPTIONS,
+        "analysis": schema.Table(
+            fields={
+                "precision": schema.Number(
+                    low=0, high=1, open=True, allowed="a number above 0 and below 1", default=DEFAULT_PRECISION
+                )
+            },
+            unknown="unknown option",
+            allowed="a table of analysis options",
+            default={"precision": DEFAULT_PRECISION},
+        ),
+    },
+)
+"""The experiment file format; values of parameters are checked by the run function's declarations."""
 
 
 def experiment_dir() -> Path:
@@ -133,6 +202,16 @@ class Experiment:
     def scenario_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.scenarios) if self.scenarios else ("base",)
 
+    @property
+    def n_points(self) -> int:
+        """Design points, from the design's arithmetic (nothing is built)."""
+        return designs.size(self.design, self.factors, self.samples, self.options)
+
+    @property
+    def planned(self) -> int:
+        """Planned runs: design points x scenarios x replicates (some may share one distinct run)."""
+        return self.n_points * len(self.scenario_names) * self.replicates
+
     def sample(self) -> np.ndarray:
         """The design matrix in raw space (one row per design point)."""
         return designs.sample(self.design, self.factors, self.samples, self.seed, self.options)
@@ -144,37 +223,38 @@ class Experiment:
 
     def base_sets(self) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
         """Per scenario: the full parameter dict (with ``[fixed]`` and ``weeks``) and its reforms."""
-        out = {}
         if not self.run.uses_scenarios:
             values = {name: spec.default for name, spec in self.run.specs.items()}
             values.update(self.fixed)
             if "weeks" in self.run.specs:
                 values["weeks"] = self.weeks
             return {"base": (values, [])}
+        out = {}
         for scenario in self.scenarios:
             try:
                 params = scenario.with_changes(**self.fixed, weeks=self.weeks).params
             except CentaureError as err:
-                raise ExperimentError(f"{self.where}: scenarios: {scenario.name}: {err}") from None
+                raise ExperimentError(f"scenarios: {scenario.name}: {err}", where=self.where) from None
             reforms = [{"week": r.week, "levers": dict(r.changes)} for r in scenario.reforms]
             out[scenario.name] = (params.as_dict(), reforms)
         return out
 
-    def plan(self, sample: np.ndarray | None = None) -> list[RunSpec]:
-        """Every run: scenarios x design points x replicates, with full parameters, seed and id.
+    def plan(self, sample: np.ndarray | None = None, progress: Callable[[int], None] | None = None) -> list[RunSpec]:
+        """Every run: scenarios x design points x replicates, with its parameters, seed and id.
 
-        Raises ExperimentError for the first design point whose parameters are
-        inconsistent (e.g. fewer workers than organisations).
+        ``progress(1)`` is called after each design point of each scenario
+        (:attr:`n_points` x scenarios calls in all), e.g. a progress bar's
+        ``update``. Raises ExperimentError for the first design point whose
+        parameters are inconsistent (e.g. fewer workers than organisations).
         """
         points = self.points(sample)
-        total = len(points) * len(self.scenario_names) * self.replicates
-        if total > MAX_RUNS:
-            raise ExperimentError(f"{self.where}: the design has {total:_} runs; at most {MAX_RUNS:_} are allowed")
         runs = []
         version = sim.__version__
         for scenario, (base, reforms) in self.base_sets().items():
+            checked = Params.from_mapping(base) if self.run.uses_scenarios else None
             for point, varied in enumerate(points):
-                params = self._point_params(base, varied, scenario, point)
+                self._check_point(checked, varied, scenario, point)
+                params = {**base, **varied}
                 for replicate in range(self.replicates):
                     key = (replicate,) if self.seeds == "common" else (point, replicate)
                     rid = run_id(
@@ -188,18 +268,22 @@ class Experiment:
                         every=self.every,
                         indicators=self.indicators,
                     )
-                    runs.append(RunSpec(rid, scenario, point, replicate, varied, params, self.seed, key, reforms))
+                    runs.append(RunSpec(rid, scenario, point, replicate, varied, base, self.seed, key, reforms))
+                if progress:
+                    progress(1)
         return runs
 
-    def _point_params(self, base: dict[str, Any], varied: dict[str, Any], scenario: str, point: int) -> dict[str, Any]:
-        if not self.run.uses_scenarios:
-            return {**base, **varied}
+    def _check_point(self, checked: Params | None, varied: dict[str, Any], scenario: str, point: int) -> None:
+        """Check the parameters of a design point together (each value alone is valid by its declaration)."""
+        if checked is None:  # a run function without scenarios has no rules between its parameters
+            return
         try:
-            return Params.from_mapping(varied, base=Params.from_mapping(base)).as_dict()
-        except ParameterError as err:
+            Params.from_mapping(varied, base=checked)
+        except CentaureError as err:
             shown = ", ".join(f"{k}={v!r}" for k, v in varied.items())
             raise ExperimentError(
-                f"{self.where}: levers: design point {point} ({shown}) of scenario {scenario} is invalid: {err}"
+                f"levers: design point {point} ({shown}) of scenario {scenario} is invalid: {err.detail}",
+                where=self.where,
             ) from None
 
     def column_dtypes(self) -> dict[str, str]:
@@ -223,9 +307,9 @@ def load(name_or_path: str | Path) -> Experiment:
             names = ", ".join(shipped()) or "none"
             raise ExperimentError(f"{text_name}: no such experiment file; shipped experiments: {names}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ExperimentError(f"{path}: cannot read: {err.strerror}") from None
+        text = read_text(path, "TOML experiment file")
+    except CentaureError as err:
+        raise err.located(kind=ExperimentError) from None
     return loads(text, path=path)
 
 
@@ -235,297 +319,220 @@ def loads(text: str, path: Path | None = None, name: str | None = None) -> Exper
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ExperimentError(f"{where}: not valid TOML: {err}") from None
-    return _Reader(data, where, path).experiment(text, name or (path.stem if path else "experiment"))
+        raise ExperimentError(f"not valid TOML: {err}", where=where) from None
+    doc = schema.read(EXPERIMENT_FILE, data, where, ExperimentError)
+    try:
+        experiment = _experiment(doc, text, path, name or (path.stem if path else "experiment"))
+    except CentaureError as err:
+        raise err.located(where, kind=ExperimentError) from None
+    experiment.base_sets()  # the scenarios with [fixed] and weeks: checked together, now
+    return experiment
 
 
-class _Reader:
-    """Validates one parsed experiment document, field by field."""
-
-    def __init__(self, data: dict[str, Any], where: str, path: Path | None) -> None:
-        self.data, self.where, self.path = data, where, path
-
-    def fail(self, key: str, message: str) -> ExperimentError:
-        return ExperimentError(f"{self.where}: {key}: {message}")
-
-    # ------------------------------------------------------------ scalars
-    def string(self, key: str, default: str | None) -> str | None:
-        value = self.data.get(key, default)
-        if value is not None and not isinstance(value, str):
-            raise self.fail(key, f"expected a string, got {value!r}")
-        return value
-
-    def integer(self, key: str, default: int | None, low: int, high: int | None = None, what: str = "") -> int | None:
-        value = self.data.get(key, default)
-        if value is None:
-            return None
-        allowed = what or (f"an integer from {low} to {high}" if high is not None else f"an integer of at least {low}")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"{value!r}: expected {allowed}")
-        if value < low or (high is not None and value > high):
-            raise self.fail(key, f"{value!r}: expected {allowed}")
-        return value
-
-    def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:
-        value = self.data.get(key, default)
-        if value not in allowed:
-            raise self.fail(key, f"{value!r}: unknown; allowed: {', '.join(allowed)}")
-        return value
-
-    # ------------------------------------------------------------ the document
-    def experiment(self, text: str, name: str) -> Experiment:
-        for key in self.data:
-            if key not in TOP_KEYS:
-                raise self.fail(key, f"unknown key{_suggest(key, TOP_KEYS)}; allowed: {', '.join(TOP_KEYS)}")
-        run = self.run_function()
-        design = self.choice("design", "grid", DESIGNS)
-        scenarios = self.scenarios(run)
-        factors = self.factors(run, design)
-        fixed = self.fixed(run, {f.name for f in factors})
-        options = self.options(design)
-        samples = self.samples(design, len(factors))
-        weeks = self.weeks(run, scenarios)
-        every = self.integer("every", 1, 1, weeks, f"an integer from 1 to weeks = {weeks}")
-        return Experiment(
-            name=name,
-            text=text,
-            path=self.path,
-            title=self.string("title", "") or "",
-            description=self.string("description", "") or "",
-            run=run,
-            scenarios=scenarios,
-            design=design,
-            samples=samples,
-            options=options,
-            factors=factors,
-            fixed=fixed,
-            replicates=self.integer("replicates", 1, 1, 100_000),
-            seed=self.integer("seed", DEFAULT_SEED, 0, 2**63 - 1, "a non-negative integer (the root entropy)"),
-            seeds=self.choice("seeds", "common", SEED_MODES),
-            weeks=weeks,
-            every=every,
-            indicators=self.indicators(run),
-            output=Path(self.string("output", f"results/{name}") or f"results/{name}"),
-            batch=self.integer("batch", 1, 1, 100_000),
-            analysis=self.analysis(),
+def _experiment(doc: dict[str, Any], text: str, path: Path | None, name: str) -> Experiment:
+    """The semantic checks a schema cannot express, on a document that follows EXPERIMENT_FILE."""
+    run = _run_function(doc["run"])
+    design = doc["design"]
+    factors = _factors(doc["levers"], run.specs, design)
+    weeks = _weeks(doc["weeks"], run)
+    experiment = Experiment(
+        name=name,
+        text=text,
+        path=path,
+        title=doc["title"],
+        description=doc["description"],
+        run=run,
+        scenarios=_scenarios(doc["scenarios"], run, path),
+        design=design,
+        samples=_samples(doc["samples"], design),
+        options=_options(doc, design),
+        factors=factors,
+        fixed=_fixed(doc["fixed"], run.specs, {f.name for f in factors}),
+        replicates=doc["replicates"],
+        seed=doc["seed"],
+        seeds=doc["seeds"],
+        weeks=weeks,
+        every=schema.Integer(low=1, high=weeks, allowed=f"an integer from 1 to weeks = {weeks}").read(
+            doc["every"], "every"
+        ),
+        indicators=_indicators(doc["indicators"], run),
+        output=Path(doc["output"] or f"results/{name}"),
+        batch=doc["batch"],
+        analysis=doc["analysis"],
+    )
+    if experiment.planned > MAX_RUNS:
+        raise _fail(
+            "design",
+            f"{experiment.n_points:_} design points x {len(experiment.scenario_names)} scenario(s)"
+            f" x {experiment.replicates} replicate(s) = {experiment.planned:_} runs; at most {MAX_RUNS:_}"
+            " are allowed (fewer levels, samples, scenarios or replicates)",
         )
+    return experiment
 
-    def run_function(self) -> RunFunction:
-        path = self.string("run", DEFAULT_RUN)
+
+def _fail(path: str, message: str) -> ExperimentError:
+    return ExperimentError(f"{path}: {message}", field=path)
+
+
+def _run_function(path: str) -> RunFunction:
+    try:
+        return resolve(path)
+    except CentaureError as err:
+        raise _fail("run", err.detail) from None
+
+
+def _scenarios(entries: list[str] | None, run: RunFunction, path: Path | None) -> tuple[scenario_files.Scenario, ...]:
+    if not run.uses_scenarios:
+        if entries is not None:
+            raise _fail("scenarios", f"the run function {run.path} takes no scenarios; remove this key")
+        return ()
+    out, names = [], set()
+    for entry in entries or DEFAULT_SCENARIOS:
+        target = entry
+        if entry not in scenario_files.shipped() and path is not None and not Path(entry).is_absolute():
+            target = str(path.parent / entry)
         try:
-            return resolve(path)
-        except RunFunctionError as err:
-            raise self.fail("run", str(err)) from None
+            scenario = scenario_files.load(target)
+        except CentaureError as err:
+            raise _fail("scenarios", str(err)) from None
+        if scenario.name in names:
+            raise _fail("scenarios", f"{entry!r}: a second scenario named {scenario.name!r}; names must differ")
+        names.add(scenario.name)
+        out.append(scenario)
+    return tuple(out)
 
-    def scenarios(self, run: RunFunction) -> tuple[scenario_files.Scenario, ...]:
-        raw = self.data.get("scenarios")
-        if not run.uses_scenarios:
-            if raw is not None:
-                raise self.fail("scenarios", f"the run function {run.path} takes no scenarios; remove this key")
-            return ()
-        raw = ["npm"] if raw is None else raw
-        raw = [raw] if isinstance(raw, str) else raw
-        if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
-            raise self.fail("scenarios", 'expected a list of shipped scenario names or .toml paths, e.g. ["npm"]')
-        out, names = [], set()
-        for entry in raw:
-            target = entry
-            if entry not in scenario_files.shipped() and self.path is not None and not Path(entry).is_absolute():
-                target = str(self.path.parent / entry)
-            try:
-                scenario = scenario_files.load(target)
-            except scenario_files.ScenarioError as err:
-                raise self.fail("scenarios", str(err)) from None
-            if scenario.name in names:
-                raise self.fail("scenarios", f"{entry!r}: a second scenario named {scenario.name!r}; names must differ")
-            names.add(scenario.name)
-            out.append(scenario)
-        return tuple(out)
 
-    def factors(self, run: RunFunction, design: str) -> tuple[Factor, ...]:
-        table = self.data.get("levers", {})
-        if not isinstance(table, dict):
-            raise self.fail("levers", "expected a table of lever = [low, high] or lever = [value, value, ...]")
-        if design != "grid" and not table:
-            raise self.fail("levers", f"a {design} design needs at least one lever to vary")
-        return tuple(self.factor(name, value, run.specs, design) for name, value in table.items())
+def _spec(section: str, name: str, specs: Mapping[str, Spec]) -> Spec:
+    """The declaration of parameter ``name`` of ``[levers]`` or ``[fixed]``."""
+    path = f"{section}.{name}"
+    spec = specs.get(name)
+    if spec is None:
+        raise _fail(path, f"unknown parameter{suggest(name, specs)}; allowed: {_known(specs)}")
+    if name == "weeks":
+        raise _fail(path, "the horizon is the same in every run: set it with the top-level key weeks")
+    return spec
 
-    def factor(self, name: str, value: Any, specs: Mapping[str, Spec], design: str) -> Factor:
-        key = f"levers.{name}"
-        spec = specs.get(name)
-        if spec is None:
-            raise self.fail(key, f"unknown parameter{_suggest(name, specs)}; allowed: {_known(specs)}")
-        if name == "weeks":
-            raise self.fail(key, "the horizon cannot vary; set the top-level key weeks")
-        numeric = spec.kind in (int, float) and not spec.choices
-        form = "[low, high] or a list of values" if numeric else f"a list of values, each {spec.allowed()}"
-        if isinstance(value, dict):
-            unknown = sorted(set(value) - {"low", "high", "levels", "values"})
-            if unknown:
-                raise self.fail(f"{key}.{unknown[0]}", "unknown key; allowed: low, high, levels, or values")
-            if "values" in value:
-                if set(value) != {"values"}:
-                    raise self.fail(key, "give either values = [...] or low, high (and levels), not both")
-                return self.values_factor(key, name, value["values"], spec)
-            if not numeric:
-                raise self.fail(key, f"{spec.name} is not a number: expected {form}")
-            if "low" not in value or "high" not in value:
-                raise self.fail(key, "a range needs both low and high")
-            levels = value.get("levels")
-            if levels is not None:
-                if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= 101:
-                    raise self.fail(f"{key}.levels", f"{levels!r}: expected an integer from 2 to 101")
-                if design != "grid":
-                    raise self.fail(f"{key}.levels", f"grid levels mean nothing to a {design} design; remove it")
-            return self.range_factor(key, name, value["low"], value["high"], spec, levels)
-        if not isinstance(value, list):
-            raise self.fail(key, f"{value!r}: a varied lever takes {form}; put a fixed value in [fixed]")
-        if numeric and len(value) == 2 and all(_is_number(v) for v in value):
-            return self.range_factor(key, name, value[0], value[1], spec, None)
-        return self.values_factor(key, name, value, spec)
 
-    def range_factor(self, key: str, name: str, low: Any, high: Any, spec: Spec, levels: int | None) -> Factor:
-        checked = []
-        for end, v in (("low", low), ("high", high)):
-            try:
-                checked.append(spec.check(v))
-            except ParameterError as err:
-                raise self.fail(key, f"{end} {v!r} is invalid: expected {spec.allowed()}") from err
-        low, high = checked
-        if not low < high:
-            raise self.fail(key, f"[{low!r}, {high!r}]: expected low < high, each {spec.allowed()}")
-        return Factor(name, "integer" if spec.kind is int else "real", low, high, levels=levels)
+def _factors(table: dict[str, Any], specs: Mapping[str, Spec], design: str) -> tuple[Factor, ...]:
+    if design != "grid" and not table:
+        raise _fail("levers", f"a {design} design needs at least one lever to vary")
+    return tuple(_factor(name, value, _spec("levers", name, specs), design) for name, value in table.items())
 
-    def values_factor(self, key: str, name: str, values: Any, spec: Spec) -> Factor:
-        if not isinstance(values, list) or len(values) < 2:
-            raise self.fail(
-                key,
-                f"{values!r}: expected a list of at least two values, each {spec.allowed()};"
-                " a single value goes in [fixed]",
-            )
-        checked = []
-        for v in values:
-            try:
-                checked.append(spec.check(v))
-            except ParameterError:
-                raise self.fail(key, f"value {v!r} is invalid: expected {spec.allowed()}") from None
-        if len(set(checked)) != len(checked):
-            raise self.fail(key, f"{values!r}: values must differ")
-        return Factor(name, "values", values=tuple(checked))
 
-    def fixed(self, run: RunFunction, varied: set[str]) -> dict[str, Any]:
-        table = self.data.get("fixed", {})
-        if not isinstance(table, dict):
-            raise self.fail("fixed", "expected a table of parameter = value")
-        out = {}
-        for name, value in table.items():
-            key = f"fixed.{name}"
-            spec = run.specs.get(name)
-            if spec is None:
-                raise self.fail(key, f"unknown parameter{_suggest(name, run.specs)}; allowed: {_known(run.specs)}")
-            if name == "weeks":
-                raise self.fail(key, "set the horizon with the top-level key weeks")
-            if name in varied:
-                raise self.fail(key, f"{name} is also in [levers]; a parameter is either varied or fixed")
-            try:
-                out[name] = spec.check(value)
-            except ParameterError:
-                raise self.fail(key, f"{value!r}: expected {spec.allowed()}") from None
-        return out
+def _factor(name: str, value: Any, spec: Spec, design: str) -> Factor:
+    path = f"levers.{name}"
+    numeric = spec.kind in (int, float) and not spec.choices
+    form = "[low, high] or a list of values" if numeric else f"a list of values, each {spec.allowed()}"
+    if isinstance(value, dict):
+        table = LEVER_TABLE.read(value, path)
+        ranged = [k for k in ("low", "high", "levels") if table[k] is not None]
+        if table["values"] is not None:
+            if ranged:
+                raise _fail(path, "give either values = [...] or low, high (and levels), not both")
+            return _values_factor(path, name, table["values"], spec)
+        if not numeric:
+            raise _fail(path, f"{spec.name} is not a number: expected {form}")
+        if table["low"] is None or table["high"] is None:
+            raise _fail(path, "a range needs both low and high")
+        if table["levels"] is not None and design != "grid":
+            raise _fail(f"{path}.levels", f"grid levels mean nothing to a {design} design; remove it")
+        return _range_factor(path, name, table["low"], table["high"], spec, table["levels"])
+    if not isinstance(value, list):
+        raise _fail(path, f"{value!r}: a varied lever takes {form}; put a fixed value in [fixed]")
+    if numeric and len(value) == 2 and all(_is_number(v) for v in value):
+        return _range_factor(path, name, value[0], value[1], spec, None)
+    return _values_factor(path, name, value, spec)
 
-    def options(self, design: str) -> dict[str, Any]:
-        for other in DESIGNS:
-            if other != design and other in self.data:
-                raise self.fail(other, f"options of a {other} design, but design = {design!r}; remove this table")
-        table = self.data.get(design, {})
-        if not isinstance(table, dict):
-            raise self.fail(design, f"expected a table of {design} options")
-        allowed = DESIGN_OPTIONS[design]
-        out = {name: default for name, (_, default, _) in allowed.items()}
-        for name, value in table.items():
-            key = f"{design}.{name}"
-            if name not in allowed:
-                names = ", ".join(allowed) or "none"
-                raise self.fail(key, f"unknown option; allowed for a {design} design: {names}")
-            kind, _, what = allowed[name]
-            ok = isinstance(value, bool) if kind is bool else (isinstance(value, int) and not isinstance(value, bool))
-            if ok and name == "levels":
-                ok = 2 <= value <= (20 if design == "morris" else 101) and (design != "morris" or value % 2 == 0)
-            if not ok:
-                raise self.fail(key, f"{value!r}: expected {what}")
-            out[name] = value
-        return out
 
-    def samples(self, design: str, n_factors: int) -> int | None:
-        if design == "grid":
-            if "samples" in self.data:
-                raise self.fail("samples", "a grid design has no sample size (its size is the product of the levels)")
-            return None
-        what = {
-            "lhs": "the number of Latin-hypercube points",
-            "sobol": "the Sobol base sample N, a power of two such as 256 or 512",
-            "morris": "the number of Morris trajectories",
-        }[design]
-        if "samples" not in self.data:
-            raise self.fail("samples", f"missing: expected {what}")
-        n = self.integer("samples", None, 2 if design != "lhs" else 1, 1_000_000, f"an integer: {what}")
-        if design == "sobol" and n & (n - 1):
-            lower = 1 << (n.bit_length() - 1)
-            hint = f"a Sobol design needs N = 2^k (e.g. {lower} or {2 * lower})"
-            raise self.fail("samples", f"{n} is not a power of two: {hint}")
-        return n
+def _range_factor(path: str, name: str, low: Any, high: Any, spec: Spec, levels: int | None) -> Factor:
+    checked = []
+    for end, v in (("low", low), ("high", high)):
+        try:
+            checked.append(spec.check(v))
+        except CentaureError:
+            raise _fail(path, f"{end} {v!r} is invalid: expected {spec.allowed()}") from None
+    low, high = checked
+    if not low < high:
+        raise _fail(path, f"[{low!r}, {high!r}]: expected low < high, each {spec.allowed()}")
+    return Factor(name, "integer" if spec.kind is int else "real", low, high, levels=levels)
 
-    def weeks(self, run: RunFunction, scenarios: Sequence[scenario_files.Scenario]) -> int:
-        if "weeks" not in self.data:
-            raise self.fail("weeks", "missing: expected the horizon in weeks, e.g. weeks = 520 (ten years)")
-        value = self.data["weeks"]
-        spec = run.specs.get("weeks")
-        if spec is not None:
-            try:
-                return spec.check(value)
-            except ParameterError:
-                raise self.fail("weeks", f"{value!r}: expected {spec.allowed()}") from None
-        return self.integer("weeks", None, 1, None)
 
-    def indicators(self, run: RunFunction) -> tuple[str, ...]:
-        raw = self.data.get("indicators")
-        if raw is None:
-            return tuple(run.headline)
-        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
-            raise self.fail("indicators", f"expected a non-empty list of names from: {', '.join(run.indicators)}")
-        for name in raw:
-            if name not in run.indicators:
-                raise self.fail(
-                    "indicators",
-                    f"{name!r}: unknown indicator{_suggest(name, run.indicators)};"
-                    f" allowed: {', '.join(run.indicators)}",
-                )
-        if len(set(raw)) != len(raw):
-            raise self.fail("indicators", "each indicator may appear only once")
-        return tuple(raw)
+def _values_factor(path: str, name: str, values: Any, spec: Spec) -> Factor:
+    if not isinstance(values, list) or len(values) < 2:
+        raise _fail(
+            path,
+            f"{values!r}: expected a list of at least two values, each {spec.allowed()}; a single value goes in [fixed]",
+        )
+    checked = []
+    for v in values:
+        try:
+            checked.append(spec.check(v))
+        except CentaureError:
+            raise _fail(path, f"value {v!r} is invalid: expected {spec.allowed()}") from None
+    if len(set(checked)) != len(checked):
+        raise _fail(path, f"{values!r}: values must differ")
+    return Factor(name, "values", values=tuple(checked))
 
-    def analysis(self) -> dict[str, Any]:
-        table = self.data.get("analysis", {})
-        if not isinstance(table, dict):
-            raise self.fail("analysis", "expected a table of analysis options")
-        out = {name: default for name, (_, default, _) in ANALYSIS_OPTIONS.items()}
-        for name, value in table.items():
-            if name not in ANALYSIS_OPTIONS:
-                raise self.fail(f"analysis.{name}", f"unknown option; allowed: {', '.join(ANALYSIS_OPTIONS)}")
-            _, _, what = ANALYSIS_OPTIONS[name]
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-                raise self.fail(f"analysis.{name}", f"{value!r}: expected {what}")
-            out[name] = float(value)
-        return out
+
+def _fixed(table: dict[str, Any], specs: Mapping[str, Spec], varied: set[str]) -> dict[str, Any]:
+    out = {}
+    for name, value in table.items():
+        spec = _spec("fixed", name, specs)
+        if name in varied:
+            raise _fail(f"fixed.{name}", f"{name} is also in [levers]; a parameter is either varied or fixed")
+        try:
+            out[name] = spec.check(value)
+        except CentaureError:
+            raise _fail(f"fixed.{name}", f"{value!r}: expected {spec.allowed()}") from None
+    return out
+
+
+def _options(doc: dict[str, Any], design: str) -> dict[str, Any]:
+    for other in DESIGNS:
+        if other != design and doc[other] is not None:
+            raise _fail(other, f"options of a {other} design, but design = {design!r}; remove this table")
+    options = DESIGN_OPTIONS[design].read(doc[design] or {}, design)
+    if design == "morris" and options["levels"] % 2:
+        raise DESIGN_OPTIONS["morris"].fields["levels"].fail(options["levels"], "morris.levels")
+    return options
+
+
+def _samples(n: int | None, design: str) -> int | None:
+    if design == "grid":
+        if n is not None:
+            raise _fail("samples", "a grid design has no sample size (its size is the product of the levels)")
+        return None
+    low, what = SAMPLES[design]
+    if n is None:
+        raise _fail("samples", f"missing: expected {what}")
+    if n < low:
+        raise _fail("samples", f"{n}: expected an integer of at least {low}: {what}")
+    if design == "sobol" and n & (n - 1):
+        lower = 1 << (n.bit_length() - 1)
+        raise _fail("samples", f"{n} is not a power of two: a Sobol design needs N = 2^k (e.g. {lower} or {2 * lower})")
+    return n
+
+
+def _weeks(value: Any, run: RunFunction) -> int:
+    spec = run.specs.get("weeks")
+    if spec is None:
+        return schema.Integer(low=1).read(value, "weeks")
+    return spec.check(value)  # its error names weeks and what is allowed
+
+
+def _indicators(names: list[str] | None, run: RunFunction) -> tuple[str, ...]:
+    if names is None:
+        return tuple(run.headline)
+    known = schema.Choice(options=run.indicators)
+    for n, name in enumerate(names):
+        known.read(name, f"indicators[{n}]")
+    if len(set(names)) != len(names):
+        raise _fail("indicators", "each indicator may appear only once")
+    return tuple(names)
 
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _suggest(name: str, names: Any) -> str:
-    close = difflib.get_close_matches(name, list(names), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _known(specs: Mapping[str, Spec]) -> str:

@@ -8,18 +8,28 @@ Layout::
     DIR/runs/part-*.parquet   compacted rows (task files merged at the end of a sweep, sorted)
     DIR/analysis/             what ``centaure analyze`` writes
 
-Every file is written atomically (temporary file + rename), so a killed sweep
-leaves complete files only and loses at most the runs in flight. A run is
-stored when its ``run_id`` is in a Parquet file; readers drop duplicates (a
-crash between writing a compacted part and deleting its task files may leave
-a run twice).
+Every file is written atomically (temporary file + rename, with the permissions
+the umask allows), so a killed sweep leaves complete files only and loses at
+most the runs in flight. A run is stored when its ``run_id`` is in a Parquet
+file; readers drop duplicates (a crash between writing a compacted part and
+deleting its task files may leave a run twice).
+
+The manifest records the sha256 of every data file (``files``), and readers
+check them first (:func:`checksums`): a file changed or damaged since it was
+written is named, with what to do, before anything reads it. A file the
+manifest does not list yet (written by a sweep killed before it could record
+it) is recorded by the next sweep.
+
+A file that cannot be written (disk full, read-only folder) is one
+:class:`StorageError` line naming it; so is a file that cannot be read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +41,7 @@ import pyarrow.parquet as pq
 from sim.errors import StorageError
 from sim.io import atomic_write_text, write_table
 
+FORMAT = "centaure-sweep/1"
 MANIFEST = "manifest.json"
 FAILURES = "failures.json"
 RUNS = "runs"
@@ -55,7 +66,8 @@ def clean_temporary(out: Path) -> int:
     folder = runs_dir(out)
     stale = list(folder.glob(".*.tmp")) if folder.is_dir() else []
     for path in stale:
-        path.unlink(missing_ok=True)
+        with writing(path):
+            path.unlink(missing_ok=True)
     return len(stale)
 
 
@@ -74,11 +86,62 @@ def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
         raise StorageError(f"{path}: unreadable Parquet file ({err}); delete it and re-run the sweep") from None
 
 
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """An OSError while writing ``path`` (disk full, read-only folder, ...) becomes one StorageError line."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(f"{path}: cannot write ({err.strerror or err})") from None
+
+
 def write_task(out: Path, frame: pd.DataFrame) -> Path:
     """Store the rows of one finished task (atomically); the name is a hash of its run ids."""
     ids = "\n".join(sorted(frame["run_id"].unique()))
-    name = f"task-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.parquet"
-    return write_table(frame, runs_dir(out) / name)
+    path = runs_dir(out) / f"task-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.parquet"
+    with writing(path):
+        return write_table(frame, path)
+
+
+def digest(path: Path) -> str:
+    """sha256 of a file's bytes (hex)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as err:
+        raise StorageError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def file_key(out: Path, path: Path) -> str:
+    """How the manifest names a data file: its path inside the results folder (``runs/part-00000.parquet``)."""
+    return Path(path).relative_to(out).as_posix()
+
+
+def checksums(out: Path, recorded: Mapping[str, str]) -> dict[str, str]:
+    """The sha256 of every data file in ``out``, each checked against ``recorded`` (a manifest's ``files``).
+
+    A file whose digest differs from the recorded one raises StorageError naming
+    it and what to do; a file not recorded yet is taken as it is.
+    """
+    out = Path(out)
+    found = {}
+    for path in data_files(out):
+        key, value = file_key(out, path), digest(path)
+        if recorded.get(key, value) != value:
+            raise StorageError(
+                f"{path}: changed or damaged since the sweep wrote it (its sha256 differs from the one in"
+                f" {MANIFEST}); delete it and re-run the sweep to recompute its runs"
+            )
+        found[key] = value
+    return found
+
+
+def record(out: Path, files: dict[str, str]) -> None:
+    """Add to ``files`` the checksum of every data file it lacks (written since); forget the files that are gone."""
+    for path in data_files(out):
+        files.setdefault(file_key(out, path), digest(path))
+    for key in [k for k in files if not (Path(out) / k).exists()]:
+        del files[key]
 
 
 def compact(out: Path) -> list[Path]:
@@ -101,10 +164,13 @@ def compact(out: Path) -> list[Path]:
     next_index = 1 + max((int(p.stem.split("-")[1]) for p in parts), default=-1)
     for start in range(0, len(frame), PART_ROWS):
         path = folder / f"part-{next_index:05d}.parquet"
-        written.append(write_table(frame.iloc[start : start + PART_ROWS].reset_index(drop=True), path))
+        rows = frame.iloc[start : start + PART_ROWS].reset_index(drop=True)
+        with writing(path):
+            written.append(write_table(rows, path))
         next_index += 1
     for path in tasks:
-        path.unlink(missing_ok=True)
+        with writing(path):
+            path.unlink(missing_ok=True)
     return written
 
 
@@ -138,13 +204,23 @@ def read_json(path: Path) -> Any:
 
 
 def write_json(path: Path, data: Any) -> Path:
-    return atomic_write_text(path, json.dumps(data, indent=1, allow_nan=True) + "\n")
+    with writing(path):
+        return atomic_write_text(path, json.dumps(data, indent=1, allow_nan=True) + "\n")
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
-    """The manifest of a results folder, or None if there is none yet."""
+    """The manifest of a results folder written by ``centaure sweep``, or None if there is none yet."""
     path = Path(out) / MANIFEST
-    return read_json(path) if path.exists() else None
+    if not path.exists():
+        return None
+    manifest = read_json(path)
+    found = manifest.get("format") if isinstance(manifest, dict) else None
+    if found != FORMAT:
+        raise StorageError(
+            f"{out}: not a results folder of centaure sweep ({MANIFEST} has format {found!r}, expected"
+            f" {FORMAT!r}); give a folder centaure sweep wrote, or another folder"
+        )
+    return manifest
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> Path:

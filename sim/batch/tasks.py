@@ -65,25 +65,21 @@ class RunFunction:
     uses_scenarios: bool
 
 
-class RunFunctionError(ExperimentError):
-    """``module:function`` cannot be imported or does not declare its parameters."""
-
-
 def resolve(path: str) -> RunFunction:
-    """Import ``module:function`` and read its declarations (see :func:`run_function`)."""
+    """Import ``module:function`` and read its declarations (see :func:`run_function`); else ExperimentError."""
     module_name, sep, name = path.partition(":")
     if not sep or not module_name or not name:
-        raise RunFunctionError(f"{path!r}: expected 'module:function', e.g. {DEFAULT_RUN!r}")
+        raise ExperimentError(f"{path!r}: expected 'module:function', e.g. {DEFAULT_RUN!r}")
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:
-        raise RunFunctionError(f"{path!r}: cannot import module {module_name!r} ({err})") from None
+        raise ExperimentError(f"{path!r}: cannot import module {module_name!r} ({err})") from None
     func = getattr(module, name, None)
     if not callable(func):
-        raise RunFunctionError(f"{path!r}: module {module_name!r} has no function {name!r}")
+        raise ExperimentError(f"{path!r}: module {module_name!r} has no function {name!r}")
     specs = getattr(func, "parameter_specs", None)
     if specs is None:
-        raise RunFunctionError(
+        raise ExperimentError(
             f"{path!r}: the function does not declare its parameters; decorate it with sim.batch.tasks.run_function"
         )
     specs = specs() if callable(specs) else specs
@@ -123,8 +119,13 @@ def centaure_run(
 
 
 # ---------------------------------------------------------------------------- run identity
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def canonical(value: Any) -> Any:
     """Plain JSON-able Python values (numpy scalars and tuples converted)."""
+    if type(value) in _PLAIN:  # the common case first: an exact type test costs less than an ABC check
+        return value
     if isinstance(value, Mapping):
         return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -175,10 +176,15 @@ class RunSpec:
     point: int
     replicate: int
     varied: dict[str, Any]
-    params: dict[str, Any]
+    base: dict[str, Any]  # the scenario's full parameters, one dict shared by all its runs
     entropy: int
     spawn_key: tuple[int, ...]
     reforms: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The run's full parameters: its scenario's, with the values of its design point."""
+        return {**self.base, **self.varied}
 
 
 @dataclass

@@ -42,3 +42,17 @@ def slow_centaure(
     """The real Centaure run, after a pause: keeps a sweep long enough to be killed mid-way."""
     time.sleep(0.15)
     return centaure_run(params, entropy, spawn_key, weeks, every, indicators, reforms=reforms)
+
+
+@run_function(specs=SPECS, indicators=("y",))
+def slow_ishigami(
+    params: Mapping[str, Any],
+    entropy: int,
+    spawn_key: Sequence[int],
+    weeks: int,
+    every: int,
+    indicators: Sequence[str],
+) -> pd.DataFrame:
+    """Ishigami after a pause: keeps a cheap sweep running long enough to be stopped mid-way."""
+    time.sleep(0.1)
+    return ishigami(params, entropy, spawn_key, weeks, every, indicators)
