@@ -9,6 +9,12 @@ A run's output for sensitivity analysis is the mean of an indicator over the
 final year of the horizon (the last 52 weeks), the convention of
 ``centaure compare`` (:func:`sim.stats.final_year`); with several replicates,
 the indices use the mean across replicates of each design point.
+
+An experiment's ``[analysis] differences`` (pairs of scenarios) adds, for each
+pair, the **paired difference** of every indicator — the same design point and
+the same replicate (the same seed) in both scenarios — analysed as a scenario
+of its own (:func:`paired_differences`): its Sobol or Morris indices say which
+varied parameters the *gap* between two scenarios rests on.
 """
 
 from __future__ import annotations
@@ -195,6 +201,34 @@ def per_run(frame: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
     return final_year(frame).groupby(KEYS, sort=True)[list(indicators)].mean().reset_index()
 
 
+def difference_name(scenario: str, baseline: str) -> str:
+    """The name a paired difference goes by in tables and figures (``alliance - npm``)."""
+    return f"{scenario} - {baseline}"
+
+
+def paired_differences(runs: pd.DataFrame, pairs: Sequence[Sequence[str]], indicators: Sequence[str]) -> pd.DataFrame:
+    """Per pair ``(scenario, baseline)``: scenario minus baseline, run by run, for every indicator.
+
+    Runs are paired on (point, replicate) — the same parameter values and the
+    same seed in both scenarios (the experiment's seeds do not depend on the
+    scenario) — and the row's ``scenario`` is :func:`difference_name`. A design
+    point or replicate missing in either scenario has no difference.
+    """
+    frames = []
+    for scenario, baseline in pairs:
+        left, right = (
+            runs[runs["scenario"] == name].set_index(["point", "replicate"])[list(indicators)]
+            for name in (scenario, baseline)
+        )
+        paired = left.join(right, how="inner", lsuffix="_a", rsuffix="_b")
+        diff = pd.DataFrame(
+            {name: paired[f"{name}_a"] - paired[f"{name}_b"] for name in indicators}, index=paired.index
+        )
+        frames.append(diff.reset_index().assign(scenario=difference_name(scenario, baseline)))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KEYS, *indicators])
+    return _front(table, KEYS).sort_values(KEYS, kind="stable").reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------- the folder
 @dataclass
 class AnalysisReport:
@@ -207,6 +241,7 @@ class AnalysisReport:
     notes: list[str] = field(default_factory=list)
     sobol: pd.DataFrame | None = None
     morris: pd.DataFrame | None = None
+    differences: pd.DataFrame | None = None  # the paired differences' indices (Sobol or Morris)
     summary: pd.DataFrame | None = None
     advice: pd.DataFrame | None = None
 
@@ -258,15 +293,26 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
     if factors:
         figure(plots.effects_figure(runs.merge(points, on="point"), factors, indicators, lang=lang), "effects.png")
 
+    pairs = manifest.get("analysis", {}).get("differences", [])
+    differences = paired_differences(runs, pairs, indicators)
+    if pairs:
+        save(differences.merge(points, on="point", how="left"), "differences_per_run.csv")
+    named = [difference_name(*pair) for pair in pairs]
+
     method = manifest["design"]["method"]
-    if method == "sobol":
-        report.sobol = _sobol(manifest, runs, indicators, report, save)
-        if report.sobol is not None:
-            figure(plots.sobol_figure(report.sobol, lang=lang), "sobol.png")
-    elif method == "morris":
-        report.morris = _morris(manifest, runs, indicators, report, save)
-        if report.morris is not None:
-            figure(plots.morris_figure(report.morris, lang=lang), "morris.png")
+    indices = {"sobol": (_sobol, plots.sobol_figure), "morris": (_morris, plots.morris_figure)}
+    if method in indices:
+        compute, draw = indices[method]
+        table = compute(manifest, runs, manifest["scenarios"], indicators, report, save, method)
+        setattr(report, method, table)
+        if table is not None:
+            figure(draw(table, lang=lang), f"{method}.png")
+        if pairs:
+            report.differences = compute(
+                manifest, differences, named, indicators, report, save, f"{method}_differences"
+            )
+            if report.differences is not None:
+                figure(draw(report.differences, lang=lang, differences=True), f"{method}_differences.png")
 
     precision = float(manifest.get("analysis", {}).get("precision", 0.05))
     if manifest["replicates"] < 2:
@@ -333,45 +379,64 @@ def _complete_y(
     return y
 
 
-def _sobol(manifest: dict[str, Any], runs: pd.DataFrame, indicators: Sequence[str], report: AnalysisReport, save: Any):
+def _sobol(
+    manifest: dict[str, Any],
+    runs: pd.DataFrame,
+    groups: Sequence[str],
+    indicators: Sequence[str],
+    report: AnalysisReport,
+    save: Any,
+    name: str,
+):
+    """Sobol indices of each group (a scenario or a paired difference) and indicator, saved as ``name``.csv."""
     design = manifest["design"]
     second = bool(design["options"].get("second_order", True))
     n_points = len(design["sample"])
     firsts, pairs = [], []
-    for scenario in manifest["scenarios"]:
-        for name in indicators:
-            y = _complete_y(runs, scenario, n_points, name, report, "Sobol indices")
+    for scenario in groups:
+        for indicator in indicators:
+            y = _complete_y(runs, scenario, n_points, indicator, report, "Sobol indices")
             if y is None:
                 continue
             table, s2 = sobol_indices(design["problem"], y, second_order=second)
-            firsts.append(table.assign(scenario=scenario, indicator=name))
+            firsts.append(table.assign(scenario=scenario, indicator=indicator))
             if s2 is not None:
-                pairs.append(s2.assign(scenario=scenario, indicator=name))
+                pairs.append(s2.assign(scenario=scenario, indicator=indicator))
     if not firsts:
         return None
     table = _front(pd.concat(firsts, ignore_index=True), ["scenario", "indicator"])
-    save(table, "sobol.csv")
+    save(table, f"{name}.csv")
     if pairs:
-        save(_front(pd.concat(pairs, ignore_index=True), ["scenario", "indicator"]), "sobol_second_order.csv")
+        stem = name.replace("sobol", "sobol_second_order", 1)
+        save(_front(pd.concat(pairs, ignore_index=True), ["scenario", "indicator"]), f"{stem}.csv")
     return table
 
 
-def _morris(manifest: dict[str, Any], runs: pd.DataFrame, indicators: Sequence[str], report: AnalysisReport, save: Any):
+def _morris(
+    manifest: dict[str, Any],
+    runs: pd.DataFrame,
+    groups: Sequence[str],
+    indicators: Sequence[str],
+    report: AnalysisReport,
+    save: Any,
+    name: str,
+):
+    """Morris indices of each group (a scenario or a paired difference) and indicator, saved as ``name``.csv."""
     design = manifest["design"]
     x = np.asarray(design["sample"], dtype=float)
     levels = int(design["options"].get("levels", 4))
     tables = []
-    for scenario in manifest["scenarios"]:
-        for name in indicators:
-            y = _complete_y(runs, scenario, len(x), name, report, "Morris indices")
+    for scenario in groups:
+        for indicator in indicators:
+            y = _complete_y(runs, scenario, len(x), indicator, report, "Morris indices")
             if y is None:
                 continue
             table = morris_indices(design["problem"], x, y, levels=levels)
-            tables.append(table.assign(scenario=scenario, indicator=name))
+            tables.append(table.assign(scenario=scenario, indicator=indicator))
     if not tables:
         return None
     table = _front(pd.concat(tables, ignore_index=True), ["scenario", "indicator"])
-    save(table, "morris.csv")
+    save(table, f"{name}.csv")
     return table
 
 

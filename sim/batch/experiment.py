@@ -32,6 +32,7 @@ An experiment::
 
     [analysis]
     precision = 0.05               # replicate check: target 95% CI half-width, relative to the mean
+    differences = [["alliance", "npm"]]  # paired differences between scenarios, analysed like a scenario
 
 The file's shape is one declarative schema (:data:`EXPERIMENT_FILE`, read by
 :mod:`sim.schema`); what a schema cannot say is checked after it: lever and
@@ -79,6 +80,8 @@ SAMPLES = {
     "morris": (2, "the number of Morris trajectories"),
 }
 """Per sampled design: the smallest sample size and what ``samples`` means."""
+PAIR = 'a pair ["scenario", "baseline"] of two different scenarios of the experiment'
+EXAMPLE_DIFFERENCES = '[["alliance", "npm"], ["aller_vers", "npm"]]'
 
 
 def _design_options(design: str, fields: dict[str, schema.Field]) -> schema.Table:
@@ -146,11 +149,16 @@ EXPERIMENT_FILE = schema.Table(
             fields={
                 "precision": schema.Number(
                     low=0, high=1, open=True, allowed="a number above 0 and below 1", default=DEFAULT_PRECISION
-                )
+                ),
+                "differences": schema.ListOf(
+                    item=schema.ListOf(item=schema.Text(nonempty=True, allowed="a scenario name"), allowed=PAIR),
+                    allowed=f"a list of pairs, e.g. {EXAMPLE_DIFFERENCES}",
+                    default=[],
+                ),
             },
             unknown="unknown option",
             allowed="a table of analysis options",
-            default={"precision": DEFAULT_PRECISION},
+            default={"precision": DEFAULT_PRECISION, "differences": []},
         ),
     },
 )
@@ -360,6 +368,7 @@ def _experiment(doc: dict[str, Any], text: str, path: Path | None, name: str) ->
         batch=doc["batch"],
         analysis=doc["analysis"],
     )
+    _differences(experiment.analysis["differences"], experiment.scenario_names, run)
     if experiment.planned > MAX_RUNS:
         raise _fail(
             "design",
@@ -511,6 +520,26 @@ def _samples(n: int | None, design: str) -> int | None:
         lower = 1 << (n.bit_length() - 1)
         raise _fail("samples", f"{n} is not a power of two: a Sobol design needs N = 2^k (e.g. {lower} or {2 * lower})")
     return n
+
+
+def _differences(pairs: list[list[str]], scenarios: tuple[str, ...], run: RunFunction) -> None:
+    """Each pair of ``[analysis] differences`` names two different scenarios of the experiment, once."""
+    if pairs and not run.uses_scenarios:
+        raise _fail("analysis.differences", f"the run function {run.path} takes no scenarios to subtract; remove it")
+    seen = set()
+    for n, pair in enumerate(pairs):
+        path = f"analysis.differences[{n}]"
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise _fail(path, f"{pair!r}: expected {PAIR}")
+        for name in pair:
+            if name not in scenarios:
+                raise _fail(
+                    path,
+                    f"{name!r} is not a scenario of this experiment{suggest(name, scenarios)}; scenarios: {', '.join(scenarios)}",
+                )
+        if tuple(pair) in seen:
+            raise _fail(path, f"{pair!r} is given twice")
+        seen.add(tuple(pair))
 
 
 def _weeks(value: Any, run: RunFunction) -> int:

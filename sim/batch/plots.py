@@ -1,4 +1,4 @@
-"""Figures of ``centaure analyze``: Sobol bars, Morris mu*-sigma, replicate check, effects.
+"""Figures of ``centaure analyze`` (Sobol bars, Morris mu*-sigma, replicate check, effects) and ``centaure discover``.
 
 Builds on :mod:`sim.plots` (``trajectories_figure`` and ``save_figure`` are
 reused as they are, not modified) and, like it, uses matplotlib's object API
@@ -15,10 +15,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.batch.designs import Factor
-from sim.i18n import indicator_label
+from sim.i18n import indicator_label, number, percent, t
 from sim.plots import save_figure, trajectories_figure
 
 __all__ = [
+    "discover_figure",
     "effects_figure",
     "morris_figure",
     "replicates_figure",
@@ -43,14 +44,18 @@ def _panels(n: int, cols: int = 3, width: float = 4.4, height: float = 3.2) -> t
     return fig, axes
 
 
-def _title(scenario: str, indicator: str, scenarios: int, lang: str) -> str:
-    return f"{label(indicator, lang)} — {scenario}" if scenarios > 1 else label(indicator, lang)
+def _title(scenario: str, indicator: str, named: bool, lang: str) -> str:
+    return f"{label(indicator, lang)} — {scenario}" if named else label(indicator, lang)
 
 
-def sobol_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
-    """One panel per (scenario, indicator): first-order and total indices with their 95% CI."""
+def sobol_figure(table: pd.DataFrame, lang: str = "en", differences: bool = False) -> Figure:
+    """One panel per (scenario, indicator): first-order and total indices with their 95% CI.
+
+    With ``differences``, the groups are paired differences between scenarios
+    (``alliance - npm``), each named in its panel's title.
+    """
     keys = list(table[["scenario", "indicator"]].drop_duplicates().itertuples(index=False, name=None))
-    n_scen = table["scenario"].nunique()
+    named = differences or table["scenario"].nunique() > 1
     fig, axes = _panels(len(keys), cols=min(3, len(keys)), width=max(4.4, 0.45 * table["parameter"].nunique() + 1.5))
     for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
         t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
@@ -60,18 +65,21 @@ def sobol_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.set_xticks(x, t["parameter"], rotation=60, ha="right", fontsize=8)
         ax.axhline(0, color="black", lw=0.6)
         ax.set_ylim(min(-0.05, float((t["S1"] - t["S1_conf"]).min()) - 0.02), 1.05)
-        ax.set_title(_title(scenario, indicator, n_scen, lang), fontsize=10)
+        ax.set_title(_title(scenario, indicator, named, lang), fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     axes.flat[0].legend(fontsize=8)
-    fig.suptitle("Sobol indices (95% CI)" if lang == "en" else "Indices de Sobol (IC à 95 %)", fontsize=11)
+    if differences:
+        fig.suptitle(t("analysis.differences.sobol_title", lang), fontsize=11)
+    else:
+        fig.suptitle("Sobol indices (95% CI)" if lang == "en" else "Indices de Sobol (IC à 95 %)", fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def morris_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
-    """One panel per (scenario, indicator): mu* against sigma, each lever labelled."""
+def morris_figure(table: pd.DataFrame, lang: str = "en", differences: bool = False) -> Figure:
+    """One panel per (scenario, indicator): mu* against sigma, each lever labelled (``differences``: as above)."""
     keys = list(table[["scenario", "indicator"]].drop_duplicates().itertuples(index=False, name=None))
-    n_scen = table["scenario"].nunique()
+    named = differences or table["scenario"].nunique() > 1
     fig, axes = _panels(len(keys))
     for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
         t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
@@ -84,9 +92,12 @@ def morris_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax.plot([0, top], [0, top], ls=":", color="grey", lw=0.8)
         ax.set_xlabel("μ*")
         ax.set_ylabel("σ")
-        ax.set_title(_title(scenario, indicator, n_scen, lang), fontsize=10)
+        ax.set_title(_title(scenario, indicator, named, lang), fontsize=10)
         ax.grid(alpha=0.3)
-    fig.suptitle("Morris screening" if lang == "en" else "Criblage de Morris", fontsize=11)
+    if differences:
+        fig.suptitle(t("analysis.differences.morris_title", lang), fontsize=11)
+    else:
+        fig.suptitle("Morris screening" if lang == "en" else "Criblage de Morris", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -177,3 +188,79 @@ def _positions(values: pd.Series, factor: Factor) -> tuple[np.ndarray, list[str]
         index = {v: i for i, v in enumerate(factor.values)}
         return np.array([index[v] for v in values], dtype=float), [str(v) for v in factor.values]
     return values.to_numpy(dtype=float), None
+
+
+def discover_figure(found, lang: str = "en") -> Figure:
+    """One row per PRIM box (:class:`sim.discover.Discovery`): its peeling trajectory and its limits.
+
+    Left, the trajectory: coverage against density of every step of the
+    peeling and pasting, coloured by the number of restricted parameters, the
+    chosen box circled and the density threshold dashed. Right, each
+    restricted parameter's range in the box (a bar) within its full range,
+    with its numbers; for a list of values, the values kept.
+    """
+    rows = max(1, len(found.boxes))
+    fig = Figure(figsize=(11.0, 3.4 * rows))
+    axes = fig.subplots(rows, 2, squeeze=False, gridspec_kw={"width_ratios": [1.0, 1.3]})
+    for (left, right), box in zip(axes, found.boxes, strict=False):
+        path = box.trajectory
+        dots = left.scatter(path["coverage"], path["density"], c=path["res_dim"], cmap="viridis", s=14)
+        chosen = path.iloc[box.chosen]
+        left.scatter([chosen["coverage"]], [chosen["density"]], s=120, facecolors="none", edgecolors="red", lw=1.5)
+        left.axhline(found.threshold, ls="--", color="grey", lw=0.8)
+        left.set_xlabel(t("discover.coverage", lang))
+        left.set_ylabel(t("discover.density", lang))
+        left.set_xlim(0, 1.02)
+        left.set_ylim(0, 1.02)
+        left.grid(alpha=0.3)
+        fig.colorbar(dots, ax=left, label=t("discover.restricted", lang))
+        left.set_title(
+            t(
+                "discover.box_title",
+                lang,
+                box=box.number,
+                coverage=percent(box.coverage, lang, 0),
+                density=percent(box.density, lang, 0),
+                mass=percent(box.mass, lang, 0),
+            ),
+            fontsize=9,
+        )
+        _box_limits(right, box, lang)
+    if not found.boxes:
+        axes[0, 0].text(
+            0.5,
+            0.5,
+            t("discover.no_box", lang, threshold=percent(found.threshold, lang, 0)),
+            ha="center",
+            va="center",
+            transform=axes[0, 0].transAxes,
+        )
+        axes[0, 1].set_visible(False)
+    fig.suptitle(t("discover.title", lang, where=found.where), fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _box_limits(ax, box, lang: str) -> None:
+    """The restricted parameters of ``box`` as bars on their normalised full range [0, 1]."""
+    limits = box.limits
+    if limits.empty:
+        ax.text(0.5, 0.5, t("discover.unrestricted", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    y = np.arange(len(limits))[::-1]
+    for k, row in zip(y, limits.itertuples(), strict=True):
+        if row.values:
+            ax.barh(k, 1.0, color="#d0d0d0", height=0.5)
+            ax.text(0.5, k, row.values, ha="center", va="center", fontsize=8)
+            continue
+        span = (row.range_high - row.range_low) or 1.0
+        start, end = (row.low - row.range_low) / span, (row.high - row.range_low) / span
+        ax.barh(k, 1.0, color="#eeeeee", height=0.5)
+        ax.barh(k, end - start, left=start, color="#4c72b0", height=0.5)
+        ax.text(start, k + 0.32, number(row.low, lang), ha="left", fontsize=7)
+        ax.text(end, k + 0.32, number(row.high, lang), ha="right", fontsize=7)
+    ax.set_yticks(y, limits["parameter"], fontsize=8)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xticks([0, 1], [t("discover.range_low", lang), t("discover.range_high", lang)], fontsize=8)
+    ax.set_title(t("discover.limits", lang), fontsize=9)
