@@ -92,10 +92,14 @@ def check_state(model, highest_cap, was_peer_worker):
     for column in (workers.engagement, workers.exhaustion, workers.tenure, workers.caseload, workers.recognition):
         assert not column[vacant].any()
     # (capacity is not in the list: a post vacated this week keeps the capacity time_use gave it until next week)
-    # posts: never above the room, never below the staff in post
+    # posts: never above the room; the staff may exceed the funded posts (a freeze by attrition, reserves paying
+    # the difference) but hiring never brings it above them
     room = np.diff(np.append(orgs.position_start, workers.org.size))
     headcount = s.headcount()
-    assert np.all(orgs.posts <= room) and np.all(headcount <= orgs.posts)
+    assert np.all(orgs.posts <= room) and np.all(headcount <= room)
+    if s.hired is not None and s.hired.size:
+        hiring = np.bincount(workers.org[s.hired], minlength=orgs.posts.size) > 0
+        assert np.all(headcount[hiring] <= orgs.posts[hiring]) and not orgs.frozen[hiring].any()
     # bounded states
     for name, array in (
         ("trust", users.trust),
