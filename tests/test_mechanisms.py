@@ -1159,15 +1159,15 @@ def test_job_demands_rise_with_load_reporting_emotions_and_insecurity():
     filled = engagement.workers_by_team(s)
     demands, _ = engagement.demands_and_resources(s, p, filled)
     active = s.workers.active
-    for change in (
-        lambda t: t.workers.caseload.__iadd__(2),
-        lambda t: t.orgs.reporting.__iadd__(0.1),
-        lambda t: t.workers.emotional_load.__iadd__(0.2),
-        lambda t: t.orgs.insecurity.__iadd__(0.3),
+    for table, column, more in (
+        ("workers", "caseload", 2),
+        ("orgs", "reporting", 0.1),
+        ("workers", "emotional_load", 0.2),
+        ("orgs", "insecurity", 0.3),
     ):
         t = twin(s)
-        change(t)
-        assert np.all(engagement.demands_and_resources(t, p, filled)[0][active] > demands[active])
+        getattr(getattr(t, table), column)[:] += more
+        assert np.all(engagement.demands_and_resources(t, p, filled)[0][active] > demands[active]), column
 
 
 def test_vacancies_leave_colleagues_alone_less_team_support():
@@ -1438,14 +1438,10 @@ def test_uptake_rises_with_trust_power_and_responsiveness():
     s, p = territory()
     people = catchment(s, 0)[:1]
     base = participation.uptake(s, p, people)[0]
-    for change in (
-        lambda t: t.users.trust.__setitem__(people, t.users.trust[people] + 0.2),
-        lambda t: t.users.power.__setitem__(people, t.users.power[people] + 0.2),
-        lambda t: t.orgs.responsiveness.__setitem__(0, t.orgs.responsiveness[0] + 0.2),
-    ):
+    for table, column in (("users", "trust"), ("users", "power"), ("orgs", "responsiveness")):
         t = twin(s)
-        change(t)
-        assert participation.uptake(t, p, people)[0] > base
+        getattr(getattr(t, table), column)[:] += 0.1
+        assert participation.uptake(t, p, people)[0] > base, column
 
 
 def test_only_the_supported_and_peer_workers_take_part_and_more_where_more_is_offered():
@@ -1507,13 +1503,15 @@ def test_co_built_evaluation_and_budget_mature_toward_real_participation():
 
 def test_reciprocity_grows_community_hours_with_real_participation_and_trust():
     hours = {}
-    for realised in (0.0, 1.0):
+    for realised, trust in ((0.0, 0.5), (1.0, 0.5), (1.0, 0.9)):
         s, p = territory(funding_market=0.4, funding_redistribution=0.4, funding_reciprocity=0.2, participation_level=7)
         s.orgs.responsiveness[:] = realised
+        s.users.trust[:] = trust
         s.orgs.community_hours[:] = 0.0
         participation.mature(s, p)
-        hours[realised] = s.orgs.community_hours.copy()
-    assert np.all(hours[1.0] > hours[0.0]) and np.all(hours[0.0] > 0)  # the floor: some reciprocity anyway
+        hours[realised, trust] = s.orgs.community_hours.copy()
+    assert np.all(hours[0.0, 0.5] > 0)  # the floor: some reciprocity anyway
+    assert np.all(hours[1.0, 0.5] > hours[0.0, 0.5]) and np.all(hours[1.0, 0.9] > hours[1.0, 0.5])
     s, p = territory()  # no reciprocity money: no community hours
     participation.mature(s, p)
     assert not s.orgs.community_hours.any()
