@@ -182,20 +182,9 @@ def test_parameters_are_read_as_p_or_levers(module):
     assert not unseen_aliases(_tree(module)), f"{module.__name__}: {unseen_aliases(_tree(module))}"
 
 
-UNNAMED_READS = {
-    "metrics": "sim.metrics reads levers.participation_level (participation_offered) and its docstring says"
-    " 'mean rung offered' without naming the parameter (reported to the lead: sim/metrics.py is not this branch's)",
-}
-
-
 @pytest.mark.parametrize(
     "module",
-    [
-        pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=UNNAMED_READS[_short(m)]))
-        if _short(m) in UNNAMED_READS
-        else m
-        for m in DOCUMENTED
-    ],
+    DOCUMENTED,
     ids=_short,
 )
 def test_every_parameter_the_code_reads_is_named_in_its_docstring(module):
