@@ -37,7 +37,7 @@ over the last 52 weeks (a year; fewer in a run's first year). Definitions:
   the reached once per week they were met);
 * ``outreach_yield``: people admitted over the last 52 weeks who had been met by
   outreach less than ``promise_weeks`` before; ``outreach_need``: their mean need;
-* ``participation_offered``: mean rung offered (0-7) over organisations;
+* ``participation_offered``: mean rung offered (0-7, ``participation_level``) over organisations;
   ``participation_rate``: participants / supported users (uptake);
   ``responsiveness`` and ``participation_realised`` (offer weight x
   responsiveness): means over organisations;

@@ -6,7 +6,9 @@ An aware eligible user who is not asking (or who gave up) asks this week with
     p_ask = sigmoid(a0 + a_need need + a_trust trust - a_stigma stigma - a_burden burden_i),
     burden_i = (procedure_complexity + conditionality) / 2 x (1 - relief [accompanied_i]),
 
-psychological costs entering through the user's felt stigma, compliance costs
+(a0 = ``ask_intercept``, a_need = ``ask_need``, a_trust = ``ask_trust``,
+a_stigma = ``ask_stigma``, a_burden = ``ask_burden``), psychological costs
+entering through the user's felt stigma, compliance costs
 through the burden; accompanied_i: met by *accompanied* outreach less than
 ``accompaniment_weeks`` ago (the worker helps with the procedure), relief =
 ``accompanied_burden_relief``. A user asks when a standard logistic draw falls

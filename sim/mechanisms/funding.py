@@ -2,8 +2,9 @@
 
 At the first week of every year (weeks w with (w - 1) mod 52 = 0: 1, 53, 105, ...,
 and -51, -103, ... in the spin-up), except the run's very first week, with
-normalised weights (m, r, c) for market, redistribution and reciprocity
-(Polanyi, via the essay's hybridisation strategy):
+normalised weights (m, r, c) of ``funding_market``, ``funding_redistribution``
+and ``funding_reciprocity`` for market, redistribution and reciprocity (Polanyi,
+via the essay's hybridisation strategy):
 
     B       <- B (1 + budget_growth),             cost_j <- cost_j (1 + cost_growth),
     B_j      = B (m_j s_j + (1 - m_j) n_j / sum(n)) / sum_k(...),     m_j = m (1 - cobudget_shift x cobudget_j),
@@ -20,7 +21,7 @@ to each bidder in proportion to its share times its efficiency, the cases it
 closed per unit of cost over the year (replicator dynamics: the more efficient
 than average grow, the others shrink):
 
-    score_j = resolved_j / (cost_j x worker-years_j),   s_j <- (1 - T) s_j + T S s_j score_j / sum_k(s_k score_k),
+    score_j = resolved_j / (cost_j x max(1, worker-years_j)),   s_j <- (1 - T) s_j + T S s_j score_j / sum_k(s_k score_k),
 
 S the bidders' total share, among the organisations that may bid: all of them, except for-profit ones when
 ``cfp_open_to_for_profit`` is off (their share is then frozen). A for-profit
@@ -33,7 +34,9 @@ First, before budgets and costs move, reserves (months of spending) take the
 past year's balance, what the budget paid for posts minus what the workers in
 post cost:
 
-    R_j <- min(R_max, R_j + 12 ((m + r) B_j (1 - margin_j) - cost_j x worker-years_j) / (cost_j x max(1, posts_j))).
+    R_j <- min(R_max, R_j + 12 ((m + r) B_j (1 - margin_j) - cost_j x worker-years_j) / (cost_j x max(1, posts_j))),
+
+R_max = ``reserves_max_months`` (there is no floor: reserves may be overdrawn).
 
 Reciprocity money funds community hours, not posts. The new budget pays
 ``affordable_j = floor((m + r) B_j (1 - margin_j) / cost_j)`` posts. Then,

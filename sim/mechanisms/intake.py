@@ -18,7 +18,7 @@ before anyone gets a second.
 **Priority** (lower key first), organisation j's rule ``intake_priority_j``:
 
 * ``by_funding``: ``(2 m - 1) need + (1 - |2 m - 1|) u / 2``, u ~ U(0, 1), with m
-  the market weight: under indicator-driven funding (m -> 1) the easiest cases
+  the market weight (``funding_market``, normalised): under indicator-driven funding (m -> 1) the easiest cases
   (least need) come first — cream-skimming — under needs-based funding
   (m -> 0) the greatest need first, and in between the rule is partly random;
 * ``greatest_need``: ``-need``; ``easiest_first``: ``need``;
@@ -27,7 +27,7 @@ before anyone gets a second.
 ties broken at random. A request takes time to assess: each week a waiting
 person's request is processed with probability ``intake_rate`` (a free place
 or not), so a waiting list never empties at once. A for-profit organisation
-admits no one whose need
+(``kind`` ``for_profit``) admits no one whose need
 exceeds ``for_profit_need_limit``: heavy situations stay on its waiting list
 (essay §2: the for-profit sector selects what pays). The week's admissions and askers (waiting at the start
 of intake) are recorded per organisation with their needs: the cream-skimming

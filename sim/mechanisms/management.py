@@ -22,7 +22,7 @@ controlling they are:
 
     overbooking_j = activity_target_push x m x (1 - style_j) x min(1, waiting_j / max(1, capacity_j)),
 
-m the market weight of the funding mix, waiting_j the people on j's waiting
+m the market weight of the funding mix (``funding_market``, normalised), waiting_j the people on j's waiting
 list and capacity_j the cases its workers' face-to-face hours allow (last
 week's); admissions then go up to ``capacity x (1 + overbooking_j)``, never
 above the caseload cap (:mod:`intake`). When capacity shrinks (vacancies,

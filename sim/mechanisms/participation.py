@@ -12,14 +12,17 @@ organisation acts on — falls with indicator pressure and standardisation
     responsiveness_j <- responsiveness_j + (target_j - responsiveness_j) / responsiveness_weeks,
     target_j = clip(q_0 + q_s style_j - q_P P_j - q_S standardisation_j),
 
-(q_0, q_s, q_P, q_S = ``responsiveness_base``, ``responsiveness_style``,
-``responsiveness_pressure``, ``responsiveness_standardisation``). Real
+(P_j = ``reporting_pressure``, standardisation_j = ``standardisation``, the
+organisation's own or the territory's; q_0, q_s, q_P, q_S = ``responsiveness_base``,
+``responsiveness_style``, ``responsiveness_pressure``, ``responsiveness_standardisation``). Real
 participation is realised_j = offer_j x responsiveness_j; **tokenism** is
 tokenism_j = max(0, offer_j - responsiveness_j).
 
 **Who takes part.** Supported users and peer workers may take part in
 governance (CVS, boards, co-built budgets, recruitment panels). With uptake
-u_i = sigmoid(b_0 + b_t trust_i + b_p power_i + b_r responsiveness_j), a
+u_i = sigmoid(b_0 + b_t trust_i + b_p power_i + b_r responsiveness_j) (b_0, b_t,
+b_p, b_r = ``uptake_intercept``, ``uptake_trust``, ``uptake_power``,
+``uptake_responsiveness``), a
 non-participant joins with weekly probability ``participation_join_rate`` x
 offer_j x u_i and a participant withdraws with ``participation_join_rate`` x
 (1 - u_i): uptake withers where taking part has changed nothing. A case that
@@ -47,13 +50,13 @@ toward
 
     target_j = c (B_j / cost_j) hours_per_week x reciprocity_leverage x (f + (1 - f) realised_j x mean trust_j),
 
-(c the reciprocity weight, B_j / cost_j the budget in posts at today's cost, f =
-``reciprocity_floor``; same time constant): it
+(c the reciprocity weight, ``funding_reciprocity`` normalised, B_j / cost_j the
+budget in posts at today's cost, f = ``reciprocity_floor``; same time constant): it
 complements casework — outreach and peer support (:mod:`awareness`,
 :mod:`support`) — but holds no case, and needs coordination hours
 (:mod:`time_use`).
 
-**Peer workers** (pair-aidants), where the programme is on: supported
+**Peer workers** (pair-aidants), where the programme is on (``peer_worker_programme``): supported
 participants whose power to act exceeds ``peer_worker_power`` become peer
 workers with weekly probability ``peer_worker_rate``, up to
 ``peer_worker_max_share`` of the catchment's users (kept in random order);

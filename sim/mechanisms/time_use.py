@@ -7,7 +7,8 @@ workers need supervision and community volunteers coordination):
     H_part_j = h_i (rung_j + [cobuilt_budget_j] + [recruitment_panels_j]) + h_p participants_j
                + h_s peer workers_j + h_c community hours_j,
 
-(h_i = ``hours_per_instance``, h_p = ``hours_per_participant``, h_s =
+(rung_j the rung of the ladder j offers, ``participation_level``; h_i =
+``hours_per_instance``, h_p = ``hours_per_participant``, h_s =
 ``supervision_hours``, h_c = ``coordination_hours``), shared by its workers in
 post. The rest of the week:
 

@@ -7,6 +7,7 @@ al. 1985 on unmet expectations; Homer 1985 on the worker burnout cycle):
 
     h_job_w = quit_base x exp(b_x exhaustion_w + b_gap max(0, expectation_w - engagement_w) + b_i insecurity_j),
 
+(b_x = ``quit_exhaustion``, b_gap = ``quit_meaning_gap``, b_i = ``quit_insecurity``),
 the gap being between the meaning a worker expected on arrival and what the
 job gives, insecurity_j the job insecurity of j's workers when the budget no
 longer pays its posts (:mod:`funding`; Sverke, Hellgren & Näswall 2002). A worker leaves with probability 1 - (1 - h_exo)(1 - h_job); a
@@ -16,7 +17,7 @@ decided it, else as a job-driven one (so the two counts add up).
 A departure (or a post cut, :mod:`funding`) leaves the post empty and breaks
 continuity: the worker's users lose a share ``trust_loss_worker_left`` of their
 trust and restart with a new worker; they are handed to team-mates with room
-under the caseload cap — overloading them beyond their face-to-face capacity,
+under the caseload cap (``caseload_cap``) — overloading them beyond their face-to-face capacity,
 the cascade by which vacancies breed vacancies (Casiraghi et al. 2021) — the
 heaviest situations first, and the rest go back to the waiting list.
 
@@ -30,7 +31,7 @@ loses its meaning loses its recruits (the attractiveness crisis, essay §2).
 New hires arrive motivated (``new_hire_engagement``), rested
 (``new_hire_exhaustion``), with expectations drawn around
 ``new_hire_expectation`` (sd ``expectation_spread``) and no experience; where
-users sit on recruitment panels the expectation moves a share ``panel_fit``
+users sit on recruitment panels (``recruitment_panels``) the expectation moves a share ``panel_fit``
 of the way toward the mean engagement of the organisation's workers (a better
 fit between what is expected and what the job gives). Tenure counts the weeks
 in post, 1 at the end of the first. Vacancies are filled in post-number order
