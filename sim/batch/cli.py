@@ -1,7 +1,8 @@
-"""The ``centaure sweep`` and ``centaure analyze`` commands.
+"""The ``centaure sweep``, ``centaure analyze`` and ``centaure discover`` commands.
 
     centaure sweep EXPERIMENT [--workers N | --scheduler ADDRESS] [--out DIR] [--timeout SECONDS] [--no-progress]
-    centaure analyze DIR
+    centaure analyze DIR [--doc FILE.md]
+    centaure discover DIR --where "aller_vers - npm > 0" [--indicator NAME] [--scenario NAME] [--threshold X] ...
 
 EXPERIMENT is a shipped experiment's name (``sobol_levers``) or a TOML file.
 Running the same sweep again resumes it: stored runs are skipped. The exit
@@ -19,6 +20,26 @@ from typing import Any
 from sim.batch.cluster import TIMEOUT, cpu_count
 from sim.batch.runner import Outcome
 from sim.cli import USAGE_ERROR, integer, writable_folder
+from sim.discover import DEFAULT_BOXES, DEFAULT_MASS_MIN, DEFAULT_THRESHOLD
+from sim.i18n import t
+
+DISCOVER_DEFAULTS = {"threshold": DEFAULT_THRESHOLD, "mass_min": DEFAULT_MASS_MIN, "max_boxes": DEFAULT_BOXES}
+
+
+def share(low: float, high: float) -> Any:
+    """An argparse type: a number from ``low`` to ``high``, with a one-line message otherwise."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a number from {low} to {high}") from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{value}: expected a number from {low} to {high}")
+        return value
+
+    return parse
+
 
 EXIT_STATUS = {
     Outcome.COMPLETE: 0,
@@ -87,7 +108,54 @@ def add_parser(subparsers: Any) -> None:
         description="Write CSV tables and PNG figures into DIR/analysis/.",
     )
     p.add_argument("folder", metavar="DIR", help="a results folder written by centaure sweep")
+    p.add_argument(
+        "--doc",
+        default=None,
+        metavar="FILE.md",
+        help="also write the paired differences' report into the generated section of FILE.md"
+        " (hand-written text outside it is kept) and its figures into img/FILE/ beside it",
+    )
     p.set_defaults(func=cmd_analyze)
+
+    p = subparsers.add_parser(
+        "discover",
+        help="PRIM scenario discovery: the regions of a sweep's parameter space where a condition holds",
+        description="Evaluate a condition at every design point of a sweep and find, with PRIM (EMA Workbench),"
+        " boxes of parameter ranges where it holds. Writes DIR/discover/boxes.csv and boxes.png.",
+        epilog=f"exit status: 0 done (also when no box reaches the threshold); {USAGE_ERROR} bad input",
+    )
+    p.add_argument("folder", metavar="DIR", help="a results folder written by centaure sweep")
+    p.add_argument(
+        "--where",
+        required=True,
+        metavar="EXPRESSION",
+        help='the condition, e.g. "aller_vers - npm > 0": scenario or indicator names, scenario.indicator,'
+        " numbers, + - * /, comparisons, and/or/not",
+    )
+    p.add_argument("--indicator", default=None, help="the indicator a bare scenario name stands for")
+    p.add_argument("--scenario", default=None, help="the scenario a bare indicator name stands for")
+    p.add_argument(
+        "--threshold",
+        type=share(0.01, 1.0),
+        default=DISCOVER_DEFAULTS["threshold"],
+        help=f"least density of a box (default {DISCOVER_DEFAULTS['threshold']})",
+    )
+    p.add_argument(
+        "--mass-min",
+        type=share(0.001, 0.5),
+        default=DISCOVER_DEFAULTS["mass_min"],
+        help=f"least share of the design points in a box (default {DISCOVER_DEFAULTS['mass_min']})",
+    )
+    p.add_argument(
+        "--boxes",
+        type=integer(1, 20),
+        default=DISCOVER_DEFAULTS["max_boxes"],
+        help=f"most boxes to find (default {DISCOVER_DEFAULTS['max_boxes']})",
+    )
+    p.add_argument(
+        "--out", default=None, metavar="FOLDER", help="where boxes.csv and boxes.png go (default DIR/discover)"
+    )
+    p.set_defaults(func=cmd_discover)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -187,6 +255,11 @@ def _print_largest(indices, column: str, cell) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.batch.analysis import analyze
 
+    doc = None
+    if args.doc:
+        from sim.cli import writable_file
+
+        doc = writable_file(Path(args.doc), "--doc", suffixes=(".md",))
     report = analyze(args.folder, lang=args.lang)
     print(f"{report.runs_found} of {report.runs_planned} runs analysed")
     if report.sobol is not None:
@@ -195,6 +268,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if report.morris is not None:
         print("Morris mu* (the three largest per indicator):")
         _print_largest(report.morris, "mu_star", lambda r: f"{r.parameter} {r.mu_star:.3g}")
+    if report.differences is not None:
+        if "ST" in report.differences:
+            print(t("analysis.differences.header", args.lang))
+            _print_largest(report.differences, "ST", lambda r: f"{r.parameter} {r.ST:.2f}±{r.ST_conf:.2f}")
+        else:
+            print(t("analysis.differences.morris_header", args.lang))
+            _print_largest(report.differences, "mu_star", lambda r: f"{r.parameter} {r.mu_star:.3g}")
     if report.advice is not None:
         print("Replicate check (95% CI half-width relative to the mean, worst design point):")
         for r in report.advice.itertuples():
@@ -205,4 +285,51 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"wrote {len(report.files)} files in {report.folder}")
+    if doc is not None:
+        from sim.batch.report import write_doc
+
+        written = write_doc(report, doc, lang=args.lang)
+        print(t("cli.wrote", args.lang, files=", ".join(map(str, written))))
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from sim.discover import discover
+    from sim.i18n import number, percent
+
+    lang = args.lang
+    out = writable_folder(Path(args.out), "--out") if args.out else None
+    found = discover(
+        args.folder,
+        args.where,
+        indicator=args.indicator,
+        scenario=args.scenario,
+        threshold=args.threshold,
+        mass_min=args.mass_min,
+        max_boxes=args.boxes,
+        folder=out,
+        lang=lang,
+    )
+    share_text = percent(found.cases / found.points, lang, 0)
+    print(t("discover.header", lang, where=found.where, cases=found.cases, points=found.points, share=share_text))
+    if not found.boxes:
+        print("  " + t("discover.no_box", lang, threshold=percent(found.threshold, lang, 0)))
+    for box in found.boxes:
+        stats = {k: percent(getattr(box, k), lang, 0) for k in ("coverage", "density", "mass")}
+        print(t("discover.box_title", lang, box=box.number, **stats))
+        print("  " + t("discover.box_counts", lang, points=box.points, cases=box.cases))
+        if box.limits.empty:
+            print("  " + t("discover.unrestricted", lang))
+        for row in box.limits.itertuples():
+            qp = number(float(np.nanmax([row.qp_low, row.qp_high])), lang, 2)
+            if row.values:
+                print("  " + t("discover.values_line", lang, parameter=row.parameter, values=row.values, qp=qp))
+            else:
+                cells = {k: number(getattr(row, k), lang) for k in ("low", "high", "range_low", "range_high")}
+                print("  " + t("discover.limit_line", lang, parameter=row.parameter, qp=qp, **cells))
+    for note in found.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(t("cli.wrote", lang, files=", ".join(map(str, found.files))))
     return 0

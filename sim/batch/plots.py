@@ -58,13 +58,15 @@ def sobol_figure(table: pd.DataFrame, lang: str = "en", differences: bool = Fals
     named = differences or table["scenario"].nunique() > 1
     fig, axes = _panels(len(keys), cols=min(3, len(keys)), width=max(4.4, 0.45 * table["parameter"].nunique() + 1.5))
     for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
-        t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
-        x = np.arange(len(t))
-        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=2, label="S1" if lang == "en" else "S1 (1er ordre)")
-        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=2, label="ST" if lang == "en" else "ST (total)")
-        ax.set_xticks(x, t["parameter"], rotation=60, ha="right", fontsize=8)
+        rows = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
+        x = np.arange(len(rows))
+        ax.bar(
+            x - 0.2, rows["S1"], 0.4, yerr=rows["S1_conf"], capsize=2, label="S1" if lang == "en" else "S1 (1er ordre)"
+        )
+        ax.bar(x + 0.2, rows["ST"], 0.4, yerr=rows["ST_conf"], capsize=2, label="ST" if lang == "en" else "ST (total)")
+        ax.set_xticks(x, rows["parameter"], rotation=60, ha="right", fontsize=8)
         ax.axhline(0, color="black", lw=0.6)
-        ax.set_ylim(min(-0.05, float((t["S1"] - t["S1_conf"]).min()) - 0.02), 1.05)
+        ax.set_ylim(min(-0.05, float((rows["S1"] - rows["S1_conf"]).min()) - 0.02), 1.05)
         ax.set_title(_title(scenario, indicator, named, lang), fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     axes.flat[0].legend(fontsize=8)
@@ -82,13 +84,13 @@ def morris_figure(table: pd.DataFrame, lang: str = "en", differences: bool = Fal
     named = differences or table["scenario"].nunique() > 1
     fig, axes = _panels(len(keys))
     for ax, (scenario, indicator) in zip(axes.flat, keys, strict=False):
-        t = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
-        ax.errorbar(t["mu_star"], t["sigma"], xerr=t["mu_star_conf"], fmt="o", ms=4, capsize=2)
-        for _, row in t.iterrows():
+        rows = table[(table["scenario"] == scenario) & (table["indicator"] == indicator)]
+        ax.errorbar(rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o", ms=4, capsize=2)
+        for _, row in rows.iterrows():
             ax.annotate(
                 row["parameter"], (row["mu_star"], row["sigma"]), fontsize=7, xytext=(3, 3), textcoords="offset points"
             )
-        top = float(max(t["mu_star"].max(), t["sigma"].max(), 1e-12))
+        top = float(max(rows["mu_star"].max(), rows["sigma"].max(), 1e-12))
         ax.plot([0, top], [0, top], ls=":", color="grey", lw=0.8)
         ax.set_xlabel("μ*")
         ax.set_ylabel("σ")
