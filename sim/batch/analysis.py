@@ -242,6 +242,7 @@ class AnalysisReport:
     sobol: pd.DataFrame | None = None
     morris: pd.DataFrame | None = None
     differences: pd.DataFrame | None = None  # the paired differences' indices (Sobol or Morris)
+    paired: pd.DataFrame | None = None  # the paired differences per run (scenario = difference_name)
     summary: pd.DataFrame | None = None
     advice: pd.DataFrame | None = None
 
@@ -296,6 +297,7 @@ def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
     pairs = manifest.get("analysis", {}).get("differences", [])
     differences = paired_differences(runs, pairs, indicators)
     if pairs:
+        report.paired = differences
         save(differences.merge(points, on="point", how="left"), "differences_per_run.csv")
     named = [difference_name(*pair) for pair in pairs]
 

@@ -288,7 +288,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if doc is not None:
         from sim.batch.report import write_doc
 
-        written = write_doc(report, doc, lang=args.lang)
+        written = write_doc(report, doc)
         print(t("cli.wrote", args.lang, files=", ".join(map(str, written))))
     return 0
 
