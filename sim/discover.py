@@ -20,7 +20,8 @@ means (the convention of ``centaure analyze``):
 * ``scenario.indicator`` (``aller_vers.non_reception``) names both.
 
 Each box is chosen on PRIM's peeling trajectory as the one with the largest
-coverage among those whose density reaches ``threshold``; the points in it are
+coverage among those whose density reaches ``threshold`` (the denser of near
+ties, :data:`COVERAGE_TIE`); the points in it are
 then set aside and the next box is searched in the rest, up to ``max_boxes``.
 For each box: its coverage (share of all the points where the condition holds
 that fall in the box), density (share of the box's points where it holds),
@@ -51,6 +52,8 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_MASS_MIN = 0.05
 DEFAULT_PEEL_ALPHA = 0.05
 DEFAULT_BOXES = 3
+COVERAGE_TIE = 0.02
+"""Steps whose coverage is this close to the largest count as ties, won by the denser box."""
 FOLDER = "discover"
 TABLE = "boxes.csv"
 FIGURE = "boxes.png"
@@ -213,9 +216,9 @@ def prim_boxes(
         good = trajectory.index[trajectory["density"] >= threshold - 1e-12]
         if good.empty:
             break
-        chosen = int(trajectory.loc[good].sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0])
+        chosen = _choose(trajectory.loc[good])
+        stats, limits = trajectory.loc[chosen], _restricted(found, chosen)
         found.select(chosen)
-        stats, limits = found.inspect(chosen, style="data")[0]
         boxes.append(
             Box(
                 number=len(boxes) + 1,
@@ -242,6 +245,29 @@ def _ranges(x: pd.DataFrame, factors: Sequence[Factor] | None) -> dict[str, tupl
         for name in x.columns
         if not isinstance(x[name].dtype, pd.CategoricalDtype)
     }
+
+
+def _choose(good: pd.DataFrame) -> int:
+    """The step of largest coverage among ``good`` (those dense enough); within COVERAGE_TIE of it, the densest,
+    then the one restricting fewest parameters (the earlier steps of a peeling are looser boxes)."""
+    near = good[good["coverage"] >= good["coverage"].max() - COVERAGE_TIE]
+    return int(near.sort_values(["density", "res_dim"], ascending=[False, True]).index[0])
+
+
+def _restricted(found: Any, i: int) -> pd.DataFrame:
+    """Step ``i``'s restricted parameters: min, max (for a list, the set kept) and both quasi-p-values.
+
+    Read from the box's limits and p-values directly: the workbench's ``inspect(style="data")`` cannot
+    hold the set of a categorical parameter in its float table under pandas 3.
+    """
+    lims, full = found.box_lims[i], found.box_lims[0]
+    rows = {}
+    for name in lims.columns:
+        low, high = lims[name].iloc[0], lims[name].iloc[1]
+        if (low, high) != (full[name].iloc[0], full[name].iloc[1]):
+            qp = [np.nan if q == -1 else float(q) for q in found.p_values[i][name]]
+            rows[name] = [low, high, *qp]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high", "qp_low", "qp_high"])
 
 
 def _limits(limits: pd.DataFrame, x: pd.DataFrame, ranges: Mapping[str, tuple[Any, Any]]) -> pd.DataFrame:
