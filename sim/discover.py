@@ -206,6 +206,9 @@ def prim_boxes(
 
     logging.getLogger("EMA").setLevel(logging.WARNING)
     ranges = _ranges(x, factors)
+    # integers go to PRIM as reals: the workbench's pasting writes midpoints into integer columns,
+    # which pandas 3 refuses; a limit may then fall between two integers
+    x = x.astype({name: "float64" for name in x.columns if pd.api.types.is_integer_dtype(x[name].dtype)})
     finder = prim.Prim(x, np.asarray(y, dtype=int), peel_alpha=peel_alpha, mass_min=mass_min)
     boxes: list[Box] = []
     while len(boxes) < max_boxes:

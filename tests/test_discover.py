@@ -87,15 +87,21 @@ def test_prim_misses_when_there_is_no_box() -> None:
     assert discover.prim_boxes(x, y, threshold=0.8) == []
 
 
-def test_prim_keeps_the_values_of_a_list_parameter() -> None:
+def test_prim_keeps_the_values_of_a_list_parameter_and_bounds_an_integer_one() -> None:
     rng = np.random.default_rng(4)
+    factors = [
+        Factor("rule", "values", values=("a", "b", "c")),
+        Factor("cap", "integer", 10, 40),
+        Factor("z", "real", 0.0, 1.0),
+    ]
     x = discover.points_frame(
-        [Factor("rule", "values", values=("a", "b", "c")), Factor("z", "real", 0.0, 1.0)],
-        [[float(rng.integers(0, 3)), float(rng.uniform())] for _ in range(600)],
+        factors, [[float(rng.integers(0, 3)), float(rng.integers(10, 41)), rng.uniform()] for _ in range(800)]
     )
-    y = (x["rule"] == "b").to_numpy()
-    box = discover.prim_boxes(x, y, threshold=0.95)[0]
-    assert box.limits.set_index("parameter").loc["rule", "values"] == "b" and box.density == 1.0
+    y = ((x["rule"] == "b") & (x["cap"] >= 25)).to_numpy()
+    box = discover.prim_boxes(x, y, factors, threshold=0.95)[0]
+    limits = box.limits.set_index("parameter")
+    assert set(limits.index) == {"rule", "cap"} and limits.loc["rule", "values"] == "b" and box.density >= 0.95
+    assert 22 <= limits.loc["cap", "low"] <= 25 and limits.loc["cap", "range_high"] == 40
 
 
 # ---------------------------------------------------------------------------- the condition language

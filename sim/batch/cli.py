@@ -323,7 +323,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
         if box.limits.empty:
             print("  " + t("discover.unrestricted", lang))
         for row in box.limits.itertuples():
-            qp = number(float(np.nanmax([row.qp_low, row.qp_high])), lang, 2)
+            worst = float(np.nanmax([row.qp_low, row.qp_high]))
+            qp = number(worst, lang, 2) if worst >= 0.001 else "< " + number(0.001, lang)
             if row.values:
                 print("  " + t("discover.values_line", lang, parameter=row.parameter, values=row.values, qp=qp))
             else:
