@@ -357,6 +357,8 @@ def test_reform_past_the_horizon_and_relative_scenario_paths(tmp_path: Path) -> 
         ("grid_reporting_participation_outreach", "grid", 3 * 4 * 3 * 5),
         ("replicates_check", "grid", 3 * 30),
         ("ishigami", "sobol", 1024 * (3 + 2)),
+        ("sobol_differences", "sobol", 64 * (10 + 2) * 5),
+        ("outreach_failure", "lhs", 200 * 3),
     ],
 )
 def test_shipped_experiments_are_valid(name: str, design: str, runs: int) -> None:
@@ -372,6 +374,18 @@ def test_shipped_experiments_are_valid(name: str, design: str, runs: int) -> Non
         assert by_id.setdefault(r.run_id, key) == key
     assert exp.title
     assert str(exp.output).startswith("results/")
+
+
+def test_sobol_differences_varies_behaviour_coefficients_and_subtracts_npm_from_each_strategy() -> None:
+    from sim.params import Params
+
+    exp = experiments.load("sobol_differences")
+    specs = Params.specs()
+    for f in exp.factors:  # behaviour coefficients, inside their declared bounds, around their defaults
+        spec = specs[f.name]
+        assert spec.group == "behaviour" and spec.low <= f.low < spec.default < f.high <= spec.high
+    assert exp.analysis["differences"] == [[s, "npm"] for s in ("alliance", "aller_vers", "centaure", "austerity")]
+    assert exp.seeds == "common" and set(exp.indicators) == {"engagement", "annual_turnover", "non_recourse"}
 
 
 def test_sobol_levers_varies_about_ten_levers_on_the_three_outcomes() -> None:
