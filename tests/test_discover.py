@@ -193,7 +193,7 @@ def test_discover_errors_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.
 
 # ---------------------------------------------------------------------------- paired differences
 SOBOL = PLANTED + (
-    'design = "sobol"\nsamples = 128\nreplicates = 2\n[sobol]\nsecond_order = false\n'
+    'design = "sobol"\nsamples = 64\nreplicates = 2\n[sobol]\nsecond_order = false\n'
     "[levers]\npromise_penalty = [0.0, 5.0]\nhours_per_case = [1.0, 2.6]\nask_trust = [1.0, 5.0]\n"
     '[analysis]\ndifferences = [["aller_vers", "npm"]]\n'
 )
@@ -210,7 +210,7 @@ def test_paired_differences_and_their_sobol_indices_are_exact_on_a_planted_diffe
     printed = capsys.readouterr().out
     assert "paired differences" in printed and "aller_vers - npm/non_recourse: promise_penalty 1.0" in printed
     diffs = pd.read_csv(out / "analysis" / "differences_per_run.csv")
-    assert len(diffs) == 128 * 5 * 2 and set(diffs["scenario"]) == {"aller_vers - npm"}
+    assert len(diffs) == 64 * 5 * 2 and set(diffs["scenario"]) == {"aller_vers - npm"}
     # the seed noise cancels: same design point, same seed in both scenarios
     assert diffs["non_recourse"].to_numpy() == pytest.approx(10 * GAP * diffs["promise_penalty"].to_numpy())
     assert np.abs(diffs["engagement"].to_numpy()).max() < 1e-12
