@@ -226,7 +226,11 @@ def test_paired_differences_and_their_sobol_indices_are_exact_on_a_planted_diffe
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# Sensitivity\n\nHand-written intro.\n")
     assert "**aller_vers - npm, non_recourse**" in text and "rests mainly on `promise_penalty`" in text
-    assert "positive at" in text and (doc.parent / "img" / "sensitivity" / "sobol_differences.png").exists()
+    assert "positive at every design point" in text and "**aller_vers - npm, engagement**" in text
+    assert (
+        "no difference at any design point" in text
+        and (doc.parent / "img" / "sensitivity" / "sobol_differences.png").exists()
+    )
     assert main(["analyze", str(out), "--doc", str(doc)]) == 0  # again: the section is replaced, not added
     again = doc.read_text(encoding="utf-8")
     assert again.count("<!-- BEGIN sensitivity -->") == 1 and again.startswith("# Sensitivity\n\nHand-written intro.")

@@ -47,14 +47,16 @@ def _fixed(value: float) -> str:
 def sentence(pair: str, indicator: str, diffs: pd.Series, indices: pd.DataFrame | None) -> str:
     """What the difference ``pair`` of ``indicator`` is across the design, and what its variation rests on."""
     values = diffs.dropna()
-    positive = float((values > 0).mean())
+    positive, negative = float((values > 0).mean()), float((values < 0).mean())
     low, high = values.quantile([0.05, 0.95])
     text = f"**{pair}, {indicator}**: mean {_fixed(values.mean())}, 90 % of the design points from {_fixed(low)} to {_fixed(high)}; "
-    if positive in (0.0, 1.0):
-        text += f"{'positive' if positive else 'negative'} at every design point, so its sign does not rest on these assumptions"
+    if positive == 0 and negative == 0:
+        return text + "no difference at any design point."
+    if positive == 1 or negative == 1:
+        text += f"{'positive' if positive == 1 else 'negative'} at every design point, so its sign does not rest on these assumptions"
     else:
-        text += f"positive at {positive:.0%} of the points, so even its sign depends on the assumptions varied"
-    if indices is None or indices.empty:
+        text += f"positive at {positive:.0%} of the points, negative at {negative:.0%}, so even its sign depends on the assumptions varied"
+    if indices is None or indices.empty or indices["ST"].isna().all():
         return text + "."
     ranked = indices.sort_values("ST", ascending=False)
     drivers = ranked[ranked["ST"] - ranked["ST_conf"] > DRIVER]
