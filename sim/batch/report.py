@@ -95,7 +95,8 @@ def section(report: AnalysisReport, manifest: dict[str, Any], figures: Sequence[
         f"{report.runs_found} runs ({len(manifest['scenarios'])} scenarios × {len(design['sample'])} points × "
         f"{manifest['replicates']} replicate(s), common seeds); horizon {manifest['record']['weeks']} weeks, "
         "outcome = mean of the final 52 weeks.",
-        f"- Wall time of the sweep: {seconds / 60:.0f} min on {workers} worker(s) (2 shared cores).",
+        f"- Wall time recorded in the folder's manifest: {sum(s.get('runs_done', 0) for s in sweeps)} runs computed in"
+        f" {seconds / 60:.0f} min on {workers} worker(s).",
     ]
     if fixed:
         lines.append("- Fixed: " + ", ".join(f"`{k} = {v}`" for k, v in fixed.items()) + ".")
