@@ -5,7 +5,10 @@ says what the difference is across the design (its mean, the range of 90 % of
 the design points and the share of points where it is positive: does the sign
 of the conclusion depend on the varied assumptions at all?) and which
 parameters its variation rests on (Sobol total and first-order indices with
-their bootstrap 95 % CIs), in one sentence, then in a table per pair.
+their bootstrap 95 % CIs), in one sentence, then in a table per pair. A
+parameter is named as a driver when its total index stands clearly above the
+smallest one (:data:`DRIVER`): with one seed per run, seed noise enters every
+total index about equally, and the smallest is a floor.
 
 The report is written between ``<!-- BEGIN name -->`` and ``<!-- END name -->``
 (``name`` is the file's stem) so that the hand-written text around it is kept
@@ -31,7 +34,10 @@ from sim.errors import InputError
 from sim.io import atomic_write, atomic_write_text, read_text
 
 DRIVER = 0.05
-"""A parameter drives a difference when the lower end of its total index's 95 % CI is above this."""
+"""A parameter drives a difference when the lower end of its total index's 95 % CI is above the smallest
+total index (the noise floor: seed noise adds about the same to every total index) plus this."""
+NOISY = 0.3
+"""Above this smallest total index, the indices are said not to rank the assumptions."""
 SHOWN = 3
 """At most this many drivers are named in a sentence."""
 
@@ -54,17 +60,32 @@ def sentence(pair: str, indicator: str, diffs: pd.Series, indices: pd.DataFrame 
         return text + "no difference at any design point."
     if positive == 1 or negative == 1:
         text += f"{'positive' if positive == 1 else 'negative'} at every design point, so its sign does not rest on these assumptions"
+    elif min(positive, negative) <= 0.05:
+        text += (
+            f"{'positive' if positive > negative else 'negative'} at {max(positive, negative):.0%} of the points,"
+            " so its sign hardly depends on these assumptions"
+        )
     else:
         text += f"positive at {positive:.0%} of the points, negative at {negative:.0%}, so even its sign depends on the assumptions varied"
     if indices is None or indices.empty or indices["ST"].isna().all():
         return text + "."
     ranked = indices.sort_values("ST", ascending=False)
-    drivers = ranked[ranked["ST"] - ranked["ST_conf"] > DRIVER]
+    floor = max(float(ranked["ST"].min()), 0.0)
+    drivers = ranked[ranked["ST"] - ranked["ST_conf"] > floor + DRIVER]
+    if floor > NOISY:
+        text += (
+            f". Every total index is at least {floor:.2f}: seed noise (each run its own realisation) weighs"
+            " like a parameter, so the indices do not rank the assumptions at this N"
+        )
     if drivers.empty:
         top = ranked.iloc[0]
         return (
-            text + f". No parameter's total index is clearly above {DRIVER} at this N (the largest is "
-            f"`{top.parameter}`, ST {_pm(top.ST, top.ST_conf)}): its variation is seed noise or spread thinly."
+            text + f". No parameter's total index stands clearly above the smallest ({floor:.2f}) at this N"
+            f" (the largest is `{top.parameter}`, ST {_pm(top.ST, top.ST_conf)})."
+        )
+    if floor > NOISY:
+        return (
+            text + "; the largest are " + ", ".join(f"`{r.parameter}`" for r in drivers.head(SHOWN).itertuples()) + "."
         )
     named = ", then ".join(
         f"`{r.parameter}` (ST {_pm(r.ST, r.ST_conf)}, S1 {_pm(r.S1, r.S1_conf)})"
