@@ -116,6 +116,39 @@ def load_scenario(name: str, changes: dict[str, Any], weeks: int | None) -> scen
     return scenarios.load(name).with_changes(**changes)
 
 
+def posterior_draws(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``--draws K`` from ``--posterior FILE`` or the shipped calibration (default: K draws when one is shipped)."""
+    from sim import posterior
+
+    chosen = posterior.read(args.posterior) if args.posterior else posterior.shipped()
+    if chosen is None:
+        if args.draws:
+            raise InputError("no calibration is shipped: give --posterior FILE, or --draws 0", where="--draws")
+        return []
+    k = posterior.DEFAULT_DRAWS if args.draws is None else args.draws
+    return posterior.draws(chosen, k) if k else []
+
+
+def add_draws_options(p: argparse.ArgumentParser) -> None:
+    """``--draws`` and ``--posterior``, as compare and decompose take them."""
+    p.add_argument(
+        "--draws",
+        type=integer(0, MAX_REPLICATES),
+        default=None,
+        help="posterior draws per scenario, each run with every replicate's seed (default: 10 when a calibration"
+        " is shipped, else 0; 0: seeds only)",
+    )
+    p.add_argument("--posterior", help="posterior.parquet of a calibration (default: the shipped one)")
+
+
+def uncertainty_header(key: str, lang: str, replicates: int, draws: list, **fields: Any) -> str:
+    """The header line of a table, saying which uncertainty its intervals cover."""
+    covered = (
+        t("cli.covers.draws", lang, k=len(draws), n=replicates) if draws else t("cli.covers.seeds", lang, n=replicates)
+    )
+    return t(key, lang, covers=covered, **fields)
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     for name in scenarios.shipped():
         print(f"{name:<18} {scenarios.load(name).text('title', args.lang)}")
@@ -156,10 +189,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     chosen = {name: load_scenario(name, changes, args.weeks) for name in args.scenarios}
     if len(chosen) < len(args.scenarios):
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
-    with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        result = compare(chosen, args.replicates, progress=bar.update)
+    draws = posterior_draws(args)
+    with tqdm(
+        total=len(chosen) * args.replicates * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr
+    ) as bar:
+        result = compare(chosen, args.replicates, progress=bar.update, draws=draws)
     lang = args.lang
-    print(t("cli.compare.header", lang, n=args.replicates))
+    print(uncertainty_header("cli.compare.header", lang, args.replicates, draws))
     print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         cells = []
@@ -189,10 +225,12 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     target = load_scenario(args.scenario, changes_set, args.weeks)
     baseline = load_scenario(args.against, changes_set, args.weeks)
     n = 2 ** len(changes(baseline, target))
-    with tqdm(total=n * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        result = decompose(target, baseline, args.replicates, progress=bar.update)
+    draws = posterior_draws(args)
+    with tqdm(total=n * args.replicates * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = decompose(target, baseline, args.replicates, progress=bar.update, draws=draws)
     lang = args.lang
-    print(t("cli.decompose.header", lang, scenario=args.scenario, baseline=args.against, n=args.replicates))
+    header = "cli.decompose.header"
+    print(uncertainty_header(header, lang, args.replicates, draws, scenario=args.scenario, baseline=args.against))
     width = max(len(t(f"family.{f}", lang)) for f in result.families) + 2
     width = max(width, len(t("decompose.total", lang)) + 2)
     for indicator in HEADLINE:
@@ -231,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: each scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
+    add_draws_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -243,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the baseline's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in both scenarios")
     p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")
+    add_draws_options(p)
     p.set_defaults(func=cmd_decompose)
 
     for module in EXTRA_COMMANDS:

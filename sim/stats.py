@@ -44,6 +44,14 @@ def draw_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float
     return float(values.mean()), float(low), float(high)
 
 
+def interval(values: np.ndarray, draw: np.ndarray | None = None) -> tuple[float, float, float]:
+    """(mean, low, high) of per-replicate ``values``: over seeds, or over draws when ``draw`` has several."""
+    if draw is None or np.unique(draw).size < 2:
+        return mean_ci(values)
+    per_draw = pd.Series(np.asarray(values, dtype=float)).groupby(np.asarray(draw)).mean()
+    return draw_interval(per_draw.to_numpy())
+
+
 def covers(frame: pd.DataFrame) -> str:
     """Which uncertainty a summary of ``frame`` covers: :data:`INTERVAL_SEEDS` or :data:`INTERVAL_DRAWS`."""
     return INTERVAL_DRAWS if "draw" in frame and frame["draw"].nunique() > 1 else INTERVAL_SEEDS

@@ -83,3 +83,27 @@ def test_a_reform_is_paired_on_common_draws_and_seeds():
     before = effect.difference[effect.difference.week < 30]
     assert np.allclose(before[list(effect.indicators)].to_numpy(), 0.0)  # same draw, same seed: same run
     assert set(effect.difference["draw"]) == {0, 1} and set(effect.summary.interval) == {INTERVAL_DRAWS}
+
+
+TINY = ["--weeks", "40", "--set", "n_users=300", "--set", "n_workers=12", "--set", "n_organisations=2"]
+
+
+def test_compare_over_draws_from_the_command_line_says_what_its_intervals_cover(tmp_path, capsys):
+    from sim.cli import main
+
+    path = write(tmp_path, pd.DataFrame({"quit_base": [0.001, 0.004], "weight": [1.0, 1.0]}))
+    args = ["compare", "npm", "--replicates", "2", "--draws", "2", "--posterior", str(path), *TINY]
+    assert main([*args, "--set", "spinup_weeks=10", "--out", str(tmp_path / "out")]) == 0
+    assert "over 2 posterior draws × 2 seeds" in capsys.readouterr().out
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+    assert set(summary.interval) == {INTERVAL_DRAWS} and set(summary.draws) == {2}
+
+
+def test_draws_without_a_calibration_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    from sim.cli import main
+
+    monkeypatch.setattr(posterior, "shipped", lambda: None)
+    assert main(["compare", "npm", "--draws", "3", *TINY, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--draws" in err and "no calibration is shipped" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
