@@ -196,3 +196,24 @@ def test_no_module_level_mutable_state():
             if type(value).__module__.startswith(("solara", "reacton")) and "context" in type(value).__name__.lower():
                 continue  # a context key, not a value
             assert not isinstance(value, (dict, list, set, solara.Reactive)), f"{info.name}.{name}"
+
+
+def test_playing_steps_only_when_the_page_asks_for_a_frame():
+    """No thread plays: each frame is one request from the browser's FramePump, ignored once paused."""
+    from sim.dashboard.components.player import FramePump
+
+    box, rc = render(f"/?lang=en&{SMALL_QUERY}")
+    threads = threading.active_count()
+    pump = rc.find(FramePump).widget
+    pump.request = pump.request + 1  # paused: a stray request changes nothing
+    rc.find(children=["Week 0 · year 1"]).assert_single()
+    click(rc, "centaure-play")
+    assert pump.playing and threading.active_count() == threads
+    for n in (1, 2, 3):
+        pump.request = pump.request + 1
+        rc.find(children=[f"Week {n} · year 1"]).assert_single()
+        assert pump.frame > 0
+    click(rc, "centaure-play")  # pause
+    assert not pump.playing
+    pump.request = pump.request + 1
+    rc.find(children=["Week 3 · year 1"]).assert_single()

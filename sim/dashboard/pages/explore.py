@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import solara
-import solara.lab
 
 from sim import scenarios
 from sim.dashboard import charts, svg
 from sim.dashboard.components.common import Download, Notices
 from sim.dashboard.components.controls import ParamGroup
+from sim.dashboard.components.player import FramePump
 from sim.dashboard.live import ExploreRun
 from sim.dashboard.session import Session, use_session
 from sim.dashboard.urlstate import ExploreSettings
@@ -46,30 +44,34 @@ def show_settings(session: Session, settings: ExploreSettings) -> None:
 
 @solara.component
 def RunBar(run: ExploreRun, session: Session, on_reset, on_new_seed):
-    """Reset / Play-Pause / Step, the speed, and the current week."""
+    """Reset / Play-Pause / Step, the speed, and the current week.
+
+    Playing is paced by the browser (:mod:`sim.dashboard.components.player`):
+    each frame is simulated when the page asks for it, in the page's own
+    event handling, so no thread changes the page while it is drawn.
+    """
     lang = session.lang.value
-    _ = session.tick.value  # re-render after each step
+    tick = session.tick.value  # re-render after each step
     playing = session.playing.value
     speed, set_speed = solara.use_state(1)
-
-    def loop() -> None:
-        while session.playing.value and run.running:
-            started = time.perf_counter()
-            run.step(speed)
-            session.bump()
-            # leave the page time to draw: at least as long as the last frame took
-            time.sleep(max(0.05, time.perf_counter() - started))
-        session.playing.set(False)
-
-    solara.lab.use_task(loop, dependencies=[playing, speed], prefer_threaded=True, raise_error=False)
 
     def step() -> None:
         run.step(speed)
         session.bump()
 
+    def next_frame(_request: int) -> None:
+        if not session.playing.value:
+            return  # a request that crossed a click on Pause
+        step()
+        if not run.running:
+            session.playing.set(False)
+
+    FramePump.element(playing=playing and run.running, frame=tick, on_request=next_frame)
     week = run.week
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
-        solara.Button(t("explore.reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True)
+        solara.Button(
+            t("explore.reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True, classes=["centaure-reset"]
+        )
         solara.Button(
             t("explore.pause" if playing else "explore.play", lang),
             icon_name="mdi-pause" if playing else "mdi-play",
