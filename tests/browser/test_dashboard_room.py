@@ -77,7 +77,9 @@ def test_fifty_play_pause_cycles_and_quick_mixes_with_the_network_shown(
             pause(page)
         before = week(page)
         play(page)
-        page.wait_for_function(f"() => !document.querySelector('.centaure-week').innerText.includes('Semaine {before} ')")
+        page.wait_for_function(
+            f"() => !document.querySelector('.centaure-week').innerText.includes('Semaine {before} ')"
+        )
         pause(page)
 
 

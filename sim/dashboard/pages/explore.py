@@ -70,7 +70,11 @@ def RunBar(run: ExploreRun, session: Session, on_reset, on_new_seed):
     week = run.week
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
         solara.Button(
-            t("explore.reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True, classes=["centaure-reset"]
+            t("explore.reset", lang),
+            icon_name="mdi-restart",
+            on_click=on_reset,
+            outlined=True,
+            classes=["centaure-reset"],
         )
         solara.Button(
             t("explore.pause" if playing else "explore.play", lang),
