@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import importlib
+import math
 import pkgutil
 import threading
 import time
@@ -95,10 +97,12 @@ def test_a_bad_value_shows_a_message_and_changes_nothing():
     box, rc = render(f"/?lang=en&{SMALL_QUERY}")
     before = address(rc)
     rc.find(v.ExpansionPanels, accordion=True).widget.v_model = [0, 1]  # open "Territory"
-    field = rc.find(v.TextField, label="people").widget  # the number of people: a number field
+    field = rc.find(v.TextField, attributes={"aria-label": "Users", "inputmode": "decimal"}).widget
     field.v_model = "50000000"
     field.fire_event("focusout", None)
-    assert any("Value refused" in str(w.children) for w in rc.find(v.Alert).widgets)
+    alerts = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+    assert "“Users”: the dashboard goes up to 20,000" in alerts  # in words, no code name
+    assert "n_users" not in alerts
     assert address(rc) == before
     rc.find(v.Slider).widgets[0].v_model = 0.2  # the page still works
     assert "reporting_pressure=0.2" in address(rc)
@@ -128,13 +132,13 @@ def test_learn_opens_its_scenario_in_explore():
 
 
 def test_compare_runs_off_the_ui_thread_with_progress():
-    box, rc = render(f"/compare?lang=en&scenarios=npm,alliance&replicates=2&years=1&{SMALL_QUERY}")
+    box, rc = render(f"/compare?lang=en&scenarios=npm,alliance&replicates=5&years=1&{SMALL_QUERY}")
     main = threading.get_ident()
     started = time.perf_counter()
     click(rc, "centaure-run-compare")
     assert time.perf_counter() - started < 1.0  # the click returns while the runs go on in a thread
     assert threading.get_ident() == main
-    wait_until(lambda: "4 of 4 runs" in texts(rc))
+    wait_until(lambda: "10 of 10 runs" in texts(rc))
     # (the results view is checked in the browser tests: results are set from the worker thread,
     # which solara.render without a server does not route back to this tree)
 
@@ -151,10 +155,10 @@ def test_compare_can_be_cancelled():
 
 def test_reform_lab_runs_reform_against_counterfactual():
     box, rc = render(
-        f"/reform?lang=en&scenario=npm&week=20&replicates=2&years=1&reform.participation_level=6&{SMALL_QUERY}"
+        f"/reform?lang=en&scenario=npm&week=20&replicates=5&years=1&reform.participation_level=6&{SMALL_QUERY}"
     )
     click(rc, "centaure-run-reform")
-    wait_until(lambda: "4 of 4 runs" in texts(rc))
+    wait_until(lambda: "10 of 10 runs" in texts(rc))
 
 
 def test_sessions_are_isolated():
@@ -217,3 +221,84 @@ def test_playing_steps_only_when_the_page_asks_for_a_frame():
     assert not pump.playing
     pump.request = pump.request + 1
     rc.find(children=["Week 3 · year 1"]).assert_single()
+
+
+def vuetify_round(value: float, step: float, low: float, high: float) -> float:
+    """What Vuetify 2's v-slider makes of a value it is given: clamp, VSlider.roundValue, in JavaScript's arithmetic."""
+    value = min(max(value, low), high)
+    if not step:
+        return value
+    text = repr(float(step)) if not float(step).is_integer() else str(int(step))  # Number.prototype.toString
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    offset = math.fmod(low, step)  # JavaScript's %
+    rounded = math.floor((value - offset) / step + 0.5) * step + offset  # Math.round
+    exact = decimal.Decimal(min(rounded, high)).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP)
+    return float(exact)  # parseFloat(x.toFixed(decimals))
+
+
+def shipped_values() -> list[tuple[str, object]]:
+    """(parameter, value) for every default and every value a shipped scenario sets."""
+    from sim import scenarios
+    from sim.params import Params
+
+    pairs = {(name, spec.default) for name, spec in Params.specs().items()}
+    for name in scenarios.shipped():
+        pairs |= set(scenarios.load(name).params.as_dict().items())
+    return sorted(pairs, key=repr)
+
+
+@pytest.mark.parametrize(("name", "value"), shipped_values())
+def test_drawing_a_control_never_changes_its_value(name, value):
+    """Every default and shipped value survives the control's round trip exactly (generated from Params.specs())."""
+    from sim.dashboard.components.controls import ParamControl, control_kind, parse_number
+    from sim.params import Params
+
+    spec = Params.specs()[name]
+    changes = []
+
+    @solara.component
+    def One():
+        ParamControl(spec, value, lambda n, x: changes.append((n, x)), "fr")
+
+    box, rc = solara.render(One(), handle_error=False)
+    kind = control_kind(spec)
+    if kind == "slider":
+        slider = rc.find(v.Slider).widget
+        slider.v_model = vuetify_round(slider.v_model, slider.step, slider.min, slider.max)  # the browser's echo
+    if kind in ("slider", "number"):
+        field = rc.find(v.TextField).widget
+        assert parse_number(spec, field.v_model) == value and type(parse_number(spec, field.v_model)) is type(value)
+        field.fire_event("focusout", None)  # leaving the field without typing
+        field.fire_event("keyup.enter", None)
+    if kind == "select":
+        select = rc.find(v.Select).widget
+        assert select.v_model == value
+        select.v_model = value
+    if kind == "switch":
+        switch = rc.find(v.Switch).widget
+        assert switch.v_model is value
+    assert changes == [], f"{name} = {value!r} became {changes}"
+    rc.close()
+
+
+def test_a_slider_moved_to_another_step_changes_the_value_to_that_step():
+    from sim.dashboard.components.controls import ParamControl
+    from sim.params import Params
+
+    spec = Params.specs()["quit_base"]  # 0.0009 on a 0.001 grid
+    changes = []
+
+    @solara.component
+    def One():
+        ParamControl(spec, 0.0009, lambda n, x: changes.append((n, x)), "en")
+
+    box, rc = solara.render(One(), handle_error=False)
+    slider = rc.find(v.Slider).widget
+    assert slider.v_model == 0.001  # sits on the nearest step
+    slider.v_model = 0.003
+    assert changes == [("quit_base", 0.003)]
+    field = rc.find(v.TextField).widget
+    field.v_model = "0,00125"  # typed by hand, French or English decimals
+    field.fire_event("keyup.enter", None)
+    assert changes[-1] == ("quit_base", 0.00125)
+    rc.close()

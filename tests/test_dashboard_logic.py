@@ -10,8 +10,9 @@ from sim import i18n, scenarios
 from sim.dashboard import experiments, svg, urlstate
 from sim.dashboard.components.controls import control_kind, float_step, snap
 from sim.dashboard.live import ExploreRun
+from sim.errors import CentaureError
 from sim.model import CentaureModel
-from sim.params import ParameterError, Params, levers
+from sim.params import Params, levers
 
 SMALL = {"n_users": 300, "n_workers": 12, "n_organisations": 2}
 SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
@@ -20,11 +21,10 @@ SMALL_QUERY = "n_users=300&n_workers=12&n_organisations=2"
 def test_every_parameter_gets_a_control_with_label_and_unit():
     for name, spec in Params.specs().items():
         kind = control_kind(spec)
-        assert kind in {"switch", "select", "slider_int", "input_int", "slider_float"}, name
+        assert kind in {"switch", "select", "slider", "number"}, name
         assert i18n.label(spec, "fr") and i18n.label(spec, "en"), name
-        if kind == "slider_float":
-            step = float_step(spec)
-            assert 0 < step <= (spec.high - spec.low) / 50
+        if kind == "slider" and spec.kind is float:
+            assert 0 < float_step(spec) <= (spec.high - spec.low) / 50
             assert spec.low <= snap(spec, spec.high + 1) <= spec.high
     for spec in levers().values():  # every lever has help text and a French unit
         assert i18n.help_text(spec, "fr") and i18n.help_text(spec, "en"), spec.name
@@ -69,8 +69,8 @@ def test_bad_addresses_are_reported_not_raised(query):
 
 
 def test_compare_and_reform_addresses():
-    c, errors = urlstate.parse_compare(f"scenarios=npm,alliance,bogus&replicates=3&years=2&{SMALL_QUERY}")
-    assert c.scenarios == ("npm", "alliance") and c.replicates == 3 and c.years == 2 and len(errors) == 1
+    c, errors = urlstate.parse_compare(f"scenarios=npm,alliance,bogus&replicates=6&years=2&{SMALL_QUERY}")
+    assert c.scenarios == ("npm", "alliance") and c.replicates == 6 and c.years == 2 and len(errors) == 1
     assert urlstate.parse_compare(c.query())[0] == c
     r, errors = urlstate.parse_reform(
         f"scenario=npm&week=40&reform.participation_level=6&reform.n_users=10&{SMALL_QUERY}"
@@ -103,12 +103,11 @@ def test_live_run_steps_and_records_changes_as_reforms():
     assert run.history().equals(model.datacollector.get_model_vars_dataframe())
     # structure changes restart; bad values change nothing
     assert run.change("team_size", 4) == "restarted" and run.week == 0
-    with pytest.raises(ParameterError):
-        run.change("reporting_pressure", 5.0)
-    with pytest.raises(ParameterError):
-        run.change("n_users", 10_000_000)
-    with pytest.raises(ParameterError):
-        run.change("n_workers", 1)  # fewer posts than organisations
+    for name, value in (("reporting_pressure", 5.0), ("n_users", 10_000_000), ("n_workers", 1)):
+        before = run.settings
+        with pytest.raises(CentaureError):  # out of range, above the dashboard's limit, fewer posts than organisations
+            run.change(name, value)
+        assert run.settings == before
     # the export is a scenario file that `centaure run` accepts
     text = scenarios.to_toml(run.current_scenario())
     loaded = scenarios.from_dict(tomllib.loads(text))
@@ -141,15 +140,15 @@ def test_network_views_are_sampled_and_fast():
 
 
 def test_compare_and_reform_runs_share_seeds_and_can_be_cancelled():
-    c, _ = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=2&years=1&{SMALL_QUERY}")
+    c, _ = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=5&years=1&{SMALL_QUERY}")
     ticks = []
     result = experiments.compare(c, lambda: ticks.append(1))
-    assert len(ticks) == 4 and set(result.runs.scenario) == {"npm", "alliance"}
+    assert len(ticks) == 10 and set(result.runs.scenario) == {"npm", "alliance"}
     assert set(result.summary.columns) >= {"scenario", "indicator", "mean", "ci_low", "ci_high"}
     assert experiments.compare_png(result, "fr")[:4] == b"\x89PNG"
 
     r, _ = urlstate.parse_reform(
-        f"scenario=npm&week=20&replicates=2&years=1&reform.reporting_pressure=0.1&{SMALL_QUERY}"
+        f"scenario=npm&week=20&replicates=5&years=1&reform.reporting_pressure=0.1&{SMALL_QUERY}"
     )
     result = experiments.reform(r)
     before = result.difference[result.difference.week < 20]
@@ -163,3 +162,40 @@ def test_compare_and_reform_runs_share_seeds_and_can_be_cancelled():
 
     with pytest.raises(experiments.Cancelled):
         experiments.compare(c, cancel)
+
+
+def params_error(**values) -> CentaureError:
+    with pytest.raises(CentaureError) as info:
+        urlstate.within_limits(Params().replace(**values))
+    return info.value
+
+
+ENGLISH = ("expected", "out of range", "invalid literal", "must be", "unknown", "not a lever", "the dashboard")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        params_error(n_users=-5),
+        params_error(reporting_pressure=0.9),
+        params_error(intake_priority="nope"),
+        params_error(peer_worker_programme=3),
+        params_error(n_workers=4),  # fewer posts than organisations
+        params_error(funding_market=0.0, funding_redistribution=0.0),
+        params_error(n_users=50_000),  # above the dashboard's limit
+        *urlstate.parse_explore("seed=abc&scenario=nope&change=oops&change=3:n_users=4&bogus=1&n_users=-5")[1],
+        *urlstate.parse_reform("reform.n_users=400&week=x&replicates=1")[1],
+    ],
+    ids=repr,
+)
+def test_errors_are_phrased_in_french_with_labels_and_no_code_names(error):
+    from sim.dashboard.messages import error_text
+
+    text = error_text(error, "fr", urlstate.LIMITS)
+    for name in Params.specs():
+        assert name not in text, text
+    for word in ENGLISH:
+        assert word not in text, text
+    assert text.endswith(".") and text[0].isupper() or text.startswith("«"), text
+    english = error_text(error, "en", urlstate.LIMITS)
+    assert english != text

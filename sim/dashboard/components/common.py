@@ -9,7 +9,9 @@ from typing import Any
 
 import solara
 
-from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS
+from sim.dashboard.messages import error_text
+from sim.dashboard.urlstate import LIMITS, MAX_REPLICATES, MAX_YEARS, MIN_REPLICATES
+from sim.errors import CentaureError
 from sim.i18n import label, t, value_text
 from sim.params import Params
 
@@ -53,10 +55,10 @@ def TableDownloads(lang: str, stem: str, runs, summary, summary_suffix: str):
 
 
 @solara.component
-def Notices(messages: Sequence[str], lang: str, key: str = "error.url"):
-    """Warnings about settings that were ignored (e.g. a bad value in the address)."""
-    for message in messages:
-        solara.Warning(t(key, lang, err=message), dense=True)
+def Notices(errors: Sequence[CentaureError], lang: str):
+    """Warnings about settings of the address that were ignored, in the page's language."""
+    for err in errors:
+        solara.Warning(t("error.url", lang, err=error_text(err, lang, LIMITS)), dense=True, classes=["centaure-notice"])
 
 
 def overrides_text(values: dict, lang: str) -> str:
@@ -79,7 +81,7 @@ def RunSize(
     solara.SliderInt(
         t("compare.replicates", lang),
         value=replicates,
-        min=2,
+        min=MIN_REPLICATES,
         max=MAX_REPLICATES,
         on_value=lambda v: on_replicates(int(v)),
         disabled=disabled,

@@ -10,10 +10,12 @@ from sim.dashboard.components.common import Download, Notices
 from sim.dashboard.components.controls import ParamGroup
 from sim.dashboard.components.player import FramePump
 from sim.dashboard.live import ExploreRun
+from sim.dashboard.messages import error_text
 from sim.dashboard.session import Session, use_session
-from sim.dashboard.urlstate import ExploreSettings
+from sim.dashboard.urlstate import LIMITS, ExploreSettings
+from sim.errors import CentaureError
 from sim.i18n import indicator_label, label, number, percent, t, value_text
-from sim.params import ParameterError, Params
+from sim.params import Params
 from sim.scenarios import to_toml
 
 SPEEDS = (1, 4, 13, 52)
@@ -301,8 +303,8 @@ def Page():
         was = run.week
         try:
             outcome = run.change(name, value)
-        except ParameterError as err:
-            return t("error.invalid", lang, err=str(err))
+        except CentaureError as err:
+            return error_text(err, lang, LIMITS)
         if outcome == "restarted":
             set_notice(t("explore.restarted", lang) if was > 0 else "")
         else:

@@ -13,11 +13,13 @@ from sim.dashboard.components.controls import ParamControl
 from sim.dashboard.components.jobs import JobStatus, use_job
 from sim.dashboard.components.tables import SimpleTable
 from sim.dashboard.experiments import ReformResult
+from sim.dashboard.messages import error_text
 from sim.dashboard.pages.compare import cell
-from sim.dashboard.urlstate import format_value, parse_reform
+from sim.dashboard.urlstate import LIMITS, parse_reform, within_limits
+from sim.errors import CentaureError
 from sim.i18n import indicator_label, indicator_unit, label, t
 from sim.metrics import HEADLINE
-from sim.params import ParameterError, levers
+from sim.params import levers
 from sim.scenarios import to_toml
 
 
@@ -60,10 +62,10 @@ def Page():
 
     def change_lever(name: str, value: Any) -> str | None:
         try:
-            base.params.replace(**{**settings.changes, name: value})
-        except ParameterError as err:
-            return t("error.invalid", lang, err=str(err))
-        update(changes={**settings.changes, name: reformable[name].parse(format_value(value))})
+            params = within_limits(base.params.replace(**{**settings.changes, name: value}))
+        except CentaureError as err:
+            return error_text(err, lang, LIMITS)
+        update(changes={**settings.changes, name: getattr(params, name)})
         return None
 
     horizon = 52 * settings.years
