@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -139,13 +140,22 @@ def test_network_views_are_sampled_and_fast():
     )
 
 
-def test_compare_and_reform_runs_share_seeds_and_can_be_cancelled():
+def test_compare_and_reform_runs_share_seeds_and_read_in_words():
     c, _ = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=5&years=1&{SMALL_QUERY}")
     ticks = []
     result = experiments.compare(c, lambda: ticks.append(1))
     assert len(ticks) == 10 and set(result.runs.scenario) == {"npm", "alliance"}
     assert set(result.summary.columns) >= {"scenario", "indicator", "mean", "ci_low", "ci_high"}
     assert experiments.compare_png(result, "fr")[:4] == b"\x89PNG"
+    cells = experiments.compare_cells(result, "fr")
+    assert "\u202f%" in cells["non_recourse"]["npm"] and "." not in cells["non_recourse"]["npm"]
+    for row in result.summary.itertuples():  # intervals of shares stay within 0-100 %
+        text = cells[row.indicator][row.scenario]
+        assert "-" not in text and "−" not in text, text
+    drawn = experiments.compare_charts(result, "fr")
+    assert set(drawn) == set(experiments.HEADLINE)
+    for chart in drawn.values():  # tick labels and summaries in French: no decimal point between digits
+        assert not re.search(r">\d+\.\d", chart), chart[:300]
 
     r, _ = urlstate.parse_reform(
         f"scenario=npm&week=20&replicates=5&years=1&reform.reporting_pressure=0.1&{SMALL_QUERY}"
@@ -153,15 +163,69 @@ def test_compare_and_reform_runs_share_seeds_and_can_be_cancelled():
     result = experiments.reform(r)
     before = result.difference[result.difference.week < 20]
     assert (before.drop(columns=["arm", "replicate", "week"]).abs().to_numpy() == 0).all()  # same seeds
-    top, diff = experiments.reform_pngs(result, "en")
-    assert experiments.stack_png(top, diff)[:4] == b"\x89PNG"
+    assert experiments.reform_png(result, "en")[:4] == b"\x89PNG"
     assert "[[reforms]]" in scenarios.to_toml(result.scenario)
+    effects = {e.indicator: e for e in experiments.effects(result, "fr")}
+    share = effects["non_recourse"]
+    assert share.effect.endswith(("points", "point")) and "%" in share.before and "%" in share.after
+    assert share.before in share.sentence and share.after in share.sentence and share.effect in share.sentence
+    assert not effects["engagement"].effect.endswith("points")  # an index, not a share
+    arms, differences = experiments.reform_charts(result, "fr")
+    assert set(arms) == set(differences) == set(experiments.HEADLINE)
 
-    def cancel():
-        raise experiments.Cancelled
 
-    with pytest.raises(experiments.Cancelled):
-        experiments.compare(c, cancel)
+def test_a_reform_that_changes_nothing_is_recognised():
+    r, _ = urlstate.parse_reform("scenario=npm&week=20&reform.reporting_pressure=0.39")
+    assert experiments.unchanged_levers(r) == ["reporting_pressure"]  # npm's own value
+    r, _ = urlstate.parse_reform("scenario=npm&week=20&reform.reporting_pressure=0.2&reform.participation_level=3")
+    assert experiments.unchanged_levers(r) == ["participation_level"]
+    late = scenarios.load("reform_alliance").reforms[0]
+    lever, value = next(iter(late.changes.items()))
+    r, _ = urlstate.parse_reform(f"scenario=reform_alliance&week={late.week + 1}&reform.{lever}={value}")
+    assert experiments.unchanged_levers(r) == [lever]  # the scenario's own reform already set it
+
+
+def test_a_session_job_runs_in_its_thread_reports_and_stops_when_cancelled_or_closed():
+    import threading
+
+    import solara
+
+    from sim.dashboard.background import Job, JobState
+
+    state = solara.Reactive(JobState())
+    started, release = threading.Event(), threading.Event()
+
+    def work(settings, tick):
+        started.set()
+        for _ in range(settings):
+            release.wait(0.05)  # one "run"
+            tick()
+        return "done"
+
+    job = Job("test", work, state)
+    job.start(3, total=3)
+    assert started.wait(5) and job.thread.name.startswith("centaure-job-test") and state.value.running
+    release.set()
+    job.thread.join(5)
+    assert state.value.outcome == "finished" and state.value.result == "done" and not state.value.running
+    release.clear()
+    job.start(1000, total=1000)
+    job.cancel()
+    release.set()
+    job.thread.join(5)
+    assert not job.thread.is_alive() and state.value.outcome == "cancelled" and state.value.result == "done"
+    release.clear()
+    job.start(1000, total=1000)
+    first = job.thread
+    job.start(2, total=2)  # a new batch replaces the one under way
+    release.set()
+    job.thread.join(5)
+    first.join(5)
+    assert not first.is_alive() and state.value.outcome == "finished"  # the replaced batch reports nothing
+    release.clear()
+    job.start(1000, total=1000)
+    job.close()  # the session closes: cancel and wait
+    assert not job.thread.is_alive()
 
 
 def params_error(**values) -> CentaureError:

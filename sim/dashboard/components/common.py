@@ -4,6 +4,7 @@ and the settings a page keeps in its address."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -12,27 +13,83 @@ import solara
 from sim.dashboard.messages import error_text
 from sim.dashboard.urlstate import LIMITS, MAX_REPLICATES, MAX_YEARS, MIN_REPLICATES
 from sim.errors import CentaureError
-from sim.i18n import label, t, value_text
+from sim.i18n import indicator_label, label, t, value_text
 from sim.params import Params
 
 
-def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[str]]], lang_param: str):
-    """A page's settings read from its address (with the values ignored), and ``update(**changes)``,
-    which writes changed settings back to the address (and so re-renders the page)."""
+def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[CentaureError]]], session):
+    """A page's settings read from its address (with the errors of what was ignored), and ``update(**changes)``,
+    which writes changed settings back to the address (and so re-renders the page).
+
+    The session remembers the page's last settings, so the navigation comes back to them.
+    """
     router = solara.use_router()
     settings, errors = solara.use_memo(lambda: parse(router.search), [router.search])
+    session.remember(path, settings.query())
 
     def update(**changes: Any) -> None:
-        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(lang_param)}")
+        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(session.lang_param())}")
 
     return settings, errors, update
 
 
+def file_stem(*parts: object) -> str:
+    """A download's name from what it holds: ``centaure_compare_npm-alliance_10reps_10y``."""
+    return "_".join(["centaure", *(re.sub(r"[^A-Za-z0-9.-]+", "-", str(p)).strip("-") for p in parts if p != "")])
+
+
 @solara.component
-def Picture(png: bytes, alt: str, classes: Sequence[str] = ()):
-    """A server-drawn PNG (sent as binary), scaled to the width available; ``alt`` for screen readers."""
-    with solara.Div(attributes={"role": "img", "aria-label": alt}, classes=["centaure-picture", *classes]):
-        solara.Image(png, width="100%", format="png")
+def Prose(texts: Sequence[str], numbered: bool = False, classes: Sequence[str] = ()):
+    """Paragraphs, or a numbered list, of plain text (no Markdown: nothing to fetch, nothing to interpret)."""
+    if numbered:
+        solara.v.Html(
+            tag="ol",
+            class_=" ".join(["centaure-prose", *classes]),
+            children=[solara.v.Html(tag="li", children=[text]) for text in texts],
+        )
+    else:
+        for text in texts:
+            solara.v.Html(tag="p", class_=" ".join(["centaure-prose", *classes]), children=[text])
+
+
+@solara.component
+def Heading(text: str, level: int = 3):
+    """A section title (a real heading, for screen readers' navigation)."""
+    solara.v.Html(tag=f"h{level}", class_="centaure-heading", children=[text])
+
+
+@solara.component
+def Summary(text: str, classes: Sequence[str] = ()):
+    """One sentence saying what a picture shows (read by screen readers, useful to everyone)."""
+    solara.v.Html(tag="p", class_=" ".join(["centaure-summary-text", *classes]), children=[text])
+
+
+@solara.component
+def ViewPicker(views: Sequence[str], labels: dict[str, str], value: str, on_value: Callable[[str], None], name: str):
+    """Presentation mode: which one large view to show; ``name`` labels the group for screen readers."""
+    with solara.v.BtnToggle(
+        v_model=views.index(value) if value in views else 0,
+        on_v_model=lambda k: on_value(views[k]) if k is not None else None,
+        mandatory=True,
+        class_="centaure-view-picker",
+        style_="flex-wrap: wrap; height: auto",
+        attributes={"role": "group", "aria-label": name},
+    ):
+        for view in views:
+            solara.v.Btn(children=[labels[view]], class_=f"centaure-view-{view}")
+
+
+@solara.component
+def ChartGrid(drawn: dict[str, str], order: Sequence[str], lang: str, presenting: bool, classes: Sequence[str] = ()):
+    """Charts (HTML) two by two; in presentation mode one at a time, large, with a picker."""
+    shown, set_shown = solara.use_state(order[0])
+    if presenting:
+        ViewPicker(order, {n: indicator_label(n, lang) for n in order}, shown, set_shown, t("chart.pick", lang))
+        solara.HTML(tag="div", unsafe_innerHTML=drawn[shown], classes=["centaure-chart-large", *classes])
+        return
+    with solara.Div(classes=["centaure-chart-grid", *classes]):
+        for name in order:
+            solara.HTML(tag="div", unsafe_innerHTML=drawn[name])
 
 
 @solara.component
