@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sim.i18n import NBSP, NNBSP, indicator_unit, number, percent, points, signed, t
+from sim.i18n import NBSP, NNBSP, indicator_unit, number, percent, points, signed, t, unit
 from sim.metrics import INDICATORS
 
 
@@ -36,8 +36,9 @@ def value(name: str, x: float, lang: str, with_unit: bool = True) -> str:
     if is_share(name):
         return percent(x, lang)
     text = number(x, lang)
-    unit = indicator_unit(name, lang) if with_unit else ""
-    return f"{text}{NBSP}{unit}" if unit and text != "–" else text
+    info = INDICATORS.get(name)
+    shown = unit(info.unit, lang, count=x) if with_unit and info is not None and x is not None else ""
+    return f"{text}{NBSP}{shown}" if shown and text != "–" else text
 
 
 def difference(name: str, d: float, lang: str) -> str:
@@ -45,19 +46,19 @@ def difference(name: str, d: float, lang: str) -> str:
     if is_share(name):
         return points(d, lang)
     text = signed(d, lang, decimals=significant_decimals(d))
-    unit = indicator_unit(name, lang)
-    return f"{text}{NBSP}{unit}" if unit and text != "–" else text
+    unit_text = indicator_unit(name, lang)
+    return f"{text}{NBSP}{unit_text}" if unit_text and text != "–" else text
 
 
 def difference_interval(name: str, low: float, high: float, lang: str, digits_of: float) -> str:
     """``[−10,1 ; −7,7] points`` (the unit once), with the decimals ``digits_of`` (the effect) needs."""
     sep = f"{NNBSP}; " if lang == "fr" else ", "
     if is_share(name):
-        texts, unit = [signed(100.0 * x, lang, 1) for x in (low, high)], t("points.other", lang)
+        texts, unit_text = [signed(100.0 * x, lang, 1) for x in (low, high)], t("points.other", lang)
     else:
         decimals = significant_decimals(digits_of)
-        texts, unit = [signed(x, lang, decimals) for x in (low, high)], indicator_unit(name, lang)
-    return f"[{texts[0]}{sep}{texts[1]}]" + (f"{NBSP}{unit}" if unit else "")
+        texts, unit_text = [signed(x, lang, decimals) for x in (low, high)], indicator_unit(name, lang)
+    return f"[{texts[0]}{sep}{texts[1]}]" + (f"{NBSP}{unit_text}" if unit_text else "")
 
 
 def significant_decimals(x: float, digits: int = 2) -> int:

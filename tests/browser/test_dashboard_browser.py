@@ -42,7 +42,9 @@ def location(page) -> str:
 
 
 def click_slider(page, index: int, fraction: float) -> None:
-    box = page.locator(".centaure-control .v-slider").nth(index).bounding_box()
+    slider = page.locator(".centaure-control .v-slider").nth(index)
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
 
 
@@ -94,11 +96,11 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
     page = page_session
     with solara_app(APP):
         # Compare two scenarios: runs off the UI thread with progress, then bands and a table
-        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=3&years=2&{SMALL}")
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=2&{SMALL}")
         page.locator(".centaure-run-compare").click()
         page.locator(".centaure-table").wait_for(timeout=60_000)
         assert page.locator(".centaure-table tr").count() == 1 + 8
-        page.locator(".centaure-compare-chart img").wait_for()
+        page.locator(".centaure-compare-charts .cchart").first.wait_for()
         shot(page, "compare_fr.png")
         with page.expect_download() as info:
             page.locator(".centaure-download", has_text="Tableau (CSV)").click()
@@ -106,7 +108,7 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
 
         # Reform lab: a reform at week 40 against its counterfactual, same seeds
         page.goto(
-            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=3&years=2"
+            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=5&years=2"
             f"&reform.participation_level=6&reform.reporting_pressure=0.2&{SMALL}"
         )
         page.locator(".centaure-run-reform").click()

@@ -280,15 +280,16 @@ def ChangesList(run: ExploreRun, session: Session, on_forget):
 
 
 @solara.component
-def Suggestions(scenario: scenarios.Scenario, lang: str):
-    """The lecturer's texts beside the controls: what the scenario shows, and the things to try, numbered."""
+def Suggestions(scenario: scenarios.Scenario, lang: str, presenting: bool):
+    """The lecturer's texts beside the controls: what the scenario shows, and the things to try, numbered
+    (open when presenting, folded otherwise so the levers stay in view)."""
     shows = scenario.text("shows", lang)
     tries = lecture.items(scenario.text("try", lang))
     if shows:
         with solara.Details(t("explore.about", lang)):
             Prose(lecture.paragraphs(lecture.readable(shows, lang)))
     if tries:
-        with solara.Details(t("learn.try", lang), expand=True):
+        with solara.Details(f"{t('learn.try', lang)} ({len(tries)})", expand=presenting):
             Prose([lecture.readable(item, lang) for item in tries], numbered=True, classes=["centaure-try"])
 
 
@@ -364,7 +365,7 @@ def Page():
                 class_="centaure-scenario",
                 attributes={"aria-label": t("explore.scenario", lang)},
             )
-            Suggestions(run.scenario, lang)
+            Suggestions(run.scenario, lang, presenting)
             planned = [r for r in run.scenario.reforms if r not in run.settings.changes]
             if planned:
                 with solara.Details(t("explore.reforms_planned", lang)):
