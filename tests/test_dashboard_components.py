@@ -82,7 +82,7 @@ def test_explore_steps_and_levers_come_from_the_declarations():
     rc.find(children=["Week 2 · year 1"]).assert_single()
     # one control per lever, labelled from its declaration
     for spec in levers().values():
-        rc.find(v.Html, children=[i18n.label(spec, "en")]).assert_single()
+        rc.find(v.Html, children=[i18n.label(spec, "en")], class_="centaure-control-label").assert_single()
     # moving a slider applies the lever from the next week and writes it in the address
     slider = rc.find(v.Slider).widgets[0]
     slider.v_model = 0.2
@@ -96,7 +96,7 @@ def test_explore_steps_and_levers_come_from_the_declarations():
 def test_a_bad_value_shows_a_message_and_changes_nothing():
     box, rc = render(f"/?lang=en&{SMALL_QUERY}")
     before = address(rc)
-    rc.find(v.ExpansionPanels, accordion=True).widget.v_model = [0, 1]  # open "Territory"
+    buttons(rc, "Territory (restarts the run)")[0].click()
     field = rc.find(v.TextField, attributes={"aria-label": "Users", "inputmode": "decimal"}).widget
     field.v_model = "50000000"
     field.fire_event("focusout", None)
@@ -270,9 +270,9 @@ def test_drawing_a_control_never_changes_its_value(name, value):
         field.fire_event("focusout", None)  # leaving the field without typing
         field.fire_event("keyup.enter", None)
     if kind == "select":
-        select = rc.find(v.Select).widget
-        assert select.v_model == value
-        select.v_model = value
+        radios = rc.find(v.RadioGroup).widget
+        assert spec.choices[radios.v_model] == value
+        radios.v_model = spec.choices.index(value)
     if kind == "switch":
         switch = rc.find(v.Switch).widget
         assert switch.v_model is value

@@ -80,17 +80,26 @@ def Header():
 
     def go(target: str) -> None:
         """To a page as it was left: its settings (and the language, once chosen)."""
-        router.push(with_query(target, session.address(target), {"lang": session.lang_param()}))
+        router.push(with_query(target, session.address(target), session.extras()))
+
+    def shown() -> tuple[str, str]:
+        """(path, query) of the address the page shows now (a page may have written it without routing)."""
+        current = session.url.value or (f"{path}?{router.search}" if router.search else path)
+        shown_path, _, shown_search = current.partition("?")
+        return shown_path, shown_search
 
     def switch(new: str) -> None:
-        shown = session.url.value or (f"{path}?{router.search}" if router.search else path)
-        shown_path, _, shown_search = shown.partition("?")
-        router.push(with_query(shown_path, shown_search, {"lang": new}))
+        router.push(with_query(*shown(), {"lang": new}))
         session.lang.set(new)
         session.lang_chosen.set(True)
 
+    def present(on: bool) -> None:
+        """Presentation mode on or off; the address keeps it (a reload or a shared link stays in it)."""
+        session.presenting.set(on)
+        session.url.set(with_query(*shown(), {"present": "1" if on else None}))
+
     with solara.AppBar():
-        PageFrame.element(lang=lang, text=t("a11y.skip", lang))
+        PageFrame.element(lang=lang, text=t("a11y.skip", lang), busy=t("a11y.busy", lang))
         with solara.Row(classes=["centaure-nav"], gap="2px", style={"background": "transparent"}):
             for target, key, icon in PAGES:
                 solara.Button(
@@ -108,7 +117,7 @@ def Header():
             icon_name="mdi-projector-screen-outline",
             text=True,
             color="white",
-            on_click=lambda: session.presenting.set(not presenting),
+            on_click=lambda: present(not presenting),
             classes=["centaure-present"],
             attributes={"aria-pressed": "true" if presenting else "false"},
         )

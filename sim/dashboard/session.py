@@ -16,7 +16,7 @@ import solara
 from sim.dashboard import experiments
 from sim.dashboard.background import Job, JobState
 from sim.dashboard.live import ExploreRun
-from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query
+from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query, presenting_from_query
 from sim.i18n import pick_language
 
 
@@ -67,12 +67,16 @@ class Session:
         for job in (self.compare, self.reform):
             job.close()
 
-    def query_suffix(self) -> list[tuple[str, str]]:
-        """Extra query items every page keeps in its address (the language, once chosen)."""
-        return [("lang", self.lang.value)] if self.lang_chosen.value else []
+    def extras(self) -> dict[str, str | None]:
+        """What every page keeps in its address besides its settings: the language once chosen, presentation mode."""
+        return {
+            "lang": self.lang.value if self.lang_chosen.value else None,
+            "present": "1" if self.presenting.value else None,
+        }
 
-    def lang_param(self) -> str | None:
-        return self.lang.value if self.lang_chosen.value else None
+    def query_suffix(self) -> list[tuple[str, str]]:
+        """:meth:`extras` as query items."""
+        return [(k, v) for k, v in self.extras().items() if v is not None]
 
     def bump(self) -> None:
         self.tick.set(self.tick.value + 1)
@@ -116,7 +120,7 @@ def use_new_session(search: str | None) -> Session:
         compare=jobs[0],
         reform=jobs[1],
         url=solara.use_reactive(None),
-        presenting=solara.use_reactive(False),
+        presenting=solara.use_reactive(solara.use_memo(lambda: presenting_from_query(search), [])),
         holder=solara.use_memo(dict, []),
     )
     solara.use_memo(lambda: on_kernel_close(session.close), [])

@@ -23,7 +23,9 @@ from sim.errors import CentaureError, ParameterError, ScenarioError
 from sim.params import Params, levers
 from sim.scenarios import Reform
 
-PAGE_KEYS = frozenset({"scenario", "seed", "change", "scenarios", "replicates", "years", "week", "step", "lang"})
+PAGE_KEYS = frozenset(
+    {"scenario", "seed", "change", "scenarios", "replicates", "years", "week", "step", "lang", "present"}
+)
 
 LIMITS: Mapping[str, int] = MappingProxyType(
     {"n_users": 20_000, "n_workers": 2_000, "n_organisations": 200, "n_funders": 50}
@@ -164,14 +166,13 @@ class ExploreSettings:
         """The scenario to run: shipped scenario + values + its own reforms and the changes made during the run."""
         return scenarios.load(self.scenario).with_changes(**self.values).with_reforms(*self.changes)
 
-    def query(self, lang: str | None = None) -> str:
+    def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
         items: list[tuple[str, Any]] = [("scenario", self.scenario), ("seed", self.seed)]
         items += [(k, format_value(v)) for k, v in self.values.items()]
         for reform in self.changes:
             what = ",".join(f"{k}={format_value(v)}" for k, v in reform.changes.items())
             items.append(("change", f"{reform.week}:{what}"))
-        if lang:
-            items.append(("lang", lang))
+        items += list(extras)  # the language once chosen, presentation mode
         return encode(items)
 
 
@@ -219,15 +220,14 @@ class CompareSettings:
     years: int = 10
     values: Mapping[str, Any] = field(default_factory=dict)  # applied to every scenario
 
-    def query(self, lang: str | None = None) -> str:
+    def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
         items: list[tuple[str, Any]] = [
             ("scenarios", ",".join(self.scenarios)),
             ("replicates", self.replicates),
             ("years", self.years),
         ]
         items += [(k, format_value(v)) for k, v in self.values.items()]
-        if lang:
-            items.append(("lang", lang))
+        items += list(extras)  # the language once chosen, presentation mode
         return encode(items)
 
 
@@ -262,7 +262,7 @@ class ReformSettings:
     changes: Mapping[str, Any] = field(default_factory=dict)  # the reform: lever -> new value
     values: Mapping[str, Any] = field(default_factory=dict)  # applied to both arms
 
-    def query(self, lang: str | None = None) -> str:
+    def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
         items: list[tuple[str, Any]] = [
             ("scenario", self.scenario),
             ("week", self.week),
@@ -271,8 +271,7 @@ class ReformSettings:
         ]
         items += [(f"reform.{k}", format_value(v)) for k, v in self.changes.items()]
         items += [(k, format_value(v)) for k, v in self.values.items()]
-        if lang:
-            items.append(("lang", lang))
+        items += list(extras)  # the language once chosen, presentation mode
         return encode(items)
 
 
@@ -297,6 +296,11 @@ def parse_reform(search: str | None) -> tuple[ReformSettings, list[CentaureError
     values, errs = settle(scenarios.load(name).params, values)
     errors += errs
     return ReformSettings(name, week, replicates, years, changes, values), errors
+
+
+def presenting_from_query(search: str | None) -> bool:
+    """``present=1`` in the address: open in presentation mode (a lecturer's prepared link)."""
+    return parse_query(search).get("present", ["0"])[-1] in ("1", "true", "yes", "oui")
 
 
 def lang_from_query(search: str | None) -> str | None:

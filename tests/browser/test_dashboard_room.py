@@ -130,3 +130,80 @@ def test_five_tabs_playing_at_once(solara_app, solara_server, browser, browser_c
 
 def job_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("centaure-")]
+
+
+def kernels():
+    from solara.server import kernel_context
+
+    return {key: context for key, context in kernel_context.contexts.items() if not context.closed_event.is_set()}
+
+
+def test_closing_a_tab_stops_its_run_and_its_comparison(
+    solara_app, solara_server, browser, browser_context_args, watch, server_log
+):
+    with solara_app(APP):
+        before = set(kernels())
+        context = browser.new_context(**browser_context_args)
+        page = context.new_page()
+        watch(page)
+        open_explore(page, solara_server.base_url)
+        play(page)
+        page.locator(".centaure-nav-compare").click()
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=30&years=20&{TINY}")
+        page.locator(".centaure-run-compare").click()
+        page.locator(".centaure-progress-text").wait_for(timeout=20_000)
+        assert any(t.name.startswith("centaure-job-compare") for t in job_threads())
+        mine = set(kernels()) - before
+        assert mine
+        page.close(run_before_unload=True)  # the tab goes (as a person closes it): its kernel closes
+        context.close()
+        deadline = time.monotonic() + 20
+        while (job_threads() or mine & set(kernels())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not mine & set(kernels()), "the kernel is still open"
+        assert not job_threads(), job_threads()
+
+
+def test_leaving_compare_keeps_its_settings_and_its_running_comparison(
+    solara_app, solara_server, page_session, watch, server_log
+):
+    page = page_session
+    watch(page)
+    with solara_app(APP):
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=4&{TINY}")
+        page.locator(".centaure-pick-aller_vers input").check(force=True)
+        page.wait_for_function("() => window.location.search.includes('aller_vers')")
+        page.locator(".centaure-run-compare").click()
+        page.locator(".centaure-progress-text").wait_for(timeout=20_000)
+        page.locator(".centaure-nav-learn").click()
+        page.locator(".centaure-learn-open").wait_for()
+        page.locator(".centaure-nav-compare").click()
+        page.wait_for_function("() => window.location.search.includes('aller_vers')")  # the settings came back
+        page.locator(".centaure-result-heading").wait_for(timeout=60_000)  # the comparison went on meanwhile
+        heading = page.locator(".centaure-result-heading").text_content()
+        assert "Aller-vers" in heading or "aller" in heading.lower()
+        assert page.locator(".centaure-stale").count() == 0
+        page.locator(".centaure-nav-explore").click()
+        page.locator(".centaure-week").wait_for()
+        page.locator(".centaure-nav-compare").click()
+        page.locator(".centaure-result-heading").wait_for()  # the result too
+
+
+def test_opening_every_panel_changes_nothing(solara_app, solara_server, page_session, watch, server_log):
+    page = page_session
+    watch(page)
+    with solara_app(APP):
+        page.goto(f"{solara_server.base_url}/?scenario=npm")
+        page.locator(".centaure-week").wait_for(timeout=30_000)
+        page.locator(".centaure-step").click()
+        page.wait_for_function("() => document.querySelector('.centaure-week').innerText.includes('Semaine 1 ')")
+        address = page.evaluate("window.location.search")
+        for group in ("structure", "behaviour"):
+            page.locator(f".centaure-panel-{group} .centaure-disclosure-button").click()
+        page.locator(".centaure-param-need_arrival_rate .v-slider").wait_for()
+        page.wait_for_timeout(1500)
+        assert page.evaluate("window.location.search") == address  # no value written
+        assert "Semaine 1 " in page.locator(".centaure-week").inner_text()  # not restarted
+        values = page.locator(".centaure-param-need_arrival_rate .centaure-value").text_content()
+        assert values.startswith("0,008"), values
+        assert page.locator(".centaure-param-need_arrival_rate input[inputmode=decimal]").input_value() == "0,008"

@@ -28,7 +28,7 @@ def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[CentaureE
     session.remember(path, settings.query())
 
     def update(**changes: Any) -> None:
-        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(session.lang_param())}")
+        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(session.query_suffix())}")
 
     return settings, errors, update
 
@@ -50,6 +50,56 @@ def Prose(texts: Sequence[str], numbered: bool = False, classes: Sequence[str] =
     else:
         for text in texts:
             solara.v.Html(tag="p", class_=" ".join(["centaure-prose", *classes]), children=[text])
+
+
+@solara.component
+def Disclosure(title: str, children=[], open: bool = False, on_open=None, classes: Sequence[str] = ()):  # noqa: B006
+    """A section that opens and closes: a button with ``aria-expanded`` (the WAI-ARIA disclosure pattern).
+
+    Its content is drawn only while open. ``on_open(bool)`` makes it controlled; without it, it keeps its own state.
+    """
+    own, set_own = solara.use_state(open)
+    shown = open if on_open is not None else own
+    toggle = on_open if on_open is not None else set_own
+    with solara.Column(gap="0px", classes=["centaure-disclosure", *classes]):
+        solara.Button(
+            title,
+            icon_name="mdi-chevron-up" if shown else "mdi-chevron-down",
+            text=True,
+            on_click=lambda: toggle(not shown),
+            attributes={"aria-expanded": "true" if shown else "false"},
+            classes=["centaure-disclosure-button"],
+        )
+        if shown:
+            solara.Column(children=children, gap="2px", classes=["centaure-disclosure-content"])
+
+
+@solara.component
+def Choice(
+    name: str,
+    items: Sequence[tuple[Any, str]],
+    value: Any,
+    on_value: Callable[[Any], None],
+    disabled: bool = False,
+    classes: Sequence[str] = (),
+    name_shown: bool = True,
+):
+    """One of a few values, as radio buttons under their name (no pop-up list to open);
+    ``name_shown=False`` keeps the name for screen readers only (a label already shows it)."""
+    values = [v for v, _ in items]
+    with solara.v.Html(tag="fieldset", class_=" ".join(["centaure-fieldset", *classes])):
+        legend = "centaure-control-label" if name_shown else "centaure-visually-hidden"
+        solara.v.Html(tag="legend", children=[name], class_=legend)
+        with solara.v.RadioGroup(
+            v_model=values.index(value) if value in values else None,
+            on_v_model=lambda k: on_value(values[k]) if k is not None else None,
+            dense=True,
+            hide_details=True,
+            disabled=disabled,
+            class_="mt-0",
+        ):
+            for k, (_, text) in enumerate(items):
+                solara.v.Radio(label=text, value=k, class_="centaure-choice")
 
 
 @solara.component

@@ -22,6 +22,7 @@ from typing import Any
 import solara
 from solara.components.input import use_change
 
+from sim.dashboard.components.common import Choice
 from sim.dashboard.messages import quoted
 from sim.dashboard.urlstate import format_value
 from sim.i18n import choice, help_text, label, t, unit, value_text
@@ -191,16 +192,8 @@ def ParamControl(
                 attributes={"aria-label": name},
             )
         elif kind == "select":
-            solara.v.Select(
-                items=[{"text": choice(c, lang), "value": c} for c in spec.choices],
-                v_model=value,
-                on_v_model=apply,
-                label=name,
-                single_line=True,
-                dense=True,
-                hide_details=True,
-                disabled=disabled,
-                attributes={"aria-label": name},
+            Choice(
+                name, [(c, choice(c, lang)) for c in spec.choices], value, apply, disabled=disabled, name_shown=False
             )
         elif kind == "number":
             NumberField(spec, value, typed, lang, disabled, wide=True)

@@ -18,9 +18,17 @@ _TEMPLATE = """
 </template>
 <script>
 module.exports = {
-  watch: { lang(value) { document.documentElement.lang = value; } },
-  mounted() { document.documentElement.lang = this.lang; },
+  watch: {
+    lang(value) { document.documentElement.lang = value; this.nameBusy(); },
+    busy() { this.nameBusy(); },
+  },
+  mounted() { document.documentElement.lang = this.lang; this.nameBusy(); },
   methods: {
+    nameBusy() {
+      // Solara's own "server busy" bar (in its page template) has no name for screen readers
+      document.querySelectorAll(".v-application > .v-progress-linear, .v-progress-linear[absolute]").forEach(
+        (bar) => bar.setAttribute("aria-label", this.busy));
+    },
     skip() {
       const target = document.querySelector(".centaure-run-controls button:not([disabled])")
         || document.querySelector(".centaure-main button:not([disabled]), .centaure-main input, .centaure-main [tabindex='0']");
@@ -33,8 +41,9 @@ module.exports = {
 
 
 class PageFrame(v.VuetifyTemplate):
-    """Sets ``document.documentElement.lang`` and draws the skip link (``text``)."""
+    """Sets ``document.documentElement.lang``, names Solara's busy bar (``busy``) and draws the skip link (``text``)."""
 
     template = traitlets.Unicode(_TEMPLATE).tag(sync=True)
     lang = traitlets.Unicode("en").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
+    busy = traitlets.Unicode("").tag(sync=True)

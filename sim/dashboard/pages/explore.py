@@ -6,7 +6,16 @@ import solara
 
 from sim import scenarios
 from sim.dashboard import charts, formats, lecture, netview, svg
-from sim.dashboard.components.common import Download, Notices, Prose, Summary, ViewPicker, file_stem
+from sim.dashboard.components.common import (
+    Choice,
+    Disclosure,
+    Download,
+    Notices,
+    Prose,
+    Summary,
+    ViewPicker,
+    file_stem,
+)
 from sim.dashboard.components.controls import ParamGroup
 from sim.dashboard.components.player import FramePump
 from sim.dashboard.live import ExploreRun
@@ -52,7 +61,7 @@ def monitored(scenario: scenarios.Scenario, lang: str) -> list[str]:
 
 def show_settings(session: Session, settings: ExploreSettings) -> None:
     """Write the run's settings into the address bar (so a link reproduces the run)."""
-    query = settings.query(session.lang_param())
+    query = settings.query(session.query_suffix())
     session.remember("/", query)
     session.url.set(f"/?{query}")
 
@@ -108,16 +117,17 @@ def RunBar(run: ExploreRun, session: Session, on_reset, on_new_seed):
             classes=["centaure-reset"],
         )
         solara.Button(t("explore.new_seed", lang), icon_name="mdi-dice-multiple", on_click=on_new_seed, text=True)
-        with solara.Div(style={"width": "11rem"}):
-            solara.v.Select(
-                label=t("explore.speed", lang),
-                items=[{"text": plural("count.weeks", n, lang), "value": n} for n in SPEEDS],
-                v_model=speed,
-                on_v_model=lambda v: set_speed(int(v)),
-                dense=True,
-                hide_details=True,
-                attributes={"aria-label": t("explore.speed", lang)},
-            )
+        solara.Text(t("explore.speed", lang), classes=["centaure-caption"])
+        with solara.v.BtnToggle(
+            v_model=SPEEDS.index(speed),
+            on_v_model=lambda k: set_speed(SPEEDS[k]) if k is not None else None,
+            mandatory=True,
+            dense=True,
+            class_="centaure-speed",
+            attributes={"role": "group", "aria-label": t("explore.speed", lang)},
+        ):
+            for n in SPEEDS:
+                solara.v.Btn(children=[plural("count.weeks", n, lang)], small=True)
         solara.Text(
             t("explore.week", lang, week=week, year=week // 52 + 1 if week else 1),
             classes=["centaure-week"],
@@ -250,19 +260,14 @@ def LeverPanels(run: ExploreRun, session: Session, on_change):
     """Every parameter as a control: levers open, territory and behaviour constants folded."""
     lang = session.lang.value
     _ = session.params_version.value  # subscribe: re-render when parameters change
-    open_panels, set_open_panels = solara.use_state([0])
     values = run.model.params_at(run.week + 1).as_dict()  # as set, including changes due next week
     by_group = groups()
     titles = ("explore.levers", "explore.structure", "explore.behaviour")
-    with solara.v.ExpansionPanels(v_model=open_panels, on_v_model=set_open_panels, multiple=True, accordion=True):
-        for n, (group, title) in enumerate(zip(("lever", "structure", "behaviour"), titles, strict=True)):
-            with solara.v.ExpansionPanel():
-                solara.v.ExpansionPanelHeader(children=[t(title, lang)], class_=f"centaure-panel-{group}")
-                with solara.v.ExpansionPanelContent():
-                    if group == "lever":
-                        solara.Text(t("explore.levers_note", lang), classes=["centaure-caption"])
-                    if n in (open_panels or []):
-                        ParamGroup(by_group[group], values, on_change, lang)
+    for group, title in zip(("lever", "structure", "behaviour"), titles, strict=True):
+        with Disclosure(t(title, lang), open=group == "lever", classes=[f"centaure-panel-{group}"]):
+            if group == "lever":
+                solara.Text(t("explore.levers_note", lang), classes=["centaure-caption"])
+            ParamGroup(by_group[group], values, on_change, lang)
 
 
 @solara.component
@@ -286,10 +291,10 @@ def Suggestions(scenario: scenarios.Scenario, lang: str, presenting: bool):
     shows = scenario.text("shows", lang)
     tries = lecture.items(scenario.text("try", lang))
     if shows:
-        with solara.Details(t("explore.about", lang)):
+        with Disclosure(t("explore.about", lang), classes=["centaure-about"]):
             Prose(lecture.paragraphs(lecture.readable(shows, lang)))
     if tries:
-        with solara.Details(f"{t('learn.try', lang)} ({len(tries)})", expand=presenting):
+        with Disclosure(f"{t('learn.try', lang)} ({len(tries)})", open=presenting, classes=["centaure-suggestions"]):
             Prose([lecture.readable(item, lang) for item in tries], numbered=True, classes=["centaure-try"])
 
 
@@ -355,20 +360,17 @@ def Page():
     Notices(url_errors, lang)
     with solara.Columns([4, 8], gutters_dense=True):
         with solara.Column(classes=["centaure-sidebar"]):
-            solara.v.Select(
-                label=t("explore.scenario", lang),
-                items=[{"text": scenarios.load(n).text("title", lang), "value": n} for n in shipped],
-                v_model=run.settings.scenario,
-                on_v_model=choose_scenario,
-                dense=True,
-                hide_details=True,
-                class_="centaure-scenario",
-                attributes={"aria-label": t("explore.scenario", lang)},
+            Choice(
+                t("explore.scenario", lang),
+                [(n, scenarios.load(n).text("title", lang)) for n in shipped],
+                run.settings.scenario,
+                choose_scenario,
+                classes=["centaure-scenario"],
             )
             Suggestions(run.scenario, lang, presenting)
             planned = [r for r in run.scenario.reforms if r not in run.settings.changes]
             if planned:
-                with solara.Details(t("explore.reforms_planned", lang)):
+                with Disclosure(t("explore.reforms_planned", lang)):
                     for reform in planned:
                         solara.Text(
                             f"{t('reform.from', lang, week=reform.week)} — {changes_text(reform.changes, lang)}"

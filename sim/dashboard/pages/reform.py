@@ -11,6 +11,8 @@ from sim.constants import WEEKS_PER_YEAR
 from sim.dashboard import experiments
 from sim.dashboard.components.common import (
     ChartGrid,
+    Choice,
+    Disclosure,
     Download,
     Notices,
     RunSize,
@@ -181,30 +183,30 @@ def Page():
     solara.Text(t("reform.intro", lang), classes=["centaure-intro"])
     with solara.Columns([4, 8], gutters_dense=True):
         with solara.Column(classes=["centaure-sidebar"]):
-            solara.v.Select(
-                label=t("reform.base", lang),
-                items=[{"text": scenarios.load(n).text("title", lang), "value": n} for n in scenarios.shipped()],
-                v_model=settings.scenario,
-                on_v_model=lambda name: update(scenario=name),
-                dense=True,
+            Choice(
+                t("reform.base", lang),
+                [(n, scenarios.load(n).text("title", lang)) for n in scenarios.shipped()],
+                settings.scenario,
+                lambda name: update(scenario=name),
                 disabled=state.running,
-                attributes={"aria-label": t("reform.base", lang)},
+                classes=["centaure-reform-base"],
             )
             ReformWeek(settings.week, settings.years, lambda w: update(week=w), lang, state.running)
-            solara.v.Select(
-                label=t("reform.levers", lang),
-                items=[{"text": label(spec, lang), "value": name} for name, spec in reformable.items()],
-                v_model=list(settings.changes),
-                on_v_model=choose_levers,
-                multiple=True,
-                chips=True,
-                small_chips=True,
-                deletable_chips=True,
-                dense=True,
-                disabled=state.running,
-                class_="centaure-reform-levers",
-                attributes={"aria-label": t("reform.levers", lang)},
-            )
+            chosen = list(settings.changes)
+            title = f"{t('reform.levers', lang)} ({len(chosen)})"
+            with Disclosure(title, open=not chosen, classes=["centaure-reform-levers"]):
+                for name, spec in reformable.items():
+                    solara.v.Checkbox(
+                        label=label(spec, lang),
+                        v_model=name in chosen,
+                        on_v_model=lambda on, name=name: choose_levers(
+                            [n for n in reformable if (n in chosen and n != name) or (n == name and on)]
+                        ),
+                        disabled=state.running,
+                        dense=True,
+                        hide_details=True,
+                        class_=f"centaure-lever-{name}",
+                    )
             for name, value in settings.changes.items():
                 ParamControl(reformable[name], value, change_lever, lang, disabled=state.running).key(
                     f"r-{name}-{lang}"
