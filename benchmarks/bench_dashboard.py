@@ -1,0 +1,181 @@
+"""A class on one server: N browser sessions open Explore at once, each steps the model, then all play.
+
+Starts ``centaure dashboard`` on a free localhost port, opens N pages in one
+headless Debian Chromium (one browser context per student, as N laptops
+would), and reports:
+
+* page load: from ``goto`` to the page showing week 0 (the live model built, the network drawn);
+* step latency: a click on "Une semaine" until the page shows the next week, every session clicking at once;
+* playing: weeks per second each session advances while all of them play;
+* server memory (resident set) before, with the N sessions, and after they closed;
+* server CPU in the 5 s after every tab closed (the runs must stop with their pages).
+
+The browsers run on the same machine as the server, so the figures are
+pessimistic for a real room, where they run on the students' laptops.
+Everything stays on localhost; every loop is bounded. Not a test:
+
+    .venv/bin/python benchmarks/bench_dashboard.py --sessions 30 --steps 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_server(port: int, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("the dashboard did not start")
+
+
+def summary(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return f"median {statistics.median(values):.2f} s, 95th percentile {p95:.2f} s, max {values[-1]:.2f} s"
+
+
+async def week_of(page) -> int:
+    text = await page.locator(".centaure-week").inner_text()
+    return int("".join(c for c in text.split("·")[0] if c.isdigit()))
+
+
+async def one_session(browser, url: str, steps: int, loads: list, latencies: list, start_playing: asyncio.Event):
+    context = await browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 720})
+    page = await context.new_page()
+    started = time.perf_counter()
+    await page.goto(url, timeout=300_000)
+    await page.locator(".centaure-week").wait_for(timeout=300_000)
+    loads.append(time.perf_counter() - started)
+    for n in range(1, steps + 1):
+        started = time.perf_counter()
+        await page.locator(".centaure-step").click(timeout=120_000)
+        await page.wait_for_function(
+            "n => document.querySelector('.centaure-week').innerText.startsWith('Semaine ' + n + ' ')",
+            arg=n,
+            timeout=120_000,
+        )
+        latencies.append(time.perf_counter() - started)
+    await start_playing.wait()
+    return context, page
+
+
+async def run(args) -> None:
+    from playwright.async_api import async_playwright
+
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    port = free_port()
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "centaure"), "dashboard", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_server(port)
+        url = f"http://localhost:{port}/?{args.query}" if args.query else f"http://localhost:{port}/"
+        idle_rss = rss_mib(server.pid)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            loads: list[float] = []
+            latencies: list[float] = []
+            go = asyncio.Event()
+            began = time.perf_counter()
+            tasks = [
+                asyncio.create_task(one_session(browser, url, args.steps, loads, latencies, go))
+                for _ in range(args.sessions)
+            ]
+            while len(latencies) < args.sessions * args.steps and time.perf_counter() - began < 1800:
+                if any(t.done() and t.exception() for t in tasks):
+                    break
+                await asyncio.sleep(0.5)
+            go.set()
+            opened = await asyncio.gather(*tasks)
+            busy_rss = rss_mib(server.pid)
+            pages = [page for _, page in opened]
+            before = [await week_of(p) for p in pages]
+            for p in pages:
+                await p.locator(".centaure-play").click()
+            started = time.perf_counter()
+            await asyncio.sleep(args.play_seconds)
+            after = [await week_of(p) for p in pages]
+            played = time.perf_counter() - started
+            playing_rss = rss_mib(server.pid)
+            rates = [(b - a) / played for a, b in zip(before, after, strict=True)]
+            for context, page in opened:
+                await page.close(run_before_unload=True)
+                await context.close()
+            await browser.close()
+        await asyncio.sleep(2)
+        cpu0 = cpu_seconds(server.pid)
+        await asyncio.sleep(5)
+        idle_cpu = 100 * (cpu_seconds(server.pid) - cpu0) / 5
+        closed_rss = rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; load average before: {load}")
+    print(f"sessions: {args.sessions}, territory: {args.query or 'reference (5,000 people, network shown)'}")
+    print(f"page load ({len(loads)} pages, all at once): {summary(loads)}")
+    print(f"step latency ({len(latencies)} clicks, {args.sessions} sessions stepping at once): {summary(latencies)}")
+    print(
+        f"playing, all {args.sessions} at once for {played:.0f} s: "
+        f"median {statistics.median(rates):.1f} weeks/s per session, slowest {min(rates):.1f}"
+    )
+    print(
+        f"server memory (RSS): idle {idle_rss:.0f} MiB, {args.sessions} sessions {busy_rss:.0f} MiB "
+        f"({(busy_rss - idle_rss) / args.sessions:.0f} MiB each), playing {playing_rss:.0f} MiB, "
+        f"after they closed {closed_rss:.0f} MiB"
+    )
+    print(f"server CPU in the 5 s after every tab closed: {idle_cpu:.1f}% of one core")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--play-seconds", type=float, default=15.0)
+    parser.add_argument("--query", default="", help="address of the page, e.g. n_users=1000 (default: the reference)")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
