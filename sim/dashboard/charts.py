@@ -151,7 +151,7 @@ def band_charts(
         data = bands[bands["indicator"] == name]
         lines = []
         for key, rows in data.groupby(group, sort=False):
-            low, high = formats.clipped(name, -np.inf, np.inf)
+            low, high = formats.bounds(name)
             lines.append(
                 Line(
                     labels.get(key, str(key)),

@@ -63,7 +63,6 @@ class Session:
 
     def close(self) -> None:
         """The tab is closed or reloaded: stop playing and stop the batches (called by the kernel's close hook)."""
-        self.holder["closed"] = True
         for job in (self.compare, self.reform):
             job.close()
 

@@ -1,8 +1,8 @@
-"""Live pictures as SVG text: a few milliseconds per week on the server, drawn by the browser.
+"""The live network as SVG text, and its legend: a few milliseconds per week on the server, drawn by the browser.
 
 The Explore page redraws every week; matplotlib takes 0.1-0.2 s per figure,
-so the live views are SVG built here, and matplotlib draws the PNG exports
-on demand (``charts``, ``netview``).
+so the live network is SVG built here (the live charts are HTML, in
+``htmlchart``), and matplotlib draws the PNG exports on demand (``netview``).
 """
 
 from __future__ import annotations

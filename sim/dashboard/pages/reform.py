@@ -111,34 +111,24 @@ def ReformWeek(week: int, years: int, on_week, lang: str, disabled: bool):
         on_week(min(WEEKS_PER_YEAR * year + int(value), last))
 
     solara.Text(t("reform.start", lang), classes=["centaure-panel-title"])
-    solara.v.Slider(
-        label=t("reform.year", lang),
-        v_model=year + 1,
-        on_v_model=set_year,
-        min=1,
-        max=years,
-        step=1,
-        thumb_label="always" if years > 1 else False,
-        disabled=disabled or years == 1,
-        dense=True,
-        hide_details=True,
-        class_="centaure-reform-year",
-        attributes={"aria-label": t("reform.year", lang), "aria-valuetext": str(year + 1)},
-    )
-    solara.v.Slider(
-        label=t("reform.week_of_year", lang),
-        v_model=within + 1,
-        on_v_model=set_within,
-        min=1,
-        max=WEEKS_PER_YEAR,
-        step=1,
-        thumb_label="always",
-        disabled=disabled,
-        dense=True,
-        hide_details=True,
-        class_="centaure-reform-within",
-        attributes={"aria-label": t("reform.week_of_year", lang), "aria-valuetext": str(within + 1)},
-    )
+    for name, value, high, on_value in (
+        ("year", year + 1, years, set_year),
+        ("week_of_year", within + 1, WEEKS_PER_YEAR, set_within),
+    ):
+        solara.v.Slider(
+            label=t(f"reform.{name}", lang),
+            v_model=value,
+            on_v_model=on_value,
+            min=1,
+            max=high,
+            step=1,
+            thumb_label="always" if high > 1 else False,
+            disabled=disabled or high == 1,
+            dense=True,
+            hide_details=True,
+            class_=f"centaure-reform-{name}",
+            attributes={"aria-label": t(f"reform.{name}", lang), "aria-valuetext": str(value)},
+        )
     solara.Text(
         t("reform.starts", lang, when=experiments.when_text(week, lang)),
         classes=["centaure-caption", "centaure-reform-when"],
