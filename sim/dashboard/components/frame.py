@@ -19,14 +19,24 @@ _TEMPLATE = """
 <script>
 module.exports = {
   watch: {
-    lang(value) { document.documentElement.lang = value; this.nameBusy(); },
-    busy() { this.nameBusy(); },
+    lang(value) { document.documentElement.lang = value; },
+    busy(value, old) {
+      document.querySelectorAll(".v-progress-linear").forEach((bar) => {
+        if (bar.getAttribute("aria-label") === old) { bar.setAttribute("aria-label", value); }
+      });
+    },
   },
-  mounted() { document.documentElement.lang = this.lang; this.nameBusy(); },
+  mounted() {
+    document.documentElement.lang = this.lang;
+    this.nameBusy();
+    // Solara's own "server busy" bar (in its page template) has no name for screen readers, and may be drawn anew
+    this.observer = new MutationObserver(() => this.nameBusy());
+    this.observer.observe(document.body, { subtree: true, childList: true });
+  },
+  destroyed() { this.observer.disconnect(); },
   methods: {
     nameBusy() {
-      // Solara's own "server busy" bar (in its page template) has no name for screen readers
-      document.querySelectorAll(".v-application > .v-progress-linear, .v-progress-linear[absolute]").forEach(
+      document.querySelectorAll(".v-progress-linear:not([aria-label])").forEach(
         (bar) => bar.setAttribute("aria-label", this.busy));
     },
     skip() {
