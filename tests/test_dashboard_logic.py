@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import numpy as np
 import pytest
 
 from sim import i18n, scenarios
@@ -263,3 +264,21 @@ def test_errors_are_phrased_in_french_with_labels_and_no_code_names(error):
     assert text.endswith(".") and text[0].isupper() or text.startswith("«"), text
     english = error_text(error, "en", urlstate.LIMITS)
     assert english != text
+
+
+def test_chart_ticks_are_round_and_written_as_the_language_writes_numbers():
+    from sim.dashboard import htmlchart
+
+    share = htmlchart.Axis(0.0, 1.0, percent=True)
+    step = htmlchart.nice_step(1.0)
+    assert [htmlchart.tick_text(k * step, step, share, "fr") for k in range(5)] == [
+        "0\u202f%",
+        "25\u202f%",
+        "50\u202f%",
+        "75\u202f%",
+        "100\u202f%",
+    ]
+    assert htmlchart.tick_text(0.025, 0.025, share, "en") == "2.5%"
+    assert htmlchart.tick_text(0.15, 0.05, htmlchart.Axis(0, 1), "fr") == "0,15"
+    axis = htmlchart.fit_axis([np.array([0.1, 0.3])], percent=True)
+    assert axis.low == 0.0 and 0.3 < axis.high <= 1.0

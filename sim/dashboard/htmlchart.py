@@ -66,10 +66,10 @@ class Axis:
 
 
 def nice_step(span: float, ticks: int = 4) -> float:
-    """A round step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals."""
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` intervals."""
     raw = max(span, 1e-12) / ticks
     power = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1.0, 2.0, 5.0, 10.0):
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
         if raw <= factor * power * (1 + 1e-9):
             return factor * power
     return 10.0 * power
@@ -78,7 +78,8 @@ def nice_step(span: float, ticks: int = 4) -> float:
 def tick_text(value: float, step: float, axis: Axis, lang: str) -> str:
     """A tick's number: as many decimals as its step needs; a percentage for shares."""
     scale = 100.0 if axis.percent else 1.0
-    decimals = max(0, -math.floor(math.log10(step * scale) + 1e-9))
+    size = step * scale
+    decimals = next((d for d in range(5) if abs(round(size, d) - size) < 1e-9 * max(size, 1.0)), 4)
     text = fixed(value * scale, lang, decimals)
     if text.lstrip("-").replace("0", "").replace(",", "").replace(".", "") == "":
         text = "0"
@@ -172,9 +173,13 @@ def chart(
             ' stroke-dasharray="5 4" vector-effect="non-scaling-stroke"/>'
         )
     legend = "".join(
-        f'<li><span class="cchart-key" style="background:{item.colour}{";opacity:0.85" if item in stacked else ""}"></span>'
-        f"{html.escape(item.label)}</li>"
-        for item in (*stacked, *lines)
+        f'<li><span class="cchart-key" style="background:{area.colour};opacity:0.85"></span>{html.escape(area.label)}</li>'
+        for area in stacked
+    ) + "".join(
+        '<li><svg class="cchart-key" viewBox="0 0 24 10" aria-hidden="true"><line x1="0" x2="24" y1="5" y2="5"'
+        f' stroke="{line.colour}" stroke-width="3"{' stroke-dasharray="6 3"' if line.dashed else ""}/></svg>'
+        f"{html.escape(line.label)}</li>"
+        for line in lines
     )
     if marker is not None and marker_label:
         legend += (
