@@ -31,6 +31,7 @@ CSS = """
 .centaure-value { font-size: 0.875rem; color: #333; text-align: right; }
 .centaure-help, .centaure-caption, .centaure-render-time { font-size: 0.875rem; color: #444; }
 .centaure-help-button { margin: 0 !important; }
+.centaure-disclosure-button { justify-content: flex-start !important; width: 100%; }
 .centaure-sidebar { max-height: calc(100vh - 120px); overflow-y: auto; }
 .centaure-prose { font-size: 0.9rem; color: #222; margin: 0.2rem 0 0.5rem; }
 ol.centaure-prose { padding-left: 1.4rem; }
