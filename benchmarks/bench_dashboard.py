@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+LOAD_TIMEOUT_MS = 180_000
 
 
 def free_port() -> int:
@@ -63,9 +64,13 @@ def wait_for_server(port: int, timeout: float = 60.0) -> None:
 
 
 def summary(values: list[float]) -> str:
-    values = sorted(values)
+    failed = sum(1 for v in values if v == float("inf"))
+    values = sorted(v for v in values if v != float("inf"))
+    if not values:
+        return f"none within {LOAD_TIMEOUT_MS // 1000} s"
     p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
-    return f"median {statistics.median(values):.2f} s, 95th percentile {p95:.2f} s, max {values[-1]:.2f} s"
+    text = f"median {statistics.median(values):.2f} s, 95th percentile {p95:.2f} s, max {values[-1]:.2f} s"
+    return text + (f"; {failed} not loaded within {LOAD_TIMEOUT_MS // 1000} s" if failed else "")
 
 
 async def week_of(page) -> int:
@@ -77,8 +82,13 @@ async def one_session(browser, url: str, steps: int, loads: list, latencies: lis
     context = await browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 720})
     page = await context.new_page()
     started = time.perf_counter()
-    await page.goto(url, timeout=300_000)
-    await page.locator(".centaure-week").wait_for(timeout=300_000)
+    try:
+        await page.goto(url, timeout=LOAD_TIMEOUT_MS)
+        await page.locator(".centaure-week").wait_for(timeout=LOAD_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 (a page that never loads is a result, reported as such)
+        loads.append(float("inf"))
+        await start_playing.wait()
+        return context, None
     loads.append(time.perf_counter() - started)
     for n in range(1, steps + 1):
         started = time.perf_counter()
@@ -122,14 +132,16 @@ async def run(args) -> None:
                 asyncio.create_task(one_session(browser, url, args.steps, loads, latencies, go))
                 for _ in range(args.sessions)
             ]
-            while len(latencies) < args.sessions * args.steps and time.perf_counter() - began < 1800:
+            while not all(t.done() for t in tasks) and time.perf_counter() - began < 1200:
+                if len(latencies) + args.steps * sum(x == float("inf") for x in loads) >= args.sessions * args.steps:
+                    break
                 if any(t.done() and t.exception() for t in tasks):
                     break
                 await asyncio.sleep(0.5)
             go.set()
             opened = await asyncio.gather(*tasks)
             busy_rss = rss_mib(server.pid)
-            pages = [page for _, page in opened]
+            pages = [page for _, page in opened if page is not None]
             before = [await week_of(p) for p in pages]
             for p in pages:
                 await p.locator(".centaure-play").click()
@@ -140,7 +152,8 @@ async def run(args) -> None:
             playing_rss = rss_mib(server.pid)
             rates = [(b - a) / played for a, b in zip(before, after, strict=True)]
             for context, page in opened:
-                await page.close(run_before_unload=True)
+                if page is not None:
+                    await page.close(run_before_unload=True)
                 await context.close()
             await browser.close()
         await asyncio.sleep(2)
