@@ -108,10 +108,30 @@ async def one_session(browser, url: str, steps: int, loads: list, latencies: lis
     return context, page
 
 
+async def play_all(pages, seconds: float) -> list[float]:
+    """Every page plays for ``seconds``: weeks per second of each page that answered."""
+    rates = []
+    try:
+        before = [await week_of(p) for p in pages]
+        for p in pages:
+            await p.locator(".centaure-play").click(timeout=STEP_TIMEOUT_MS)
+        started = time.perf_counter()
+        await asyncio.sleep(seconds)
+        after = [await week_of(p) for p in pages]
+        played = time.perf_counter() - started
+        rates = [(b - a) / played for a, b in zip(before, after, strict=True)]
+    except Exception as err:  # noqa: BLE001 (a page that does not answer is a result)
+        print(f"playing: a page did not answer ({type(err).__name__})", flush=True)
+    return rates
+
+
 async def run(args) -> None:
     from playwright.async_api import async_playwright
 
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; load average before: {load}")
+    print(f"sessions: {args.sessions}, territory: {args.query or 'reference (5,000 people, network shown)'}")
     port = free_port()
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     server = subprocess.Popen(
@@ -146,16 +166,14 @@ async def run(args) -> None:
             go.set()
             opened = await asyncio.gather(*tasks)
             busy_rss = rss_mib(server.pid)
+            print(f"page load ({len(loads)} pages, all at once): {summary(loads)}", flush=True)
+            print(
+                f"step latency ({len(latencies)} clicks, all sessions stepping at once): {summary(latencies)}",
+                flush=True,
+            )
             pages = [page for _, page in opened if page is not None]
-            before = [await week_of(p) for p in pages]
-            for p in pages:
-                await p.locator(".centaure-play").click()
-            started = time.perf_counter()
-            await asyncio.sleep(args.play_seconds)
-            after = [await week_of(p) for p in pages]
-            played = time.perf_counter() - started
+            rates = await play_all(pages, args.play_seconds)
             playing_rss = rss_mib(server.pid)
-            rates = [(b - a) / played for a, b in zip(before, after, strict=True)]
             for context, page in opened:
                 if page is not None:
                     await page.close(run_before_unload=True)
@@ -169,15 +187,11 @@ async def run(args) -> None:
     finally:
         server.terminate()
         server.wait(30)
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; load average before: {load}")
-    print(f"sessions: {args.sessions}, territory: {args.query or 'reference (5,000 people, network shown)'}")
-    print(f"page load ({len(loads)} pages, all at once): {summary(loads)}")
-    print(f"step latency ({len(latencies)} clicks, {args.sessions} sessions stepping at once): {summary(latencies)}")
-    print(
-        f"playing, all {args.sessions} at once for {played:.0f} s: "
-        f"median {statistics.median(rates):.1f} weeks/s per session, slowest {min(rates):.1f}"
-    )
+    if rates:
+        print(
+            f"playing, {len(rates)} sessions at once for {args.play_seconds:.0f} s: "
+            f"median {statistics.median(rates):.1f} weeks/s per session, slowest {min(rates):.1f}"
+        )
     print(
         f"server memory (RSS): idle {idle_rss:.0f} MiB, {args.sessions} sessions {busy_rss:.0f} MiB "
         f"({(busy_rss - idle_rss) / args.sessions:.0f} MiB each), playing {playing_rss:.0f} MiB, "
