@@ -54,15 +54,11 @@ def test_explore_in_french_step_slider_csv_and_language(solara_app, solara_serve
         page.goto(f"{solara_server.base_url}/?{SMALL}")
         week_is(page, "Semaine 0")  # French from the browser's Accept-Language
         page.locator(".centaure-nav-explore", has_text="Explorer").wait_for()
-        # step: each step with the network shown renders well under a second
-        timings = []
+        # step, with the network shown (its latency is measured by benchmarks/bench_dashboard.py, not here)
         for n in range(1, 4):
-            start = time.perf_counter()
             page.locator(".centaure-step").click()
             week_is(page, f"Semaine {n} ")
-            timings.append(time.perf_counter() - start)
         assert page.locator(".centaure-network svg").count() == 2
-        assert max(timings) < 1.0, timings
         # a slider: the lever moves from next week on and the address records it
         before = page.locator(".centaure-value").first.inner_text()
         click_slider(page, 0, 0.2)
