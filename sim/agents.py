@@ -16,7 +16,6 @@ from typing import Any
 
 import mesa
 
-from sim.mechanisms._common import voice
 from sim.state import STATUS_NAMES, Status
 
 
@@ -107,13 +106,15 @@ class Worker(_View):
 
     @property
     def time_shares(self) -> dict[str, float]:
-        """Shares of work time: face_to_face, reporting, outreach, participation, admin."""
-        p, org = self.model.params, self.organisation
+        """Shares of work time: face_to_face, reporting, outreach, participation (with supervision and coordination), admin."""
+        model, org = self.model, self.organisation
+        orgs, p = model.orgs, model.params
+        hours = p.hours_per_week * max(1, int(model.territory.headcount()[org]))
         return {
-            "face_to_face": float(self.model.orgs.face_to_face[org]),
-            "reporting": float(self.model.orgs.reporting[org]),
-            "outreach": p.outreach_share,
-            "participation": p.participation_time_per_rung * p.participation_level,
+            "face_to_face": float(orgs.face_to_face[org]),
+            "reporting": float(orgs.reporting[org]),
+            "outreach": float(model.territory.levers.outreach_share[org]),
+            "participation": float(orgs.participation_hours[org] / hours),
             "admin": p.admin_share,
         }
 
@@ -152,10 +153,6 @@ class Funder(_View):
         return {"market": m, "redistribution": r, "reciprocity": c}
 
     @property
-    def indicator_pressure(self) -> float:
-        return self.model.params.reporting_pressure
-
-    @property
     def budget_growth(self) -> float:
         return self.model.params.budget_growth
 
@@ -181,17 +178,13 @@ class Organisation(_View):
         raise AttributeError(name)
 
     @property
-    def participation_level(self) -> int:
-        return self.model.params.participation_level
+    def kind(self) -> str:
+        return str(self.model.territory.levers.kind[self.key])
+
+    def lever(self, name: str):
+        """This organisation's value of a per-organisation lever (its own, or the territory's)."""
+        return self.model.params.value(name, self.key)
 
     @property
-    def voice(self) -> float:
-        return voice(self.model.params.participation_level)
-
-    @property
-    def outreach_share(self) -> float:
-        return self.model.params.outreach_share
-
-    @property
-    def peer_worker_programme(self) -> bool:
-        return self.model.params.peer_worker_programme
+    def responsiveness(self) -> float:
+        return float(self.model.orgs.responsiveness[self.key])

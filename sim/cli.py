@@ -3,6 +3,7 @@
     centaure scenarios
     centaure run SCENARIO [--seed N] [--weeks N] [--set LEVER=VALUE ...] [--out FILE.csv|FILE.parquet]
     centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--set ...] [--out DIR]
+    centaure decompose SCENARIO [--against npm] [--replicates N] [--weeks N] [--set ...] [--out DIR]
 
 SCENARIO is a shipped scenario's name or the path of a TOML file. Other
 commands (sweep, analyze, dashboard) register themselves through
@@ -24,9 +25,9 @@ from typing import Any, NoReturn
 
 from sim import scenarios
 from sim.errors import CentaureError, InputError
-from sim.i18n import fixed, indicator_label, indicator_unit, t
+from sim.i18n import fixed, indicator_label, indicator_unit, interval, t
 from sim.io import TABLE_SUFFIXES
-from sim.params import Params, check_names
+from sim.params import ORG_SEPARATOR, Params, check_names
 
 EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 """Modules adding subcommands (each defines ``add_parser(subparsers)``)."""
@@ -72,13 +73,16 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     specs = Params.specs()
     out = {}
     for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
+        key, sep, text = item.partition("=")
+        key = key.strip()
         if not sep:
-            raise InputError(f"{item!r}: expected LEVER=VALUE", where="--set")
+            raise InputError(f"{item!r}: expected LEVER=VALUE or LEVER@ORGANISATION=VALUE", where="--set")
+        name = key.partition(ORG_SEPARATOR)[0]
         try:
             check_names({name: None})
-            out[name] = specs[name].parse(text)
+            if name != key:
+                Params.from_mapping({key: specs[name].default})  # the organisation's value must be allowed at all
+            out[key] = specs[name].parse(text)
         except CentaureError as err:
             raise err.located("--set") from None
     return out
@@ -155,16 +159,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
         result = compare(chosen, args.replicates, progress=bar.update)
     lang = args.lang
-    sep = "\u202f; " if lang == "fr" else ", "
     print(t("cli.compare.header", lang, n=args.replicates))
     print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         cells = []
         for s in result.scenarios:
             row = result.cell(s, name)
-            cells.append(
-                f"{fixed(row['mean'], lang):>8} [{fixed(row['ci_low'], lang)}{sep}{fixed(row['ci_high'], lang)}]"
-            )
+            cells.append(interval(row["mean"], row["ci_low"], row["ci_high"], lang))
         print(f"{indicator_label(name, lang):<30}" + "".join(f"{c:>26}" for c in cells))
     files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")
     write_table(result.summary, files[0])
@@ -172,6 +173,38 @@ def cmd_compare(args: argparse.Namespace) -> int:
     bands = trajectory_bands(result.runs, HEADLINE)
     save_figure(trajectories_figure(bands, HEADLINE, lang=lang), files[2])
     print(t("cli.wrote", lang, files=", ".join(map(str, files))))
+    return 0
+
+
+def cmd_decompose(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.decompose import changes, decompose, waterfall_figure
+    from sim.io import write_table
+    from sim.metrics import HEADLINE
+    from sim.plots import save_figure
+
+    out = writable_folder(Path(args.out), "--out")
+    changes_set = parse_set(args.set)
+    target = load_scenario(args.scenario, changes_set, args.weeks)
+    baseline = load_scenario(args.against, changes_set, args.weeks)
+    n = 2 ** len(changes(baseline, target))
+    with tqdm(total=n * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
+        result = decompose(target, baseline, args.replicates, progress=bar.update)
+    lang = args.lang
+    print(t("cli.decompose.header", lang, scenario=args.scenario, baseline=args.against, n=args.replicates))
+    width = max(len(t(f"family.{f}", lang)) for f in result.families) + 2
+    width = max(width, len(t("decompose.total", lang)) + 2)
+    for indicator in HEADLINE:
+        print(f"  {indicator_label(indicator, lang)}")
+        for row in result.contributions(indicator).itertuples():
+            label = t("decompose.total", lang) if row.family == "total" else t(f"family.{row.family}", lang)
+            print(f"    {label:<{width}} {interval(row.mean, row.ci_low, row.ci_high, lang):>26}")
+    files = [out / "decomposition.csv"]
+    write_table(result.table, files[0])
+    for indicator in HEADLINE:
+        files.append(save_figure(waterfall_figure(result, indicator, lang), out / f"waterfall_{indicator}.png"))
+    print(t("cli.wrote", lang, files=f"{files[0]} + {len(files) - 1} PNG"))
     return 0
 
 
@@ -183,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)
 
-    set_help = "override a parameter (repeatable)"
+    set_help = "override a parameter, or one organisation's value with LEVER@ORGANISATION=VALUE (repeatable)"
     p = sub.add_parser("run", help="run one scenario and print the final indicators")
     p.add_argument("scenario", help="shipped scenario name or path of a TOML file")
     p.add_argument("--seed", type=integer(0, MAX_SEED), default=0, help="random seed (a non-negative integer)")
@@ -199,6 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "decompose",
+        help="split a scenario's difference from a baseline into the Shapley contributions of its families of levers",
+    )
+    p.add_argument("scenario", help="scenario name or TOML path")
+    p.add_argument("--against", default="npm", help="the baseline (default: npm)")
+    p.add_argument("--replicates", type=integer(2, MAX_REPLICATES), default=5, help="replicates per coalition")
+    p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the baseline's)")
+    p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in both scenarios")
+    p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")
+    p.set_defaults(func=cmd_decompose)
 
     for module in EXTRA_COMMANDS:
         importlib.import_module(module).add_parser(sub)
@@ -216,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     except CentaureError as err:
         print(f"centaure: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # the output went to a pager or `head` that closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Generated sections of ``docs/ODD.md``: parameters, indicators, schedule, calibration targets.
+"""Generated sections of ``docs/ODD.md``: parameters, indicators, schedule, calibration targets, equations.
 
 The ODD never lists these by hand. Each generated section sits between two
 marker comments, ``<!-- BEGIN name -->`` and ``<!-- END name -->``, and is
@@ -7,7 +7,10 @@ rendered from the one place that declares it:
 * ``parameters``: :meth:`sim.params.Params.specs` (:func:`parameter_table`);
 * ``indicators``: :data:`sim.metrics.INDICATORS` (:func:`indicator_table`);
 * ``schedule``: :data:`sim.mechanisms.WEEKLY_ORDER` (:func:`schedule_list`);
-* ``targets``: ``sim/data/targets.csv`` (:func:`targets_table`).
+* ``targets``: ``sim/data/targets.csv`` (:func:`targets_table`);
+* ``equations``: the docstring of each module of :data:`sim.mechanisms.WEEKLY_ORDER` and of
+  :mod:`sim.metrics`, verbatim (:func:`equations_section`), so the documented equations cannot drift
+  from the ones in the code (``tests/test_guards.py`` checks each docstring against its code).
 
 Usage::
 
@@ -162,7 +165,7 @@ def indicator_table(lang: str = "en") -> str:
             indicator_label(name, lang),
             indicator_label(name, other),
             ind.unit,
-            t("docs.share" if ind.share else "docs.level", lang),
+            t("docs.share" if ind.share else "docs.signed" if ind.signed else "docs.level", lang),
             t("yes", lang) if name in HEADLINE else "",
         )
         for name, ind in INDICATORS.items()
@@ -204,11 +207,32 @@ def targets_table() -> str:
     return _table(("Target", "Value", "Band", "Unit", "Scenario", "Source"), rows)
 
 
+def _module_path(module: object) -> str:
+    return module.__name__.replace(".", "/") + ".py"
+
+
+def equations_section() -> str:
+    """Each weekly mechanism's docstring, then the observation's, verbatim under a heading of its own.
+
+    The docstrings are where the equations are written next to the code that runs them; the ODD shows
+    them as they are (in a plain-text block: their subscripts and formulas are not Markdown).
+    """
+    import sim.metrics
+
+    blocks = []
+    for n, module in enumerate((*WEEKLY_ORDER, sim.metrics), start=1):
+        short = module.__name__.rsplit(".", 1)[-1] if module is not sim.metrics else "observation"
+        doc = (module.__doc__ or "").strip("\n")
+        blocks.append(f"### 6.{n} `{short}` (`{_module_path(module)}`)\n\n```text\n{doc}\n```")
+    return "\n\n".join(blocks)
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "schedule": schedule_list,
     "parameters": parameter_table,
     "indicators": indicator_table,
     "targets": targets_table,
+    "equations": equations_section,
 }
 """Generated sections of the ODD: marker name -> renderer."""
 

@@ -138,6 +138,12 @@ def fixed(x: float, lang: str, decimals: int = 3) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+def interval(mean: float, low: float, high: float, lang: str, decimals: int = 3) -> str:
+    """``mean [low, high]`` in the language's number format (``0,25 [0,21 ; 0,29]`` in French)."""
+    sep = NNBSP + "; " if lang == "fr" else ", "
+    return f"{fixed(mean, lang, decimals)} [{fixed(low, lang, decimals)}{sep}{fixed(high, lang, decimals)}]"
+
+
 def percent(share: float, lang: str, decimals: int = 1) -> str:
     """A share as a percentage: ``12,3 %`` in French, ``12.3%`` in English."""
     if share is None or not math.isfinite(share):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sim.scenarios import Reform, Scenario
 from sim.state import Status, Territory
 
 ORG_TABLE = "organisations"
+_NO_POSTS = np.zeros(0, dtype=np.intp)
 
 
 def _read_indicator(name: str, model: CentaureModel) -> float:
@@ -54,8 +56,11 @@ class CentaureModel(mesa.Model):
         rng: seed or generator; every random draw comes from ``self.rng``.
         collect_every: record indicators every this many weeks (week 0 always).
         collect_organisations: also record the per-organisation table.
+        organisations: organisations' own values, ``{j: {lever: value}}``, on top
+            of the scenario's.
         **levers: any parameter of :class:`sim.params.Params`, overriding the
-            scenario's value (this is how ``mesa.batch_run`` passes them).
+            scenario's value (this is how ``mesa.batch_run`` passes them);
+            ``lever@j`` sets organisation j's own value.
 
     The DataCollector records the week and every indicator of :mod:`sim.metrics`
     for the territory (``datacollector.get_model_vars_dataframe()``) and, per
@@ -69,10 +74,12 @@ class CentaureModel(mesa.Model):
         *,
         collect_every: int = 1,
         collect_organisations: bool = True,
+        organisations: Mapping[int, Mapping[str, Any]] | None = None,
         **levers: Any,
     ) -> None:
         super().__init__(rng=rng)  # never hand our scenario to Mesa's experimental `scenario=`
-        self.scenario_spec: Scenario = _as_scenario(scenario).with_changes(**levers)
+        own = {f"{name}@{j}": v for j, values in (organisations or {}).items() for name, v in values.items()}
+        self.scenario_spec: Scenario = _as_scenario(scenario).with_changes(**levers, **own)
         self.params: Params = self.scenario_spec.params
         self._pending_reforms = list(self.scenario_spec.reforms)
         self.collect_every = collect_every
@@ -80,22 +87,26 @@ class CentaureModel(mesa.Model):
 
         users = state.initial_users(p, self.rng)
         budget = state.initial_budget(p)
-        workers, position_start = state.initial_workers(p, self.rng, budget)
-        orgs = state.initial_organisations(p, self.rng, budget, position_start)
+        cost = state.cost_per_post(p)
+        for_profit = p.org_array("kind") == "for_profit"
+        posts = state.affordable_posts(p, budget, cost, for_profit)
+        workers, position_start = state.initial_workers(p, self.rng, posts)
+        orgs = state.initial_organisations(p, self.rng, budget, posts, position_start)
         adj = network.peer_adjacency(p.n_users, p.peer_degree, p.peer_rewiring, self.rng)
         self.territory = Territory(
             users=users,
             workers=workers,
             orgs=orgs,
+            levers=state.OrgLevers(p),
             peer_adj=adj,
             inverse_degree=1.0 / np.asarray(adj.sum(axis=1), dtype=float).ravel(),
             catchment_start=np.searchsorted(users.org, np.arange(p.n_organisations)),
             catchment_size=np.bincount(users.org, minlength=p.n_organisations),
-            need_rate=p.need_arrival_rate,
+            first_week=1 - p.spinup_weeks,
         )
-        self._open_initial_cases()
         self._observer = metrics.Observer(self.territory)
-        self._observe(np.zeros(p.n_organisations))
+        self._open_initial_cases()
+        self._spin_up(p.spinup_weeks)
 
         for i in range(p.n_users):
             User(self, i)
@@ -148,18 +159,37 @@ class CentaureModel(mesa.Model):
     # ------------------------------------------------------------ the week
     def step(self) -> None:
         """Simulate one week: reforms due, the ten mechanisms in order, then observation."""
-        s, week = self.territory, self.steps
-        s.week = week
+        week = self.steps
         self._apply_reforms(week)
-        p = self.params
+        self._simulate_week(week)
+        self._sync_worker_agents(self.territory.left, self.territory.hired)
+        if week % self.collect_every == 0 or week == self.params.weeks:
+            self._collect()
+        if week >= self.params.weeks:
+            self.running = False
+
+    def _simulate_week(self, week: int) -> None:
+        """Week ``week`` of the territory: the mechanisms in the documented order, then observation."""
+        s, p = self.territory, self.params
+        s.week = week
+        s.events = {name: np.zeros(p.n_organisations) for name in metrics.EVENTS}
+        s.left = _NO_POSTS
         for mechanism in WEEKLY_ORDER:
             mechanism.step(s, p, self.rng)
-        self._sync_worker_agents(s.left, s.hired)
-        self._observe(np.bincount(s.workers.org[s.left], minlength=p.n_organisations))
-        if week % self.collect_every == 0 or week == p.weeks:
-            self._collect()
-        if week >= p.weeks:
-            self.running = False
+        self._observe()
+
+    def _spin_up(self, weeks: int) -> None:
+        """Weeks 1 - ``weeks`` .. 0 under the week-0 levers, budgets, costs and needs held stationary (MODEL.md §4).
+
+        Nothing is recorded; the observation's windows run, so week 0 reports a
+        settled year. Agents are created afterwards, on the settled state.
+        """
+        s = self.territory
+        s.stationary = True
+        for week in range(1 - weeks, 1):
+            self._simulate_week(week)
+        s.stationary = False
+        s.week = 0
 
     def _collect(self) -> None:
         """Record the territory's indicators and, optionally, one table row per organisation."""
@@ -201,12 +231,16 @@ class CentaureModel(mesa.Model):
         return params
 
     def _apply_reforms(self, week: int) -> None:
+        changed = False
         while self._pending_reforms and self._pending_reforms[0].week <= week:
             reform = self._pending_reforms.pop(0)
             self.params = self.params.replace(**reform.changes)
+            changed = True
+        if changed:
+            self.territory.levers = state.OrgLevers(self.params)
 
-    def _observe(self, quits_by_org: np.ndarray) -> None:
-        values = self._observer.observe(self.territory, self.params, quits_by_org)
+    def _observe(self) -> None:
+        values = self._observer.observe(self.territory, self.params)
         self.indicators: dict[str, float] = dict(zip(metrics.INDICATORS, values[:, -1].tolist(), strict=True))
         self._org_values = values[:, :-1]
 
@@ -216,13 +250,16 @@ class CentaureModel(mesa.Model):
         return dict(zip(metrics.INDICATORS, self._org_values, strict=True))
 
     def _open_initial_cases(self) -> None:
-        """Week 0: the aware eligible fill the posts' capacity, so runs start from a working sector.
+        """Week 0: the aware eligible ask at once, and intake admits them as it does every week
+        (each request considered with probability ``intake_rate``), so runs start from a working sector.
 
         Initial cases have been open for 0-51 weeks (continuity already built).
         Those who do not fit stay ``NOT_ASKING``; nobody starts on a waiting list.
+        The week-0 indicators are observed on this state (the spin-up, if any, then updates them).
         """
         s, p = self.territory, self.params
         users = s.users
+        s.events = {name: np.zeros(p.n_organisations) for name in metrics.EVENTS}
         management.step(s, p, self.rng)
         time_use.step(s, p, self.rng)
         users.status[users.status == Status.NOT_ASKING] = Status.WAITING
@@ -230,6 +267,7 @@ class CentaureModel(mesa.Model):
         users.status[users.status == Status.WAITING] = Status.NOT_ASKING
         supported = (users.status == Status.SUPPORTED).nonzero()[0]
         users.weeks_with_worker[supported] = self.rng.integers(0, WEEKS_PER_YEAR, supported.size)
+        self._observe()
 
     def _hire_agents(self, posts: np.ndarray) -> None:
         for post in posts:

@@ -32,9 +32,11 @@ import numpy as np
 
 from sim.errors import ParameterError
 
-GROUPS = ("lever", "context", "structure", "behaviour")
+GROUPS = ("lever", "context", "structure", "initial", "behaviour")
 REFORMABLE_GROUPS = ("lever", "context")
-INTAKE_RULES = ("by_funding", "greatest_need", "easiest_first", "first_come")
+SCOPES = ("territory", "organisation")
+ORG_SEPARATOR = "@"
+"""``reporting_pressure@2`` names organisation 2's own value of a lever (in --set, sweeps, addresses)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,13 @@ class Spec:
     unit: str
     group: str
     source: str
+    scope: str = "territory"  # or "organisation": each organisation may have its own value
+    family: str = ""  # levers that act together (pressure, funding, participation...): the groups of a decomposition
     choices: tuple[str, ...] = ()
+
+    @property
+    def per_organisation(self) -> bool:
+        return self.scope == "organisation"
 
     def allowed(self) -> str:
         """Human-readable description of the allowed values."""
@@ -125,6 +133,8 @@ def _p(
     *,
     unit: str,
     group: str,
+    scope: str = "territory",
+    family: str = "",
     source: str = "assumption",
     choices: tuple[str, ...] = (),
 ) -> Any:
@@ -135,6 +145,8 @@ def _p(
         high=high,
         unit=unit,
         group=group,
+        scope=scope,
+        family=family,
         source=source,
         choices=choices,
     )
@@ -152,25 +164,84 @@ class Params:
         0.7,
         unit="share of work time",
         group="lever",
+        scope="organisation",
+        family="pressure",
         source="targets.csv: CNAF/Acadie 2011, 39% of social workers' time on admin and reporting (npm)",
     )
-    standardisation: float = _p(0.6, 0.0, 1.0, unit="index 0-1", group="lever")
-    manager_style: float = _p(0.35, 0.0, 1.0, unit="index 0-1", group="lever")
+    standardisation: float = _p(
+        0.6,
+        0.0,
+        1.0,
+        unit="index 0-1",
+        group="lever",
+        scope="organisation",
+        family="pressure",
+        source="essay §2 (HAS frameworks, SERAFIN-PH); value an assumption",
+    )
+    manager_style: float = _p(
+        0.35,
+        0.0,
+        1.0,
+        unit="index 0-1",
+        group="lever",
+        scope="organisation",
+        family="management",
+        source="Janvier 2017 (ethics of direction); value an assumption",
+    )
     funding_market: float = _p(
         0.6,
         0.0,
         1.0,
         unit="weight",
         group="lever",
+        family="funding",
         source="Polanyi's three principles, via the essay's hybridisation strategy; value an assumption",
     )
-    funding_redistribution: float = _p(0.4, 0.0, 1.0, unit="weight", group="lever", source="Polanyi; assumption")
-    funding_reciprocity: float = _p(
-        0.0, 0.0, 1.0, unit="weight", group="lever", source="Polanyi; Eynaud & França Filho 2019; assumption"
+    funding_redistribution: float = _p(
+        0.4, 0.0, 1.0, unit="weight", group="lever", family="funding", source="Polanyi; assumption"
     )
-    budget_growth: float = _p(0.0, -0.1, 0.1, unit="per year", group="lever")
+    funding_reciprocity: float = _p(
+        0.0,
+        0.0,
+        1.0,
+        unit="weight",
+        group="lever",
+        family="funding",
+        source="Polanyi; Eynaud & França Filho 2019; assumption",
+    )
+    budget_growth: float = _p(
+        0.02,
+        -0.1,
+        0.1,
+        unit="per year",
+        group="lever",
+        family="budget",
+        source="assumption: by default budgets follow costs (a stationary territory)",
+    )
+    cost_growth: float = _p(
+        0.02,
+        -0.05,
+        0.1,
+        unit="per year",
+        group="lever",
+        family="budget",
+        source="essay §2 (Ségur wage increases, energy); 2% a year an assumption",
+    )
     call_for_projects_period: int = _p(
-        3, 1, 10, unit="years", group="lever", source="HPST law 2009 calls for projects; period an assumption"
+        3,
+        1,
+        10,
+        unit="years",
+        group="lever",
+        family="funding",
+        source="HPST law 2009 calls for projects; period an assumption",
+    )
+    cfp_open_to_for_profit: bool = _p(
+        True,
+        unit="on/off",
+        group="lever",
+        family="funding",
+        source="essay §2 (opening of solidarity to the for-profit sector, Chauvière 2007; Orpéa)",
     )
     procedure_complexity: float = _p(
         0.6,
@@ -178,6 +249,7 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        family="procedures",
         source="Moynihan, Herd & Harvey 2015 (compliance costs); value an assumption",
     )
     conditionality: float = _p(
@@ -186,10 +258,28 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        family="procedures",
         source="Moynihan, Herd & Harvey 2015; essay §2 (sanctions, RSA duties); value an assumption",
     )
     outreach_share: float = _p(
-        0.02, 0.0, 0.4, unit="share of work time", group="lever", source="essay §4 (aller-vers); value an assumption"
+        0.02,
+        0.0,
+        0.4,
+        unit="share of work time",
+        group="lever",
+        scope="organisation",
+        family="outreach",
+        source="essay §4 (aller-vers); value an assumption",
+    )
+    outreach_accompanied: float = _p(
+        0.0,
+        0.0,
+        1.0,
+        unit="share of contacts",
+        group="lever",
+        scope="organisation",
+        family="outreach",
+        source="essay §4 (aller-vers is a relation, not a displaced counter); Avenel 2021",
     )
     participation_level: int = _p(
         3,
@@ -197,26 +287,58 @@ class Params:
         7,
         unit="rung of Arnstein's ladder",
         group="lever",
+        scope="organisation",
+        family="participation",
         source="Arnstein 1969; CASF participation instances (CVS); essay §4 (alliance)",
     )
-    peer_worker_programme: bool = _p(
-        False, unit="on/off", group="lever", source="essay §4 (pair-aidants, travailleurs pairs)"
+    cobuilt_budget: bool = _p(
+        False,
+        unit="on/off",
+        group="lever",
+        scope="organisation",
+        family="participation",
+        source="essay §4 (co-construction of budgets, users at negotiations with funders)",
     )
-    caseload_cap: int = _p(30, 5, 80, unit="cases per worker", group="lever")
+    recruitment_panels: bool = _p(
+        False,
+        unit="on/off",
+        group="lever",
+        scope="organisation",
+        family="participation",
+        source="essay §4 (users in recruiting the staff who will support them)",
+    )
+    peer_worker_programme: bool = _p(
+        False,
+        unit="on/off",
+        group="lever",
+        scope="organisation",
+        family="participation",
+        source="essay §4 (pair-aidants, travailleurs pairs)",
+    )
+    caseload_cap: int = _p(30, 5, 80, unit="cases per worker", group="lever", scope="organisation", family="capacity")
     recruitment_difficulty: float = _p(
         0.5,
         0.0,
         1.0,
         unit="index 0-1",
         group="lever",
+        scope="organisation",
+        family="capacity",
         source="Axess barometer 2023 (recruitment tensions); value an assumption",
     )
     intake_priority: str = _p(
         "by_funding",
         unit="rule",
         group="lever",
-        choices=INTAKE_RULES,
+        scope="organisation",
+        family="capacity",
         source="MODEL.md §3.6 (cream-skimming under indicator-driven funding)",
+        choices=(
+            "by_funding",
+            "greatest_need",
+            "easiest_first",
+            "first_come",
+        ),
     )
     # ---------------------------------------------------------------- context
     need_growth: float = _p(
@@ -225,7 +347,18 @@ class Params:
         0.1,
         unit="per year",
         group="context",
-        source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 for austerity (ASE measures +15% 2017-2023, about 2%/year)",
+        family="needs",
+        source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
+    )
+    need_arrival_rate: float = _p(
+        0.0027,
+        0.0,
+        0.05,
+        unit="per person per week",
+        group="context",
+        scope="organisation",
+        family="needs",
+        source="assumption; value calibrated by hand on targets.csv (npm)",
     )
     # ---------------------------------------------------------------- structure (MODEL.md §2)
     n_users: int = _p(5000, 20, 5_000_000, unit="people", group="structure", source="MODEL.md §2 reference territory")
@@ -245,8 +378,76 @@ class Params:
     )
     peer_rewiring: float = _p(0.1, 0.0, 1.0, unit="probability", group="structure", source="Watts & Strogatz 1998")
     weeks: int = _p(520, 1, 5200, unit="weeks", group="structure", source="MODEL.md §2 (ten years)")
-    initial_eligible_share: float = _p(0.6, 0.0, 1.0, unit="share of users", group="structure")
-    # ---------------------------------------------------------------- behaviour (calibration constants)
+    spinup_weeks: int = _p(
+        260,
+        0,
+        2600,
+        unit="weeks",
+        group="structure",
+        source="MODEL.md §4 (a run starts from the stationary state of its starting regime); length an assumption checked in docs/ODD.md",
+    )
+    post_headroom: float = _p(
+        3.0, 1.0, 10.0, unit="times the initial posts", group="structure", source="assumption (room to grow)"
+    )
+    kind: str = _p(
+        "non_profit",
+        unit="kind",
+        group="structure",
+        scope="organisation",
+        family="organisations",
+        source="essay §2 (80% of solidarity actions carried by associations; for-profit entry, Orpéa)",
+        choices=(
+            "public",
+            "non_profit",
+            "for_profit",
+        ),
+    )
+    org_size: float = _p(
+        1.0,
+        0.05,
+        20.0,
+        unit="relative size",
+        group="structure",
+        scope="organisation",
+        family="organisations",
+        source="MODEL.md §2 (organisations differ); equal sizes an assumption",
+    )
+    catchment_weight: float = _p(
+        1.0,
+        0.05,
+        20.0,
+        unit="relative size",
+        group="structure",
+        scope="organisation",
+        family="organisations",
+        source="MODEL.md §2; equal catchments an assumption",
+    )
+    # ---------------------------------------------------------------- initial state and fixed traits
+    initial_eligible_share: float = _p(0.5, 0.0, 1.0, unit="share of users", group="initial")
+    initial_aware_share: float = _p(0.5, 0.0, 1.0, unit="share of users", group="initial")
+    initial_reserves_months: float = _p(
+        3.0,
+        0.0,
+        24.0,
+        unit="months of cash",
+        group="initial",
+        source="Mouvement associatif survey (essay §2): 30% of associations hold under 3 months of cash",
+    )
+    trust_mean: float = _p(0.5, 0.01, 0.99, unit="mean 0-1", group="initial")
+    stigma_mean: float = _p(
+        0.375,
+        0.01,
+        0.99,
+        unit="mean 0-1",
+        group="initial",
+        source="Moynihan, Herd & Harvey 2015 (psychological costs); value an assumption",
+    )
+    power_mean: float = _p(0.29, 0.01, 0.99, unit="mean 0-1", group="initial")
+    trait_concentration: float = _p(8.0, 1.0, 100.0, unit="Beta concentration", group="initial")
+    need_min: float = _p(0.3, 0.0, 0.9, unit="need severity", group="initial")
+    initial_engagement_mean: float = _p(0.6, 0.01, 0.99, unit="engagement", group="initial")
+    initial_exhaustion_mean: float = _p(0.25, 0.01, 0.99, unit="exhaustion", group="initial")
+    # ---------------------------------------------------------------- behaviour (coefficients of the mechanisms)
     hours_per_week: float = _p(
         35.0,
         10.0,
@@ -255,40 +456,177 @@ class Params:
         group="behaviour",
         source="French legal working week (Code du travail, L3121-27)",
     )
-    admin_share: float = _p(0.10, 0.0, 0.5, unit="share of work time", group="behaviour")
-    participation_time_per_rung: float = _p(
-        0.01,
-        0.0,
-        0.05,
-        unit="share of work time per rung",
-        group="behaviour",
-        source="MODEL.md §6 (participation takes face-to-face hours); value an assumption",
-    )
+    admin_share: float = _p(0.1, 0.0, 0.5, unit="share of work time", group="behaviour")
     hours_per_case: float = _p(
-        1.7,
+        1.6,
         0.25,
         10.0,
         unit="hours per case per week",
         group="behaviour",
         source="assumption; value calibrated by hand on targets.csv (npm)",
     )
-    need_arrival_rate: float = _p(
-        0.008,
+    hours_per_instance: float = _p(
+        3.0,
+        0.0,
+        20.0,
+        unit="worker hours per week per rung",
+        group="behaviour",
+        source="MODEL.md §3.3 (participation costs hours per instance); value an assumption",
+    )
+    hours_per_participant: float = _p(
+        1.0,
+        0.0,
+        5.0,
+        unit="worker hours per week per participant",
+        group="behaviour",
+        source="MODEL.md §3.3 (participation costs hours per participant); value an assumption",
+    )
+    supervision_hours: float = _p(
+        2.0,
+        0.0,
+        20.0,
+        unit="worker hours per week per peer worker",
+        group="behaviour",
+        source="MODEL.md §3.10 (peer workers need supervision); value an assumption",
+    )
+    coordination_hours: float = _p(
+        0.2,
+        0.0,
+        2.0,
+        unit="worker hours per community hour",
+        group="behaviour",
+        source="MODEL.md §3.10 (reciprocity needs coordination hours); value an assumption",
+    )
+    activity_target_push: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        unit="share of capacity",
+        group="behaviour",
+        source="MODEL.md §3.2 (activity targets under indicator-driven funding); value an assumption",
+    )
+    awareness_retention: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        unit="probability",
+        group="behaviour",
+        source="assumption: rights are specific to a need (Warin 2016, non-connaissance)",
+    )
+    learn_from_peer: float = _p(
+        0.004,
         0.0,
         0.5,
-        unit="per week",
+        unit="per aware peer per week",
         group="behaviour",
-        source="assumption; value calibrated by hand on targets.csv (npm)",
+        source="MODEL.md §7; value an assumption; value calibrated by hand on targets.csv (npm)",
     )
-    spontaneous_exit_rate: float = _p(
-        0.002,
+    learn_from_peer_worker: float = _p(0.05, 0.0, 0.99, unit="per peer-worker tie per week", group="behaviour")
+    contacts_per_hour: float = _p(
+        0.3,
+        0.01,
+        5.0,
+        unit="contacts per outreach hour",
+        group="behaviour",
+        source="assumption: street outreach is slow (travel, time to build a conversation); Avenel 2021",
+    )
+    accompanied_time_factor: float = _p(
+        4.0,
+        1.0,
+        20.0,
+        unit="times an information contact",
+        group="behaviour",
+        source="assumption (an accompanied contact includes help with the procedure)",
+    )
+    visit_size: int = _p(
+        10,
+        1,
+        200,
+        unit="people per visit",
+        group="behaviour",
+        source="MODEL.md §3.4 (outreach in neighbourhoods); value an assumption",
+    )
+    outreach_trust_gain: float = _p(
+        0.05,
         0.0,
+        1.0,
+        unit="share of the trust gap closed",
+        group="behaviour",
+        source="essay §4: aller-vers works through the relation, not only information",
+    )
+    accompanied_burden_relief: float = _p(
+        0.6,
+        0.0,
+        1.0,
+        unit="share of the burden",
+        group="behaviour",
+        source="Moynihan, Herd & Harvey 2015 (help with compliance costs); value an assumption",
+    )
+    accompaniment_weeks: int = _p(8, 1, 52, unit="weeks", group="behaviour")
+    promise_weeks: int = _p(
+        26,
+        1,
+        104,
+        unit="weeks",
+        group="behaviour",
+        source="essay §4 (aller-vers must not merely move the counter); value an assumption",
+    )
+    promise_penalty: float = _p(
+        2.0,
+        0.0,
+        5.0,
+        unit="relative extra trust loss",
+        group="behaviour",
+        source="essay §4 (déplacer le guichet, bonne conscience); value an assumption",
+    )
+    ask_intercept: float = _p(
+        -2.8,
+        -10.0,
+        5.0,
+        unit="log-odds per week",
+        group="behaviour",
+        source="MODEL.md §7 logistic choice; calibrated on targets.csv",
+    )
+    ask_need: float = _p(2.5, 0.0, 10.0, unit="log-odds per unit of need", group="behaviour")
+    ask_trust: float = _p(3.0, 0.0, 10.0, unit="log-odds per unit of trust", group="behaviour")
+    ask_stigma: float = _p(
+        6.5,
+        0.0,
+        10.0,
+        unit="log-odds per unit of stigma",
+        group="behaviour",
+        source="Moynihan, Herd & Harvey 2015 (psychological costs); value calibrated by hand on targets.csv (npm)",
+    )
+    ask_burden: float = _p(
+        2.5,
+        0.0,
+        10.0,
+        unit="log-odds per unit of burden",
+        group="behaviour",
+        source="Moynihan, Herd & Harvey 2015 (compliance costs)",
+    )
+    trust_contagion: float = _p(0.02, 0.0, 0.5, unit="per week", group="behaviour")
+    trust_rate_supported: float = _p(0.05, 0.0, 0.5, unit="per week", group="behaviour")
+    trust_base_supported: float = _p(0.4, 0.0, 1.0, unit="trust", group="behaviour")
+    trust_loss_dropped: float = _p(0.3, 0.0, 1.0, unit="share of trust lost", group="behaviour")
+    trust_loss_waiting: float = _p(0.01, 0.0, 0.2, unit="share of trust lost per week", group="behaviour")
+    trust_loss_worker_left: float = _p(
         0.2,
+        0.0,
+        1.0,
+        unit="share of trust lost",
+        group="behaviour",
+        source="MODEL.md §3.9 (a quit breaks continuity and trust)",
+    )
+    intake_rate: float = _p(
+        0.5,
+        0.01,
+        1.0,
         unit="per week",
         group="behaviour",
-        source="assumption; value calibrated by hand on targets.csv (npm)",
+        source="assumption: a request takes time to be assessed (appointments, documents) even when a place is free",
     )
-    need_worsening: float = _p(0.003, 0.0, 0.1, unit="per week", group="behaviour")
+    waiting_drop_rate: float = _p(0.03, 0.0, 1.0, unit="per week", group="behaviour")
     support_effect: float = _p(
         0.05,
         0.0,
@@ -306,108 +644,57 @@ class Params:
         group="behaviour",
         source="MODEL.md §3.7 (continuity with the same worker); value an assumption",
     )
-    awareness_retention: float = _p(
-        0.5,
-        0.0,
-        1.0,
-        unit="probability",
-        group="behaviour",
-        source="assumption: rights are specific to a need (Warin 2016, non-connaissance)",
-    )
-    learn_from_peer: float = _p(
-        0.002,
-        0.0,
-        0.5,
-        unit="per aware peer per week",
-        group="behaviour",
-        source="MODEL.md §7; value an assumption; value calibrated by hand on targets.csv (npm)",
-    )
-    learn_from_peer_worker: float = _p(0.05, 0.0, 1.0, unit="per peer-worker tie per week", group="behaviour")
-    hours_per_contact: float = _p(1.0, 0.1, 10.0, unit="hours per outreach contact", group="behaviour")
-    outreach_trust_gain: float = _p(
-        0.15,
-        0.0,
-        1.0,
-        unit="share of the trust gap closed",
-        group="behaviour",
-        source="essay §4: aller-vers works through the relation, not only information",
-    )
-    ask_intercept: float = _p(
-        -3.0,
-        -10.0,
-        5.0,
-        unit="log-odds per week",
-        group="behaviour",
-        source="MODEL.md §7 logistic choice; calibrated on targets.csv",
-    )
-    ask_need: float = _p(2.5, 0.0, 10.0, unit="log-odds per unit of need", group="behaviour")
-    ask_trust: float = _p(3.0, 0.0, 10.0, unit="log-odds per unit of trust", group="behaviour")
-    ask_stigma: float = _p(
-        6.0,
-        0.0,
-        10.0,
-        unit="log-odds per unit of stigma",
-        group="behaviour",
-        source="Moynihan, Herd & Harvey 2015 (psychological costs); value calibrated by hand on targets.csv (npm)",
-    )
-    ask_burden: float = _p(
-        2.5,
-        0.0,
-        10.0,
-        unit="log-odds per unit of burden",
-        group="behaviour",
-        source="Moynihan, Herd & Harvey 2015 (compliance costs)",
-    )
-    trust_contagion: float = _p(0.02, 0.0, 0.5, unit="per week", group="behaviour")
-    trust_rate_supported: float = _p(0.05, 0.0, 0.5, unit="per week", group="behaviour")
-    trust_loss_dropped: float = _p(0.3, 0.0, 1.0, unit="share of trust lost", group="behaviour")
-    trust_loss_worker_left: float = _p(
-        0.2,
-        0.0,
-        1.0,
-        unit="share of trust lost",
-        group="behaviour",
-        source="MODEL.md §3.9 (a quit breaks continuity and trust)",
-    )
-    waiting_drop_rate: float = _p(0.03, 0.0, 1.0, unit="per week", group="behaviour")
-    cfp_transfer: float = _p(0.25, 0.0, 1.0, unit="share of the market envelope", group="behaviour")
-    reciprocity_leverage: float = _p(
-        1.5,
-        0.0,
-        10.0,
-        unit="community hours per funded hour",
-        group="behaviour",
-        source="assumption (volunteer and peer time mobilised by associative grants)",
-    )
-    cobuild_weeks: float = _p(
-        52.0,
-        1.0,
-        520.0,
-        unit="weeks",
-        group="behaviour",
-        source="MODEL.md §6 (co-built budgets need time before they pay)",
-    )
-    coeval_reporting_relief: float = _p(
-        0.4,
-        0.0,
-        1.0,
-        unit="share of reporting",
-        group="behaviour",
-        source="essay §4: evaluation built with the people concerned",
-    )
-    style_reporting_effect: float = _p(0.5, 0.0, 2.0, unit="relative change", group="behaviour")
-    style_spread: float = _p(
-        0.1,
-        0.0,
-        0.5,
-        unit="standard deviation of style",
-        group="behaviour",
-        source="MODEL.md §6 (organisations differ in governance); value an assumption",
-    )
-    style_adjust_weeks: float = _p(104.0, 1.0, 1040.0, unit="weeks", group="behaviour")
-    participation_max_share: float = _p(0.6, 0.0, 1.0, unit="share of supported users", group="behaviour")
-    participation_trust_gain: float = _p(0.02, 0.0, 0.5, unit="per week", group="behaviour")
+    experience_weeks: float = _p(26.0, 1.0, 520.0, unit="weeks", group="behaviour")
+    experience_floor: float = _p(0.5, 0.0, 1.0, unit="quality factor", group="behaviour")
+    engagement_quality_floor: float = _p(0.5, 0.0, 1.0, unit="quality factor", group="behaviour")
+    autonomy_quality_floor: float = _p(0.5, 0.0, 1.0, unit="quality factor", group="behaviour")
     quality_voice_boost: float = _p(0.3, 0.0, 2.0, unit="relative", group="behaviour")
+    community_support_effect: float = _p(
+        0.3,
+        0.0,
+        2.0,
+        unit="relative",
+        group="behaviour",
+        source="MODEL.md §3.10 (reciprocity complements casework); value an assumption",
+    )
+    need_worsening: float = _p(0.003, 0.0, 0.1, unit="per week", group="behaviour")
+    spontaneous_exit_rate: float = _p(
+        0.006,
+        0.0,
+        0.2,
+        unit="per week",
+        group="behaviour",
+        source="assumption (eligibility is volatile: incomes and situations change); value calibrated by hand on targets.csv (npm)",
+    )
+    chronic_share: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        unit="share of new needs",
+        group="behaviour",
+        source="MODEL.md §3.7 (part of needs are chronic); value an assumption",
+    )
+    chronic_end_rate: float = _p(0.006, 0.0, 0.1, unit="per week", group="behaviour")
+    relapse_rate: float = _p(
+        0.01,
+        0.0,
+        0.2,
+        unit="per week",
+        group="behaviour",
+        source="MODEL.md §3.7 (resolved needs can recur); value an assumption",
+    )
+    relapse_weeks: int = _p(52, 1, 520, unit="weeks", group="behaviour")
+    power_resolution_effect: float = _p(
+        1.0,
+        0.0,
+        5.0,
+        unit="relative",
+        group="behaviour",
+        source="essay §1 (the person as subject); MODEL.md §3.7 (power to act matters)",
+    )
+    power_relapse_effect: float = _p(
+        0.7, 0.0, 1.0, unit="share of the hazard", group="behaviour", source="MODEL.md §3.7 (power to act matters)"
+    )
     power_gain: float = _p(
         0.03,
         0.0,
@@ -416,11 +703,10 @@ class Params:
         group="behaviour",
         source="essay §1 (the person as subject, pouvoir d'agir)",
     )
+    participation_power_boost: float = _p(
+        1.0, 0.0, 5.0, unit="relative", group="behaviour", source="essay §4 (participation develops the power to act)"
+    )
     power_loss: float = _p(0.01, 0.0, 0.5, unit="per week", group="behaviour")
-    peer_worker_rate: float = _p(0.02, 0.0, 1.0, unit="per week", group="behaviour")
-    peer_worker_max_share: float = _p(0.01, 0.0, 0.1, unit="share of users", group="behaviour")
-    peer_worker_hours: float = _p(4.0, 0.0, 35.0, unit="outreach hours per week", group="behaviour")
-    peer_worker_trust_gain: float = _p(0.02, 0.0, 0.5, unit="per week per peer-worker tie", group="behaviour")
     jdr_rate: float = _p(
         0.04,
         0.001,
@@ -429,8 +715,54 @@ class Params:
         group="behaviour",
         source="Bakker & Demerouti 2007 (JD-R); rate an assumption",
     )
-    vocation: float = _p(
+    jdr_noise: float = _p(
+        0.03,
+        0.0,
         0.2,
+        unit="standard deviation per week",
+        group="behaviour",
+        source="assumption (life events, days that go well or badly)",
+    )
+    jdr_load: float = _p(
+        0.25, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (job demands)"
+    )
+    load_saturation: float = _p(2.0, 0.5, 5.0, unit="caseload over capacity", group="behaviour")
+    jdr_reporting: float = _p(
+        0.25,
+        0.0,
+        1.0,
+        unit="weight",
+        group="behaviour",
+        source="essay §2 (reporting in front of a screen); Bakker & Demerouti 2007",
+    )
+    reporting_saturation: float = _p(0.6, 0.1, 1.0, unit="share of work time", group="behaviour")
+    jdr_emotional: float = _p(
+        0.5, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (emotional demands)"
+    )
+    jdr_insecurity: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        unit="weight",
+        group="behaviour",
+        source="MODEL.md §3.8 (job insecurity when posts are cut); De Witte 2005",
+    )
+    jdr_autonomy: float = _p(
+        0.25, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (job resources)"
+    )
+    jdr_face_to_face: float = _p(
+        0.2, 0.0, 1.0, unit="weight", group="behaviour", source="essay §2 (meaning is in the face-to-face relation)"
+    )
+    face_to_face_saturation: float = _p(0.7, 0.1, 1.0, unit="share of work time", group="behaviour")
+    jdr_recognition: float = _p(
+        0.25, 0.0, 1.0, unit="weight", group="behaviour", source="Mauss 1925 (gift and counter-gift); essay §4"
+    )
+    jdr_team: float = _p(
+        0.15, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (social support)"
+    )
+    jdr_style: float = _p(0.15, 0.0, 1.0, unit="weight", group="behaviour", source="Janvier 2017 (ethics of direction)")
+    vocation: float = _p(
+        0.35,
         0.0,
         1.0,
         unit="engagement",
@@ -438,7 +770,7 @@ class Params:
         source="essay §2 (the motivation that brings people to the job); value an assumption",
     )
     exhaustion_drag: float = _p(
-        0.3,
+        0.6,
         0.0,
         2.0,
         unit="engagement per unit of exhaustion",
@@ -453,23 +785,62 @@ class Params:
         group="behaviour",
         source="Bakker, Demerouti & Schaufeli 2005 (burnout and engagement crossover)",
     )
-    burnout_threshold: float = _p(0.6, 0.0, 1.0, unit="exhaustion", group="behaviour")
+    sensitivity_spread: float = _p(
+        0.8,
+        0.0,
+        0.9,
+        unit="half-range around 1",
+        group="behaviour",
+        source="MODEL.md §6 (workers differ in sensitivity); value an assumption",
+    )
+    high_exhaustion_threshold: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        unit="exhaustion",
+        group="behaviour",
+        source="Maslach, Jackson & Leiter 1996: MBI emotional-exhaustion subscale, high from 27 of 54 (half the scale)",
+    )
+    low_engagement_threshold: float = _p(
+        0.4,
+        0.0,
+        1.0,
+        unit="engagement",
+        group="behaviour",
+        source="assumption (below the middle of the engagement scale)",
+    )
+    quit_exogenous: float = _p(
+        0.0015,
+        0.0,
+        0.02,
+        unit="per week",
+        group="behaviour",
+        source="assumption: retirements, moves and career changes, part of the 21% a year (Axess 2023) that has nothing to do with the job",
+    )
     quit_base: float = _p(
-        0.0009,
+        0.00035,
         0.0,
         0.1,
         unit="per week",
         group="behaviour",
         source="Homer 1985; Levine et al. 1985; calibrated on Axess 2023 departures",
     )
-    quit_exhaustion: float = _p(1.5, 0.0, 10.0, unit="log-hazard per unit of exhaustion", group="behaviour")
+    quit_exhaustion: float = _p(3.0, 0.0, 10.0, unit="log-hazard per unit of exhaustion", group="behaviour")
     quit_meaning_gap: float = _p(
-        3.0,
+        2.0,
         0.0,
         10.0,
         unit="log-hazard per unit of gap",
         group="behaviour",
         source="Levine et al. 1985 (unmet expectations of meaning)",
+    )
+    quit_insecurity: float = _p(
+        2.0,
+        0.0,
+        10.0,
+        unit="log-hazard per unit of insecurity",
+        group="behaviour",
+        source="Sverke, Hellgren & Näswall 2002 (job insecurity and turnover intention, meta-analysis); value an assumption",
     )
     hire_rate: float = _p(
         0.35, 0.0, 1.0, unit="per vacancy per week", group="behaviour", source="calibrated on Axess 2023 vacancy rate"
@@ -482,8 +853,185 @@ class Params:
         group="behaviour",
         source="essay §2 (young professionals arrive with a motivation that gives meaning)",
     )
+    new_hire_exhaustion: float = _p(0.1, 0.0, 1.0, unit="exhaustion", group="behaviour")
     new_hire_expectation: float = _p(0.7, 0.0, 1.0, unit="expected meaning", group="behaviour")
-    experience_weeks: float = _p(26.0, 1.0, 520.0, unit="weeks", group="behaviour")
+    expectation_spread: float = _p(0.1, 0.0, 0.5, unit="standard deviation", group="behaviour")
+    panel_fit: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        unit="share of the gap",
+        group="behaviour",
+        source="essay §4 (users in recruitment); value an assumption",
+    )
+    cfp_transfer: float = _p(0.25, 0.0, 1.0, unit="share of the market envelope", group="behaviour")
+    for_profit_margin: float = _p(
+        0.08,
+        0.0,
+        0.5,
+        unit="share of the budget",
+        group="behaviour",
+        source="assumption (operating margin of for-profit providers)",
+    )
+    for_profit_need_limit: float = _p(
+        0.7,
+        0.0,
+        1.0,
+        unit="need severity",
+        group="behaviour",
+        source="essay §2 (the for-profit sector selects what pays; Orpéa); value an assumption",
+    )
+    for_profit_cost_ratio: float = _p(
+        0.85,
+        0.3,
+        1.5,
+        unit="times the cost of a post",
+        group="behaviour",
+        source="assumption (lower wages and qualifications, thinner staffing)",
+    )
+    reciprocity_leverage: float = _p(
+        1.5,
+        0.0,
+        10.0,
+        unit="community hours per funded hour",
+        group="behaviour",
+        source="assumption (volunteer and peer time mobilised by associative grants)",
+    )
+    reciprocity_floor: float = _p(0.25, 0.0, 1.0, unit="share of the leverage", group="behaviour")
+    community_outreach_share: float = _p(0.5, 0.0, 1.0, unit="share of community hours", group="behaviour")
+    cobudget_shift: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        unit="share of the market weight",
+        group="behaviour",
+        source="essay §4 (co-built budgets); value an assumption",
+    )
+    reserve_freeze_months: float = _p(
+        1.0,
+        0.0,
+        12.0,
+        unit="months of cash",
+        group="behaviour",
+        source="essay §2 (associations with thin reserves); value an assumption",
+    )
+    reserve_cut_months: float = _p(0.0, 0.0, 12.0, unit="months of cash", group="behaviour")
+    reserves_max_months: float = _p(6.0, 0.0, 24.0, unit="months of cash", group="behaviour")
+    insecurity_scale: float = _p(
+        3.0,
+        0.0,
+        10.0,
+        unit="insecurity per share of unpaid staff",
+        group="behaviour",
+        source="De Witte 2005 (job insecurity); value an assumption",
+    )
+    style_control_reporting: float = _p(
+        0.2,
+        0.0,
+        2.0,
+        unit="relative change",
+        group="behaviour",
+        source="Lascoumes & Le Galès 2004 (governance by instruments); value an assumption",
+    )
+    style_buffer_reporting: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        unit="relative change",
+        group="behaviour",
+        source="Janvier 2017 (an ethical direction shields its teams); value an assumption",
+    )
+    coeval_reporting_relief: float = _p(
+        0.4,
+        0.0,
+        1.0,
+        unit="share of reporting",
+        group="behaviour",
+        source="essay §4: evaluation built with the people concerned",
+    )
+    autonomy_style_floor: float = _p(0.5, 0.0, 1.0, unit="share of autonomy", group="behaviour")
+    style_spread: float = _p(
+        0.1,
+        0.0,
+        0.5,
+        unit="standard deviation of style",
+        group="behaviour",
+        source="MODEL.md §6 (organisations differ in governance); value an assumption",
+    )
+    style_adjust_weeks: float = _p(104.0, 1.0, 1040.0, unit="weeks", group="behaviour")
+    style_participation_pull: float = _p(0.5, 0.0, 2.0, unit="style per unit of real participation", group="behaviour")
+    style_pressure_pull: float = _p(0.3, 0.0, 2.0, unit="style per unit of pressure", group="behaviour")
+    voice_exponent: float = _p(
+        2.0, 0.5, 4.0, unit="exponent", group="behaviour", source="Arnstein 1969 (the lower rungs are tokenism)"
+    )
+    responsiveness_base: float = _p(
+        0.7, 0.0, 1.0, unit="share", group="behaviour", source="MODEL.md §3.10 (responsiveness); value an assumption"
+    )
+    responsiveness_style: float = _p(0.3, 0.0, 1.0, unit="share per unit of style", group="behaviour")
+    responsiveness_pressure: float = _p(
+        1.0,
+        0.0,
+        3.0,
+        unit="share per unit of pressure",
+        group="behaviour",
+        source="essay §3 (decisions made far from the field)",
+    )
+    responsiveness_standardisation: float = _p(
+        0.4, 0.0, 2.0, unit="share per unit of standardisation", group="behaviour"
+    )
+    responsiveness_weeks: float = _p(26.0, 1.0, 520.0, unit="weeks", group="behaviour")
+    participation_join_rate: float = _p(0.05, 0.0, 1.0, unit="per week", group="behaviour")
+    uptake_intercept: float = _p(-2.0, -10.0, 5.0, unit="log-odds", group="behaviour")
+    uptake_trust: float = _p(2.0, 0.0, 10.0, unit="log-odds per unit of trust", group="behaviour")
+    uptake_power: float = _p(2.0, 0.0, 10.0, unit="log-odds per unit of power", group="behaviour")
+    uptake_responsiveness: float = _p(2.0, 0.0, 10.0, unit="log-odds per unit of responsiveness", group="behaviour")
+    participation_trust_gain: float = _p(0.02, 0.0, 0.5, unit="per week", group="behaviour")
+    tokenism_trust_loss: float = _p(
+        0.03,
+        0.0,
+        0.5,
+        unit="per week",
+        group="behaviour",
+        source="Arnstein 1969; MODEL.md §3.10 (tokenism backfires); value an assumption",
+    )
+    recognition_base: float = _p(
+        0.6,
+        0.0,
+        1.0,
+        unit="recognition per unit of trust",
+        group="behaviour",
+        source="Mauss 1925 (gift and counter-gift)",
+    )
+    recognition_participation: float = _p(
+        0.4, 0.0, 2.0, unit="recognition per unit of real participation", group="behaviour"
+    )
+    recognition_tokenism: float = _p(0.3, 0.0, 1.0, unit="recognition per unit of tokenism", group="behaviour")
+    cobuild_weeks: float = _p(
+        52.0,
+        1.0,
+        520.0,
+        unit="weeks",
+        group="behaviour",
+        source="MODEL.md §6 (co-built budgets need time before they pay)",
+    )
+    peer_worker_rate: float = _p(0.02, 0.0, 1.0, unit="per week", group="behaviour")
+    peer_worker_max_share: float = _p(0.01, 0.0, 0.1, unit="share of users", group="behaviour")
+    peer_worker_power: float = _p(0.6, 0.0, 1.0, unit="power to act", group="behaviour")
+    peer_worker_leave_rate: float = _p(
+        0.01,
+        0.0,
+        0.5,
+        unit="per week",
+        group="behaviour",
+        source="MODEL.md §3.10 (peer workers can leave the role); value an assumption",
+    )
+    peer_worker_hours: float = _p(4.0, 0.0, 35.0, unit="outreach hours per week", group="behaviour")
+    peer_worker_trust_gain: float = _p(0.02, 0.0, 0.5, unit="per week per peer-worker tie", group="behaviour")
+
+    # ------------------------------------------------------------------ organisations' own values
+    organisations: tuple[tuple[int, str, Any], ...] = ()
+    """Organisations' own values of per-organisation parameters: sorted ``(organisation, name, value)``;
+    also accepted as ``{organisation: {name: value}}``."""
 
     # ------------------------------------------------------------------ API
     def __post_init__(self) -> None:
@@ -493,8 +1041,66 @@ class Params:
             checked = spec.check(value)
             if checked is not value:
                 object.__setattr__(self, name, checked)
+        object.__setattr__(self, "organisations", self._checked_organisations())
         for rule in CROSS_FIELD_RULES:
             rule(self)
+
+    def _checked_organisations(self) -> tuple[tuple[int, str, Any], ...]:
+        values: dict[tuple[int, str], Any] = {}
+        items = self.organisations.items() if isinstance(self.organisations, Mapping) else None
+        if items is not None:  # {organisation: {name: value}}
+            entries = [(j, name, value) for j, own in items for name, value in own.items()]
+        else:
+            entries = list(self.organisations)
+        for j, name, value in entries:
+            key = f"{name}{ORG_SEPARATOR}{j}"
+            spec = _SPECS.get(name)
+            if spec is None or not spec.per_organisation:
+                allowed = ", ".join(n for n, s in _SPECS.items() if s.per_organisation)
+                raise ParameterError(
+                    f"{key}: {name} has no value per organisation{suggest(name, _ORG_SPECS)}; those that do: {allowed}",
+                    field=key,
+                    allowed=allowed,
+                )
+            if isinstance(j, bool) or not isinstance(j, numbers.Integral) or not 0 <= j < self.n_organisations:
+                raise ParameterError(
+                    f"{key}: no organisation {j!r}; expected 0 to {self.n_organisations - 1}",
+                    field=key,
+                    value=j,
+                    allowed=f"an organisation from 0 to {self.n_organisations - 1}",
+                )
+            try:
+                values[(int(j), name)] = spec.check(value)
+            except ParameterError as err:
+                raise ParameterError(
+                    err.detail.replace(f"{name} = ", f"{key} = ", 1), field=key, value=value, allowed=err.allowed
+                ) from None
+        return tuple((j, name, value) for (j, name), value in sorted(values.items()))
+
+    def value(self, name: str, organisation: int) -> Any:
+        """Organisation ``organisation``'s value of ``name`` (its own if it has one, else the territory's)."""
+        for j, own, value in self.organisations:
+            if j == organisation and own == name:
+                return value
+        return getattr(self, name)
+
+    def org_array(self, name: str) -> np.ndarray:
+        """One value of ``name`` per organisation, as an array (its dtype follows the parameter's kind)."""
+        spec = _SPECS[name]
+        dtype = {float: np.float64, int: np.intp, bool: bool, str: object}[spec.kind]
+        out = np.full(self.n_organisations, getattr(self, name), dtype=dtype)
+        for j, own, value in self.organisations:
+            if own == name:
+                out[j] = value
+        return out
+
+    def own_values(self, organisation: int) -> dict[str, Any]:
+        """The values organisation ``organisation`` sets for itself."""
+        return {name: value for j, name, value in self.organisations if j == organisation}
+
+    def with_organisation(self, organisation: int, **changes: Any) -> Params:
+        """A copy in which ``organisation`` has its own values ``changes`` (checked like any Params)."""
+        return self.replace(**{f"{name}{ORG_SEPARATOR}{organisation}": v for name, v in changes.items()})
 
     @classmethod
     def specs(cls) -> dict[str, Spec]:
@@ -503,21 +1109,33 @@ class Params:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], base: Params | None = None) -> Params:
-        """``base`` (default: the defaults) with ``values`` (name -> value); unknown names are refused."""
-        check_names(values)
-        return dataclasses.replace(base if base is not None else cls(), **values)
+        """``base`` (default: the defaults) with ``values``; unknown names are refused.
+
+        A key ``name@j`` sets organisation j's own value of a per-organisation
+        parameter; a plain ``name`` sets the territory's value (organisations
+        with their own value keep it).
+        """
+        base = base if base is not None else cls()
+        plain = {k: v for k, v in values.items() if ORG_SEPARATOR not in k}
+        check_names(plain)
+        own = [(*split_key(k), v) for k, v in values.items() if ORG_SEPARATOR in k]
+        if own:
+            plain["organisations"] = (*base.organisations, *((j, n, v) for n, j, v in own))
+        return dataclasses.replace(base, **plain)
 
     def replace(self, **changes: Any) -> Params:
         """A copy with ``changes`` applied (checked like any Params)."""
         return Params.from_mapping(changes, base=self)
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain ``{name: value}`` dictionary (for manifests, TOML export, DataFrames)."""
-        return dataclasses.asdict(self)
+        """Flat ``{name: value}``, with ``name@j`` keys for organisations' own values (``from_mapping`` reads it back)."""
+        out = {name: getattr(self, name) for name in _SPECS}
+        out.update({f"{name}{ORG_SEPARATOR}{j}": value for j, name, value in self.organisations})
+        return out
 
     def changed(self) -> dict[str, Any]:
-        """The values that differ from the defaults."""
-        return {k: v for k, v in self.as_dict().items() if v != _DEFAULTS[k]}
+        """The territory values that differ from the defaults (organisations' own values: :meth:`own_values`)."""
+        return {name: getattr(self, name) for name in _SPECS if getattr(self, name) != _DEFAULTS[name]}
 
     @property
     def funding_weights(self) -> tuple[float, float, float]:
@@ -565,6 +1183,15 @@ def _users_per_organisation(p: Params) -> None:
             value=p.peer_degree,
             allowed=f"below {p.n_users // p.n_organisations}",
         )
+    weights = p.org_array("catchment_weight")
+    smallest = int(np.floor(p.n_users * weights.min() / weights.sum()))
+    if smallest < 2:
+        raise ParameterError(
+            f"catchment_weight: the smallest catchment would hold {smallest} of {p.n_users} users; every"
+            " organisation needs at least 2 (raise its catchment_weight or n_users)",
+            field="catchment_weight",
+            allowed="weights that give every catchment at least 2 users",
+        )
 
 
 CROSS_FIELD_RULES = (_some_funding, _a_worker_per_organisation, _users_per_organisation)
@@ -585,9 +1212,23 @@ def check_names(values: Mapping[str, Any], known: Mapping[str, Any] | None = Non
             raise ParameterError(f"{name}: unknown {what}{suggest(name, known)}", field=name, allowed=f"a {what} name")
 
 
+def split_key(key: str) -> tuple[str, int]:
+    """``"reporting_pressure@2"`` -> ``("reporting_pressure", 2)``; ParameterError if malformed."""
+    name, _, text = key.partition(ORG_SEPARATOR)
+    try:
+        return name, int(text)
+    except ValueError:
+        raise ParameterError(
+            f"{key}: expected NAME{ORG_SEPARATOR}ORGANISATION with an organisation number, e.g. {name}{ORG_SEPARATOR}0",
+            field=key,
+        ) from None
+
+
 def _build_specs() -> dict[str, Spec]:
     specs = {}
     for f in dataclasses.fields(Params):
+        if "spec" not in f.metadata:
+            continue
         meta = dict(f.metadata["spec"])
         kind = {"float": float, "int": int, "bool": bool, "str": str}[f.type]
         specs[f.name] = Spec(name=f.name, kind=kind, **meta)
@@ -596,8 +1237,14 @@ def _build_specs() -> dict[str, Spec]:
 
 _SPECS = _build_specs()
 _DEFAULTS = {name: spec.default for name, spec in _SPECS.items()}
+_ORG_SPECS = {name: spec for name, spec in _SPECS.items() if spec.per_organisation}
 
 
 def levers() -> dict[str, Spec]:
     """The parameters a reform may change during a run (groups lever and context)."""
     return {n: s for n, s in _SPECS.items() if s.group in REFORMABLE_GROUPS}
+
+
+def organisation_specs() -> dict[str, Spec]:
+    """The parameters an organisation may set for itself."""
+    return _ORG_SPECS

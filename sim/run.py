@@ -25,12 +25,18 @@ def run(
     seed: SeedLike = 0,
     weeks: int | None = None,
     every: int = 1,
+    by_organisation: bool = False,
     **levers: Any,
 ) -> pd.DataFrame:
-    """Run one replicate; return one row per recorded week (``week`` column + every indicator)."""
+    """Run one replicate; return one row per recorded week (``week`` column + every indicator).
+
+    With ``by_organisation``, one row per recorded week and organisation
+    (``week``, ``organisation`` + every indicator) instead: the natural way to
+    read a reform of one organisation.
+    """
     if weeks is not None:
         levers["weeks"] = weeks
-    model = CentaureModel(scenario, rng=seed, collect_every=every, collect_organisations=False, **levers)
+    model = CentaureModel(scenario, rng=seed, collect_every=every, collect_organisations=by_organisation, **levers)
     model.run_for(model.params.weeks)
-    frame = model.datacollector.get_model_vars_dataframe()
+    frame = model.organisation_frame() if by_organisation else model.datacollector.get_model_vars_dataframe()
     return frame.astype({"week": np.int64}).reset_index(drop=True)

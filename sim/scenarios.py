@@ -19,9 +19,18 @@ A scenario is a TOML file (the shipped ones are in ``scenarios/``)::
     [levers]                           # any parameter of sim.params
     reporting_pressure = 0.39
 
+    [organisations.2]                  # optional: organisation 2's own values of per-organisation levers
+    kind = "for_profit"
+    caseload_cap = 45
+
     [[reforms]]                        # optional: levers that change at a given week
     week = 156
     levers = { participation_level = 6 }
+
+    [[reforms]]                        # ... or those of one organisation only
+    week = 208
+    organisation = 2
+    levers = { outreach_share = 0.1 }
 
 A :class:`Scenario` or a :class:`Reform` that exists is valid: each checks
 itself where it is made. Every problem in a file is one line naming the file,
@@ -41,7 +50,7 @@ from typing import Any
 from sim import schema
 from sim.errors import CentaureError, ScenarioError
 from sim.io import read_toml
-from sim.params import Params, levers, suggest
+from sim.params import ORG_SEPARATOR, Params, levers, suggest
 
 LANGS = ("fr", "en")
 TEXT_KEYS = ("title", "shows", "try")
@@ -67,11 +76,14 @@ class Reform:
     """Levers that take new values from ``week`` on (that week is simulated with them).
 
     ``changes`` are checked and converted by the lever declarations when the
-    reform is made; only levers (and context) can change during a run.
+    reform is made; only levers (and context) can change during a run. A
+    reform of one organisation (``organisation=j``) changes that
+    organisation's own values only; its ``changes`` then read ``lever@j``.
     """
 
     week: int
     changes: Mapping[str, Any]
+    organisation: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.week, bool) or not isinstance(self.week, int) or self.week < 1:
@@ -80,20 +92,37 @@ class Reform:
             )
         if not isinstance(self.changes, Mapping) or not self.changes:
             raise ScenarioError("levers: expected a non-empty table of lever = value", field="levers")
+        j = self.organisation
+        if j is not None and (isinstance(j, bool) or not isinstance(j, int) or j < 0):
+            raise ScenarioError(
+                f"organisation = {j!r}: expected an organisation number (0, 1, ...)", field="organisation"
+            )
         reformable = levers()
         checked = {}
-        for name, value in self.changes.items():
+        for key, value in self.changes.items():
+            name, _, own = key.partition(ORG_SEPARATOR)
             if name not in reformable:
                 raise ScenarioError(
                     f"levers.{name}: not a lever a reform can change{suggest(name, reformable)};"
                     f" allowed: {', '.join(reformable)}",
                     field=f"levers.{name}",
                 )
+            if (j is not None or own) and not reformable[name].per_organisation:
+                raise ScenarioError(
+                    f"levers.{name}: not a lever an organisation sets for itself; those that are:"
+                    f" {', '.join(n for n, s in reformable.items() if s.per_organisation)}",
+                    field=f"levers.{name}",
+                )
             try:
-                checked[name] = reformable[name].check(value)
+                value = reformable[name].check(value)
             except CentaureError as err:
                 raise ScenarioError(f"levers.{err.detail}", field=f"levers.{name}", value=value) from None
+            checked[f"{name}{ORG_SEPARATOR}{j}" if j is not None and not own else key] = value
         object.__setattr__(self, "changes", checked)
+
+    def levers_changed(self) -> dict[str, Any]:
+        """The changes by lever name (without the organisation)."""
+        return {key.partition(ORG_SEPARATOR)[0]: value for key, value in self.changes.items()}
 
 
 @dataclass(frozen=True)
@@ -112,6 +141,7 @@ class Scenario:
         reforms = tuple(sorted(self.reforms, key=lambda r: r.week))
         object.__setattr__(self, "reforms", reforms)
         weeks = self.params.weeks
+        params = self.params
         for n, reform in enumerate(reforms):
             if reform.week > weeks:
                 raise ScenarioError(
@@ -119,6 +149,10 @@ class Scenario:
                     field=f"reforms[{n}].week",
                     value=reform.week,
                 )
+            try:  # every reform applies to the parameters it will meet (e.g. its organisation exists)
+                params = params.replace(**reform.changes)
+            except CentaureError as err:
+                raise err.located(prefix=f"reforms[{n}].levers.", kind=ScenarioError) from None
 
     def text(self, key: str, lang: str = "en") -> str:
         """A lecturer's text (title, shows, try) in ``lang``, falling back to the other language."""
@@ -134,6 +168,15 @@ class Scenario:
 
 
 # ---------------------------------------------------------------------------- files
+def _organisation_numbers(table: Mapping[str, Any], path: str) -> None:
+    for key in table:
+        if not key.isdigit():
+            raise ScenarioError(
+                f"{path}.{key}: expected an organisation number (0, 1, ...) as in [organisations.0]",
+                field=f"{path}.{key}",
+            )
+
+
 SCENARIO_FILE = schema.Table(
     unknown="unknown section",
     fields={
@@ -148,10 +191,20 @@ SCENARIO_FILE = schema.Table(
             for key in TEXT_KEYS
         },
         "levers": schema.TableOf(allowed="a table of parameter = value", default={}),
+        "organisations": schema.TableOf(
+            item=schema.TableOf(allowed="a table of parameter = value"),
+            keys=_organisation_numbers,
+            allowed="tables [organisations.N] of parameter = value, N an organisation number",
+            default={},
+        ),
         "reforms": schema.ListOf(
             item=schema.Table(
-                fields={"week": schema.Field(default=None), "levers": schema.Field(default={})},
-                allowed="a table with week and levers",
+                fields={
+                    "week": schema.Field(default=None),
+                    "organisation": schema.Field(default=None),
+                    "levers": schema.Field(default={}),
+                },
+                allowed="a table with week, levers and optionally organisation",
             ),
             allowed="an array of tables ([[reforms]])",
             default=[],
@@ -214,10 +267,17 @@ def from_dict(
         params = Params.from_mapping(doc["levers"], base=base.params if base else None)
     except CentaureError as err:
         raise err.located(where, "levers.", ScenarioError) from None
+    for j, own in doc["organisations"].items():
+        try:
+            params = params.with_organisation(int(j), **own)
+        except CentaureError as err:
+            raise ScenarioError(
+                f"{where}: organisations.{j}.{err.detail.replace(f'@{j}', '')}", field=f"organisations.{j}"
+            ) from None
     reforms = []
     for n, item in enumerate(doc["reforms"]):
         try:
-            reforms.append(Reform(item["week"], item["levers"]))
+            reforms.append(Reform(item["week"], item["levers"], item["organisation"]))
         except CentaureError as err:
             raise err.located(where, f"reforms[{n}].", ScenarioError) from None
     texts = {key: Texts(**doc[key]) for key in TEXT_KEYS}
@@ -250,12 +310,24 @@ def to_toml(scenario: Scenario) -> str:
             lines.append(f"[{key}]")
             lines += [f"{lang} = {_toml_value(getattr(texts, lang))}" for lang in LANGS if getattr(texts, lang)]
             lines.append("")
+    params = scenario.params
     lines.append("[levers]")
-    lines += [f"{k} = {_toml_value(v)}" for k, v in scenario.params.changed().items()]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in params.changed().items()]
+    for j in sorted({j for j, _, _ in params.organisations}):
+        lines += ["", f"[organisations.{j}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in params.own_values(j).items()]
     for reform in scenario.reforms:
-        lines += ["", "[[reforms]]", f"week = {reform.week}", "[reforms.levers]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in reform.changes.items()]
+        lines += ["", "[[reforms]]", f"week = {reform.week}"]
+        if reform.organisation is not None:
+            lines.append(f"organisation = {reform.organisation}")
+        lines.append("[reforms.levers]")
+        changes = reform.levers_changed() if reform.organisation is not None else reform.changes
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in changes.items()]
     return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").isalnum() else _toml_value(key)
 
 
 def _toml_value(v: Any) -> str:

@@ -67,13 +67,15 @@ def run_scenarios(
     every: int = 1,
     progress: Progress = None,
     column: str = "scenario",
+    by_organisation: bool = False,
 ) -> pd.DataFrame:
-    """Replicates of each scenario on common seeds: one row per ``column``, replicate and recorded week."""
+    """Replicates of each scenario on common seeds: one row per ``column``, replicate and recorded week
+    (and organisation, with ``by_organisation``)."""
     seeds = replicate_seeds(replicates, entropy)
     frames = []
     for label, scenario in as_scenarios(chosen).items():
         for replicate, seed in enumerate(seeds):
-            frame = run(scenario, seed, every=every)
+            frame = run(scenario, seed, every=every, by_organisation=by_organisation)
             frame.insert(0, "replicate", replicate)
             frame.insert(0, column, label)
             frames.append(frame)
@@ -120,9 +122,9 @@ class ReformEffect:
 
     counterfactual: Scenario
     reformed: Scenario
-    runs: pd.DataFrame  # arm (counterfactual | reform), replicate, week, every indicator
-    difference: pd.DataFrame  # arm = difference, replicate, week, indicators: reform - counterfactual, paired
-    summary: pd.DataFrame  # indicator, counterfactual, reform, mean, ci_low, ci_high, replicates
+    runs: pd.DataFrame  # arm (counterfactual | reform), replicate, week, [organisation,] every indicator
+    difference: pd.DataFrame  # arm = difference, replicate, week, [organisation,] indicators: reform - counterfactual
+    summary: pd.DataFrame  # [organisation,] indicator, counterfactual, reform, mean, ci_low, ci_high, replicates
     indicators: tuple[str, ...]
 
 
@@ -137,12 +139,16 @@ def reform_effect(
     indicators: Sequence[str] = HEADLINE,
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
+    by_organisation: bool = False,
 ) -> ReformEffect:
     """``scenario`` with and without ``reforms`` on the same seeds.
 
     The summary gives, per indicator, the final-year mean of each arm and the
     mean paired difference (reform - counterfactual) with its 95% CI across
     replicates: pairing on common seeds removes the noise the two arms share.
+    With ``by_organisation``, every frame and the summary are per organisation
+    (how a reform of one organisation reads: its own indicators, and its
+    neighbours').
     """
     (counterfactual,) = as_scenarios([scenario]).values()
     reforms = (reforms,) if isinstance(reforms, Reform) else tuple(reforms)
@@ -156,13 +162,16 @@ def reform_effect(
         entropy=entropy,
         progress=progress,
         column="arm",
+        by_organisation=by_organisation,
     )
-    keys = ["replicate", "week"]
+    unit = ["organisation"] if by_organisation else []
+    keys = ["replicate", "week", *unit]
     arm = {name: runs[runs["arm"] == name].set_index(keys)[list(indicators)] for name in ARMS}
     difference = (arm["reform"] - arm["counterfactual"]).reset_index()
     difference.insert(0, "arm", "difference")
-    summary = summary_table(difference, indicators, by=("arm",)).drop(columns="arm")
-    means = final_year(runs).groupby("arm")[list(indicators)].mean()
-    summary.insert(1, "counterfactual", summary["indicator"].map(means.loc["counterfactual"]))
-    summary.insert(2, "reform", summary["indicator"].map(means.loc["reform"]))
+    summary = summary_table(difference, indicators, by=("arm", *unit)).drop(columns="arm")
+    means = final_year(runs).groupby(["arm", *unit])[list(indicators)].mean().stack()
+    rows = pd.MultiIndex.from_frame(summary[[*unit, "indicator"]]) if unit else pd.Index(summary["indicator"])
+    for position, name in enumerate(ARMS, start=len(unit) + 1):
+        summary.insert(position, name, means.loc[name].reindex(rows).to_numpy())
     return ReformEffect(counterfactual, reformed, runs, difference, summary, indicators)

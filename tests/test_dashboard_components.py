@@ -236,13 +236,14 @@ def vuetify_round(value: float, step: float, low: float, high: float) -> float:
 
 
 def shipped_values() -> list[tuple[str, object]]:
-    """(parameter, value) for every default and every value a shipped scenario sets."""
+    """(parameter, value) for every default and every value a shipped scenario sets (an organisation's own
+    value ``name@j`` is drawn by the same control as the territory's)."""
     from sim import scenarios
     from sim.params import Params
 
     pairs = {(name, spec.default) for name, spec in Params.specs().items()}
     for name in scenarios.shipped():
-        pairs |= set(scenarios.load(name).params.as_dict().items())
+        pairs |= {(key.partition("@")[0], value) for key, value in scenarios.load(name).params.as_dict().items()}
     return sorted(pairs, key=repr)
 
 

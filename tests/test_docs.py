@@ -186,3 +186,26 @@ def test_mechanism_docstring_has_an_equation(module):
 def test_mechanism_docstring_names_a_source(module):
     doc = module.__doc__ or ""
     assert SOURCE.search(doc), f"{module.__name__}: no essay section or literature reference in the docstring"
+
+
+# ---------------------------------------------------------------- the equations section
+def test_equations_section_holds_each_mechanism_docstring_verbatim_in_weekly_order():
+    import sim.metrics
+
+    text = docs.equations_section()
+    modules = (*WEEKLY_ORDER, sim.metrics)
+    positions = [text.index(module.__doc__.strip("\n")) for module in modules]
+    assert positions == sorted(positions)
+    headings = re.findall(r"^### 6\.\d+ `(\w+)` \(`([\w/.]+)`\)$", text, flags=re.M)
+    assert headings == [(_short(m), f"sim/mechanisms/{_short(m)}.py") for m in WEEKLY_ORDER] + [
+        ("observation", "sim/metrics.py")
+    ]
+    assert text in ODD.read_text(encoding="utf-8")
+
+
+def test_a_changed_docstring_makes_the_equations_section_stale(monkeypatch):
+    text = ODD.read_text(encoding="utf-8")
+    assert "equations" not in docs.stale_sections(text)
+    module = WEEKLY_ORDER[0]
+    monkeypatch.setattr(module, "__doc__", module.__doc__.replace("B (1 + budget_growth)", "B (1 + 2 budget_growth)"))
+    assert docs.stale_sections(text) == ["equations"]

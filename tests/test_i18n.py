@@ -87,6 +87,8 @@ def test_numbers_are_written_as_each_language_does():
     assert i18n.number(5000, "fr") == "5\u202f000"
     assert i18n.number(float("nan"), "en") == "–"
     assert i18n.fixed(0.25, "fr", 2) == "0,25"
+    assert i18n.interval(0.25, 0.2, 0.3, "fr", 2) == "0,25 [0,20\u202f; 0,30]"
+    assert i18n.interval(0.25, 0.2, 0.3, "en", 2) == "0.25 [0.20, 0.30]"
     assert i18n.t("compare.progress", "fr", done=2, total=5) == "2 simulations sur 5"
 
 

@@ -1,18 +1,34 @@
-"""Invariants that hold for any lever values (hypothesis): statuses, counts, rates."""
+"""Invariants that hold for any lever values (hypothesis): statuses, counts, shares, bounded states, money, posts.
+
+Hypothesis draws every lever (groups ``lever`` and ``context``), a few
+organisations' own values of per-organisation parameters (``reporting_pressure@1``,
+``kind@2``, ...), a short spin-up and a reform of one organisation during the
+run; the model then runs a few dozen weeks and the invariants are checked at
+week 0 and every few weeks after.
+"""
+
+from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim import CentaureModel, Worker
+from sim.errors import CentaureError
 from sim.metrics import INDICATORS
-from sim.params import levers
+from sim.params import levers, organisation_specs
+from sim.scenarios import Reform
 from sim.state import N_STATUS, Status
 
-from small import small
+from small import SMALL, small
+
+WEEKS = 60  # past week 53: a budget round happens in the run
+N_ORGS = SMALL["n_organisations"]
 
 
-def lever_value(spec):
+def value_of(spec):
+    """Any allowed value of a parameter."""
     if spec.kind is bool:
         return st.booleans()
     if spec.choices:
@@ -22,48 +38,207 @@ def lever_value(spec):
     return st.floats(spec.low, spec.high, allow_nan=False)
 
 
-LEVERS = st.fixed_dictionaries({name: lever_value(spec) for name, spec in levers().items()})
+LEVERS = st.fixed_dictionaries({name: value_of(spec) for name, spec in levers().items()})
+OWN = organisation_specs()
+REFORMABLE_OWN = {name: spec for name, spec in levers().items() if spec.per_organisation}
 
 
-def check_invariants(model):
-    users, workers = model.users, model.workers
-    p = model.params
-    assert users.status.min() >= 0 and users.status.max() < N_STATUS
-    eligible = users.status != Status.RESOLVED
-    supported = users.status == Status.SUPPORTED
-    # every eligible user is in exactly one of the five eligible statuses; need and status agree
-    assert np.all(users.need[~eligible] == 0.0) and np.all(users.need[eligible] > 0.0)
+@st.composite
+def own_values(draw):
+    """A few organisations' own values: ``{"reporting_pressure@1": 0.6, "kind@2": "for_profit", ...}``."""
+    keys = draw(st.lists(st.tuples(st.integers(0, N_ORGS - 1), st.sampled_from(sorted(OWN))), max_size=5))
+    return {f"{name}@{j}": draw(value_of(OWN[name])) for j, name in keys}
+
+
+@st.composite
+def one_organisation_reform(draw):
+    name = draw(st.sampled_from(sorted(REFORMABLE_OWN)))
+    return Reform(
+        week=draw(st.integers(1, WEEKS)),
+        changes={name: draw(value_of(REFORMABLE_OWN[name]))},
+        organisation=draw(st.integers(0, N_ORGS - 1)),
+    )
+
+
+def check_state(model, highest_cap, was_peer_worker):
+    """Statuses, counts and bounds of the arrays."""
+    users, workers, orgs = model.users, model.workers, model.orgs
+    status = users.status
+    assert status.min() >= 0 and status.max() < N_STATUS
+    eligible = status != Status.RESOLVED
+    supported = status == Status.SUPPORTED
+    # a need and a status agree; the ODENORE statuses say who knows their rights
+    assert np.all(users.need[~eligible] == 0.0) and np.all((users.need[eligible] > 0.0) & (users.need[eligible] <= 1.0))
+    assert not (users.chronic & ~eligible).any()
+    assert not users.aware[status == Status.UNAWARE].any()
+    asked_or_aware = (status == Status.NOT_ASKING) | (status == Status.WAITING) | (status == Status.DROPPED) | supported
+    assert users.aware[asked_or_aware].all()
+    assert not users.wait_weeks[status != Status.WAITING].any() and users.wait_weeks.min() >= 0
+    # support: one worker in post of one's own organisation; caseloads are the users assigned
     assert np.array_equal(supported, users.worker >= 0)
     assert np.all(workers.active[users.worker[supported]])
-    # head-counts add up
+    assert np.all(workers.org[users.worker[supported]] == users.org[supported])
     assert np.array_equal(workers.caseload, np.bincount(users.worker[supported], minlength=workers.org.size))
-    assert workers.caseload.max() <= p.caseload_cap
+    assert np.all(workers.caseload <= highest_cap[workers.org])  # a reform may lower a cap below a caseload
+    # participation: participants are supported users or peer workers (or were peer workers until this week:
+    # participation.update_participants runs before update_peer_workers); peer workers within their cap
+    assert not (users.participant & ~(supported | users.peer_worker | was_peer_worker)).any()
+    s, p = model.territory, model.params
+    assert np.all(s.per_catchment(users.peer_worker) <= np.floor(p.peer_worker_max_share * s.catchment_size))
+    # headcount: Worker agents are the posts in post; vacant posts hold nothing
     assert workers.active.sum() == len(model.agents_by_type.get(Worker, []))
-    vacant = ~workers.active  # the observation counts vacant posts as zeros
-    assert not (workers.engagement[vacant].any() or workers.exhaustion[vacant].any() or workers.tenure[vacant].any())
-    ind = model.indicators
-    assert ind["supported"] == supported.sum() and ind["eligible"] == eligible.sum()
-    assert abs(ind["non_recourse"] - ind["non_connaissance"] - ind["non_demande"] - ind["non_reception"]) < 1e-9
+    assert sorted(a.post for a in model.agents_by_type.get(Worker, [])) == np.flatnonzero(workers.active).tolist()
+    vacant = ~workers.active
+    for column in (workers.engagement, workers.exhaustion, workers.tenure, workers.caseload, workers.recognition):
+        assert not column[vacant].any()
+    # (capacity is not in the list: a post vacated this week keeps the capacity time_use gave it until next week)
+    # posts: never above the room; the staff may exceed the funded posts (a freeze by attrition, reserves paying
+    # the difference) but hiring never brings it above them
+    room = np.diff(np.append(orgs.position_start, workers.org.size))
+    headcount = s.headcount()
+    assert np.all(orgs.posts <= room) and np.all(headcount <= room)
+    if s.hired is not None and s.hired.size:
+        hiring = np.bincount(workers.org[s.hired], minlength=orgs.posts.size) > 0
+        assert np.all(headcount[hiring] <= orgs.posts[hiring]) and not orgs.frozen[hiring].any()
+    # bounded states
+    for name, array in (
+        ("trust", users.trust),
+        ("power", users.power),
+        ("quality", users.quality),
+        ("engagement", workers.engagement),
+        ("exhaustion", workers.exhaustion),
+        ("expectation", workers.expectation),
+        ("recognition", workers.recognition),
+        ("style", orgs.style),
+        ("autonomy", orgs.autonomy),
+        ("reporting", orgs.reporting),
+        ("face_to_face", orgs.face_to_face),
+        ("responsiveness", orgs.responsiveness),
+        ("coevaluation", orgs.coevaluation),
+        ("cobudget", orgs.cobudget),
+        ("insecurity", orgs.insecurity),
+    ):
+        assert np.all((array >= 0.0) & (array <= 1.0)), name
+    assert np.all(orgs.overbooking >= 0.0)
+    # money where it must be non-negative (reserves may be overdrawn: months of cash owed)
+    assert np.all(orgs.budget >= 0.0) and np.all(orgs.cost > 0.0) and np.all(orgs.community_hours >= 0.0)
+    assert np.all(orgs.market_share >= 0.0) and abs(orgs.market_share.sum() - 1.0) < 1e-9
+    assert np.all(orgs.reserves <= p.reserves_max_months)
+    for name in ("posts_cut", "paid_weeks", "resolved_this_year"):
+        assert getattr(orgs, name).min() >= 0, name
+
+
+NOT_YET_A_SHARE = {
+    "outreach_take_up": "its askers (reached_asked) include people outreach met without counting them as reached"
+    " (met while without a need, or before the 52-week window): the ratio can exceed 1 (reported to the lead;"
+    " see test_outreach_take_up_is_a_share)",
+}
+"""Indicators declared shares that can leave [0, 1]: checked as levels until fixed (strict xfail below)."""
+
+
+def check_indicators(values, counts, max_reserves):
+    """Indicators of the territory or of one organisation (``values``: name -> number)."""
     for name, info in INDICATORS.items():
-        assert np.isfinite(ind[name]), name
-        if info.share:
-            assert 0.0 <= ind[name] <= 1.0, (name, ind[name])
+        x = values[name]
+        assert np.isfinite(x), name
+        if info.share and name not in NOT_YET_A_SHARE:
+            assert -1e-12 <= x <= 1.0 + 1e-12, (name, x)
+        elif name == "cream_skimming":  # 1 - admitted need / asking need: at most 1, below 0 when needs come first
+            assert x <= 1.0, x
+        elif name == "reserves_months":  # cash may be overdrawn (no floor in funding.take_balance), never above R_max
+            assert x <= max_reserves, x
         else:
-            assert ind[name] >= 0.0, name
-    for arr in (users.trust, users.power, workers.engagement, workers.exhaustion):
-        assert arr.min() >= 0.0 and arr.max() <= 1.0
+            assert x >= 0.0, (name, x)
+    parts = values["non_connaissance"] + values["non_demande"] + values["non_reception"]
+    assert abs(values["non_recourse"] - parts) < 1e-9
+    assert abs(values["non_recourse"] - values["non_recourse_known"] - values["non_recourse_new"]) < 1e-9
+    for name, count in counts.items():
+        assert values[name] == count, name
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=LEVERS, seed=st.integers(0, 2**32 - 1))
-def test_invariants_hold_for_any_levers(values, seed):
+def check_invariants(model, highest_cap, was_peer_worker):
+    check_state(model, highest_cap, was_peer_worker)
+    users, workers, s = model.users, model.workers, model.territory
+    eligible = users.status != Status.RESOLVED
+    supported = users.status == Status.SUPPORTED
+    counts = {
+        "eligible": eligible.sum(),
+        "supported": supported.sum(),
+        "waiting_list": (users.status == Status.WAITING).sum(),
+        "headcount": workers.active.sum(),
+        "posts": model.orgs.posts.sum(),
+    }
+    max_reserves = model.params.reserves_max_months
+    check_indicators(model.indicators, counts, max_reserves)
+    by_org = model.org_indicators
+    per_org = {
+        "eligible": s.per_catchment(eligible),
+        "supported": s.per_catchment(supported),
+        "waiting_list": s.per_catchment(users.status == Status.WAITING),
+        "headcount": s.headcount(),
+        "posts": model.orgs.posts,
+    }
+    for j in range(model.params.n_organisations):
+        own = {name: values[j] for name, values in by_org.items()}
+        check_indicators(own, {k: v[j] for k, v in per_org.items()}, max_reserves)
+    for name in ("eligible", "supported", "headcount", "posts", "new_needs", "outreach_contacts", "posts_cut"):
+        assert by_org[name].sum() == model.indicators[name], name  # the territory is the sum of its organisations
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=LEVERS,
+    own=own_values(),
+    reform=one_organisation_reform(),
+    spinup=st.integers(0, 12),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_invariants_hold_for_any_levers_own_values_and_reform(values, own, reform, spinup, seed):
     try:
-        scenario = small(**values, weeks=40)
-    except ValueError:
-        return  # e.g. all funding weights zero: rejected at validation, nothing to run
+        scenario = small(**values, **own, weeks=WEEKS, spinup_weeks=spinup).with_reforms(reform)
+    except CentaureError:
+        assume(False)  # e.g. a catchment weight that leaves an organisation fewer than 2 users
     model = CentaureModel(scenario, rng=seed)
-    check_invariants(model)
-    for week in range(40):
+    highest_cap = model.params.org_array("caseload_cap")
+    check_invariants(model, highest_cap, model.users.peer_worker)
+    for week in range(1, WEEKS + 1):
+        was_peer_worker = model.users.peer_worker.copy()
         model.step()
-        if week % 5 == 4:
-            check_invariants(model)
+        highest_cap = np.maximum(highest_cap, model.params.org_array("caseload_cap"))
+        if week % 5 == 0 or week == reform.week:
+            check_invariants(model, highest_cap, was_peer_worker)
+
+
+def test_the_checks_can_fail():
+    """The invariants are not vacuous: a broken count, a share out of range and an orphan case are caught."""
+    model = CentaureModel(small(weeks=5, spinup_weeks=0), rng=1)
+    cap = model.params.org_array("caseload_cap")
+    check_invariants(model, cap, model.users.peer_worker)
+    for breaking in (
+        lambda m: m.workers.caseload.__setitem__(int(np.flatnonzero(m.workers.active)[0]), 99),
+        lambda m: m.users.trust.__setitem__(0, 1.5),
+        lambda m: m.users.worker.__setitem__(int(np.flatnonzero(m.users.status == Status.SUPPORTED)[0]), -1),
+        lambda m: m.indicators.__setitem__("non_demande", m.indicators["non_demande"] + 0.01),
+        lambda m: m.orgs.posts.__setitem__(0, 0),
+    ):
+        broken = CentaureModel(small(weeks=5, spinup_weeks=0), rng=1)
+        breaking(broken)
+        try:
+            check_invariants(broken, cap, broken.users.peer_worker)
+        except AssertionError:
+            continue
+        raise AssertionError("a broken invariant went unnoticed")
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET_A_SHARE["outreach_take_up"])
+def test_outreach_take_up_is_a_share():
+    """Someone met by outreach while without a need, whose need then arises, asks: counted as outreach's
+    take-up although never counted among the people reached (hypothesis found it: 1.2 in one organisation)."""
+    model = CentaureModel(small(weeks=5, spinup_weeks=0, outreach_share=0.0, ask_intercept=5.0), rng=1)
+    users = model.users
+    person = int(np.flatnonzero((users.status == Status.RESOLVED) & (users.org == 0))[0])
+    users.met_week[person] = 0  # met at week 0, without a need: not "reached"
+    users.need[person], users.status[person], users.aware[person] = 0.6, Status.NOT_ASKING, True
+    model.step()
+    assert users.status[person] == Status.WAITING  # they asked, within accompaniment_weeks of the contact
+    assert model.org_indicators["outreach_take_up"][0] <= 1.0

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.constants import CLIP_CALL_FROM, SUBSET_DRAW_FROM
+
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic function 1 / (1 + exp(-x))."""
     return 1.0 / (1.0 + np.exp(-x))
-
-
-def voice(level: float) -> float:
-    """Weight of participation on Arnstein's ladder: (level / 7)^2.
-
-    Convex, because the lower rungs (informing, consultation, placation) are
-    tokenism with little power (Arnstein 1969); citizen control gives 1.
-    """
-    return (level / 7.0) ** 2
-
-
-SUBSET_DRAW_FROM = 50_000
-"""Candidates from which :func:`bernoulli_subset` draws a count and a subset instead of one draw each."""
 
 
 def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probability: float) -> np.ndarray:
@@ -41,10 +30,6 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
 
 
-CLIP_CALL_FROM = 1_000
-"""Elements from which ``np.clip`` (one pass, more Python around it) beats two ufunc calls."""
-
-
 def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``x`` bounded to [low, high], by the cheaper of two ways for its size (same result)."""
     if x.size >= CLIP_CALL_FROM:
@@ -57,20 +42,24 @@ def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray
     return clip(x + rate * (target - x))
 
 
-def expand_slots(owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def expand_slots(
+    owners: np.ndarray, spare: np.ndarray, rng: np.random.Generator, most: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """One entry per free slot: (owner, matching key of the slot).
 
     The key is the ordinal of the slot within its owner plus a random fraction:
     a matching fills everyone's first free slot before anyone's second, so new
     cases spread across workers instead of piling on one, and within a round the
-    order of workers is random, not the order posts are stored in.
+    order of workers is random, not the order posts are stored in. ``most``
+    (per owner) bounds the slots listed: an owner can take no more items than
+    its group has, so slots beyond that are never matched (same result, fewer slots).
     """
-    spare = np.maximum(spare, 0)
+    spare = np.maximum(spare, 0) if most is None else np.clip(spare, 0, most)
     slot_owner = owners.repeat(spare)
     first = spare.cumsum() - spare  # position of each owner's first slot
     tie_break = rng.random(owners.size)
-    # ordinal of the slot within its owner + half the owner's tie-break
-    return slot_owner, np.arange(slot_owner.size) - (first - 0.5 * tie_break).repeat(spare)
+    # ordinal of the slot within its owner + the owner's tie-break (in [0, 1))
+    return slot_owner, np.arange(slot_owner.size) - (first - tie_break).repeat(spare)
 
 
 def match_in_groups(

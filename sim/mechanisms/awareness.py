@@ -1,24 +1,36 @@
-"""4. Awareness (users, non-connaissance): learning of one's rights; outreach contacts.
+"""4. Awareness (users, non-connaissance): learning of one's rights; outreach in neighbourhoods.
 
-Outreach contacts in organisation j's catchment each week (aller-vers, essay §4):
+**Outreach** (aller-vers, essay §4; MODEL.md §3.4). Organisation j's weekly
+outreach hours pool its workers' time, the community hours given to outreach
+and its peer workers' hours:
 
-    contacts_j = (outreach x hours x headcount_j + community outreach hours_j
-                  + peer_worker_hours x peer workers_j) / hours_per_contact,
+    hours_j = outreach_share_j x hours_per_week x H_j + c_o community hours_j + h_pw peer workers_j,
 
-and the week brings K_j ~ Poisson(contacts_j) contacts, each with a user drawn
-at random from the catchment — outreach goes where people are, without knowing
-who is unaware; a user is met with probability 1 - exp(-contacts_j / users_j). An unaware eligible user learns of their rights with
+(c_o = ``community_outreach_share``, h_pw = ``peer_worker_hours``). A share a_j
+= ``outreach_accompanied`` of contacts are *accompanied* (the worker also helps
+with the procedure) and take ``accompanied_time_factor`` = f times as long as an
+*information* contact, so the week brings
 
-    p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) (1 - met)
-            = 1 - exp(-H) (1 - met),   H = -ln(1 - b_peer) aware peers - ln(1 - b_pw) peer-worker ties
+    contacts_j = hours_j x contacts_per_hour / (1 - a_j + a_j f)
 
-(MODEL.md §7: b_peer = ``learn_from_peer``, b_pw = ``learn_from_peer_worker``,
-met = 1 if met by outreach this week); a user not met learns when an Exp(1)
-draw falls below H, which has that probability. Anyone met by outreach learns their
-rights, including people with no current need, who will know them if a need
-arises. Being met also builds trust, which
-:mod:`demand` applies: outreach works through the relation, not only information.
-Newly aware users move from ``UNAWARE`` to ``NOT_ASKING``.
+contacts. Outreach goes to neighbourhoods, not to random individuals: the
+contacts are made in V_j ~ Poisson(contacts_j / visit_size) visits, each at a
+place drawn uniformly in the catchment, meeting the ``visit_size`` neighbours
+that live there (consecutive users of the catchment's block of the ring,
+wrapping within the catchment); each visit is accompanied with probability a_j.
+The same streets can be visited again while others are not. A person met
+records the week (``met_week``) and the mode (``met_accompanied``) and learns
+their rights, even with no current need (they will know them if one arises).
+
+**Learning from others.** An unaware eligible user learns of their rights with
+
+    p_learn = 1 - (1 - b_peer)^(aware peers) (1 - b_pw)^(peer-worker ties) = 1 - exp(-H),
+    H = -ln(1 - b_peer) aware peers - ln(1 - b_pw) peer-worker ties
+
+(MODEL.md §7: b_peer = ``learn_from_peer``, b_pw = ``learn_from_peer_worker``);
+a user learns when an Exp(1) draw falls below H, which has that probability.
+Newly aware users move from ``UNAWARE`` to ``NOT_ASKING``. What a contact does
+to trust and to the cost of asking is applied in :mod:`demand`.
 """
 
 from __future__ import annotations
@@ -27,41 +39,58 @@ import math
 
 import numpy as np
 
-from sim.mechanisms.participation import COMMUNITY_OUTREACH_SHARE
 from sim.network import neighbour_sum
 from sim.params import Params
 from sim.state import Status, Territory
 
 
-def outreach_contacts(s: Territory, p: Params) -> np.ndarray:
-    """Outreach contacts per week in each organisation's catchment."""
-    hours = (
-        p.outreach_share * p.hours_per_week * s.headcount()
-        + COMMUNITY_OUTREACH_SHARE * s.orgs.community_hours
+def outreach_hours(s: Territory, p: Params) -> np.ndarray:
+    """Outreach hours a week in each organisation's catchment (workers, community, peer workers)."""
+    return (
+        s.levers.outreach_share * p.hours_per_week * s.headcount()
+        + p.community_outreach_share * s.orgs.community_hours
         + p.peer_worker_hours * s.per_catchment(s.users.peer_worker)
     )
-    return hours / p.hours_per_contact
 
 
-def meet(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
-    """Users met by outreach this week (each contact: a random user of the catchment)."""
-    k = rng.poisson(outreach_contacts(s, p))
-    first, size = s.catchment_start.repeat(k), s.catchment_size.repeat(k)
-    return first + (rng.random(first.size) * size).astype(np.int64)
+def outreach_contacts(s: Territory, p: Params) -> np.ndarray:
+    """Expected outreach contacts a week in each catchment."""
+    a = s.levers.outreach_accompanied
+    return outreach_hours(s, p) * p.contacts_per_hour / (1.0 - a + a * p.accompanied_time_factor)
+
+
+def visit(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(users met this week, whether each was met in accompanied mode): neighbourhood visits per catchment."""
+    visits = rng.poisson(outreach_contacts(s, p) / p.visit_size)
+    org = np.arange(visits.size).repeat(visits)
+    size = s.catchment_size[org]
+    place = (rng.random(org.size) * size).astype(np.int64)
+    accompanied = rng.random(org.size) < s.levers.outreach_accompanied[org]
+    width = np.minimum(p.visit_size, size)
+    reach = np.arange(p.visit_size)
+    inside = reach[None, :] < width[:, None]  # a small catchment is met once, not twice
+    local = (place[:, None] + reach[None, :]) % size[:, None]
+    met = (s.catchment_start[org][:, None] + local)[inside]
+    return met, np.broadcast_to(accompanied[:, None], inside.shape)[inside]
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
-    met = meet(s, p, rng)
-    users.contacted[:] = False
-    users.contacted[met] = True
+    met, accompanied = visit(s, p, rng)
+    users.met_week[met] = s.week
+    users.met_accompanied[met] = accompanied
+    n_orgs = s.catchment_size.size
+    s.events["contacts"] = np.bincount(users.org[met], minlength=n_orgs)
+    status = users.status[met]
+    reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
+    s.events["reached"] = np.bincount(users.org[np.unique(reached)], minlength=n_orgs)
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]
     hazard = -math.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
     if has_peer_workers:
-        hazard -= math.log1p(-min(p.learn_from_peer_worker, 1 - 1e-12)) * s.peer_worker_ties[unaware]
-    learns = unaware[(rng.standard_exponential(unaware.size) < hazard) | users.contacted[unaware]]
+        hazard -= math.log1p(-p.learn_from_peer_worker) * s.peer_worker_ties[unaware]
+    learns = unaware[(rng.standard_exponential(unaware.size) < hazard) | (users.met_week[unaware] == s.week)]
     users.aware[met] = True
     users.aware[learns] = True
     users.status[learns] = Status.NOT_ASKING

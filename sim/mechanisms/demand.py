@@ -3,46 +3,56 @@
 An aware eligible user who is not asking (or who gave up) asks this week with
 (MODEL.md §7; administrative burden, Moynihan, Herd & Harvey 2015):
 
-    p_ask = sigmoid(a0 + a_need need + a_trust trust - a_stigma stigma - a_burden burden),
-    burden = (procedure_complexity + conditionality) / 2,
+    p_ask = sigmoid(a0 + a_need need + a_trust trust - a_stigma stigma - a_burden burden_i),
+    burden_i = (procedure_complexity + conditionality) / 2 x (1 - relief [accompanied_i]),
 
-psychological costs entering through the user's felt stigma, compliance costs
-through the burden. A user asks when a standard logistic draw falls below the
-log-odds (one draw per user, the same Bernoulli(p_ask)). Askers join their
-organisation's waiting list.
+(a0 = ``ask_intercept``, a_need = ``ask_need``, a_trust = ``ask_trust``,
+a_stigma = ``ask_stigma``, a_burden = ``ask_burden``), psychological costs
+entering through the user's felt stigma, compliance costs
+through the burden; accompanied_i: met by *accompanied* outreach less than
+``accompaniment_weeks`` ago (the worker helps with the procedure), relief =
+``accompanied_burden_relief``. A user asks when a standard logistic draw falls
+below the log-odds (one draw per user, the same Bernoulli(p_ask)). Askers join
+their organisation's waiting list; those met by outreach less than
+``accompaniment_weeks`` ago are counted as outreach's take-up (:mod:`sim.metrics`).
 
 Trust moves synchronously for every user (MODEL.md §3.5, §7):
 
-    trust <- trust + k (mean trust of peers - trust)              (contagion)
-                   + r_s [supported] (0.4 + 0.3 quality + 0.3 voice - trust)
-                   + g_o [met by outreach] (1 - trust)
-                   + min(1, g_pw x peer-worker ties) (1 - trust),
+    trust <- trust + k (mean trust of peers - trust)                           (contagion)
+                   + r_s [supported] (b_s + (1 - b_s) quality - trust)         (support received)
+                   + g_o [met this week] (1 - trust)                           (outreach builds a relation)
+                   + min(1, g_pw x peer-worker ties) (1 - trust),              (peer workers bridge trust)
 
-clipped to [0, 1]: supported and respected users come to trust institutions,
-outreach builds trust through the relation, peer workers bridge it. Losses
-when turned away or when one's worker leaves are applied where they happen
-(:mod:`intake`, :mod:`turnover`).
+clipped to [0, 1] (k = ``trust_contagion``, r_s = ``trust_rate_supported``, b_s
+= ``trust_base_supported``, g_o = ``outreach_trust_gain``, g_pw =
+``peer_worker_trust_gain``). Losses are applied where they happen: when turned
+away or while waiting (:mod:`intake`, where **outreach is a promise**: a person
+met by outreach less than ``promise_weeks`` ago loses 1 + ``promise_penalty``
+times as much), when one's worker leaves (:mod:`turnover`), and to participants
+of a tokenistic instance (:mod:`participation`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import clip, sigmoid, voice
+from sim.mechanisms._common import clip
 from sim.network import neighbour_sum
 from sim.params import Params
 from sim.state import Status, Territory
 
 
-def ask_log_odds(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndarray) -> np.ndarray:
+def compliance_burden(s: Territory, p: Params, people: np.ndarray) -> np.ndarray:
+    """Administrative burden each of ``people`` faces, lowered for those accompanied by outreach."""
+    users = s.users
+    accompanied = users.met_accompanied[people] & (s.week - users.met_week[people] < p.accompaniment_weeks)
+    burden = (p.procedure_complexity + p.conditionality) / 2.0
+    return burden * (1.0 - p.accompanied_burden_relief * accompanied)
+
+
+def ask_log_odds(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndarray, burden: np.ndarray) -> np.ndarray:
     """Log-odds of asking for support this week (the argument of the sigmoid)."""
-    burden = 0.5 * (p.procedure_complexity + p.conditionality)
-    return p.ask_need * need + p.ask_trust * trust - p.ask_stigma * stigma + (p.ask_intercept - p.ask_burden * burden)
-
-
-def ask_probability(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndarray) -> np.ndarray:
-    """Weekly probability of asking for support."""
-    return sigmoid(ask_log_odds(p, need, trust, stigma))
+    return p.ask_intercept + p.ask_need * need + p.ask_trust * trust - p.ask_stigma * stigma - p.ask_burden * burden
 
 
 def update_trust(s: Territory, p: Params) -> None:
@@ -50,9 +60,9 @@ def update_trust(s: Territory, p: Params) -> None:
     trust = users.trust
     change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - trust)
     supported = (users.worker >= 0).nonzero()[0]
-    respect = 0.3 * users.quality[supported] + (0.4 + 0.3 * voice(p.participation_level))
-    change[supported] += p.trust_rate_supported * (respect - trust[supported])
-    met = users.contacted.nonzero()[0]
+    target = p.trust_base_supported + (1.0 - p.trust_base_supported) * users.quality[supported]
+    change[supported] += p.trust_rate_supported * (target - trust[supported])
+    met = (users.met_week == s.week).nonzero()[0]
     change[met] += p.outreach_trust_gain * (1.0 - trust[met])
     if s.peer_worker_ties is not None:
         change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
@@ -63,7 +73,10 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     update_trust(s, p)
     candidates = ((users.status == Status.NOT_ASKING) | (users.status == Status.DROPPED)).nonzero()[0]
-    log_odds = ask_log_odds(p, users.need[candidates], users.trust[candidates], users.stigma[candidates])
+    burden = compliance_burden(s, p, candidates)
+    log_odds = ask_log_odds(p, users.need[candidates], users.trust[candidates], users.stigma[candidates], burden)
     askers = candidates[rng.logistic(size=candidates.size) < log_odds]
     users.status[askers] = Status.WAITING
     users.wait_weeks[askers] = 0
+    after_contact = askers[s.week - users.met_week[askers] < p.accompaniment_weeks]
+    s.events["reached_asked"] = np.bincount(users.org[after_contact], minlength=s.catchment_size.size)

@@ -1,25 +1,35 @@
 """8. Engagement and exhaustion (workers): the Job Demands-Resources model.
 
 Bakker & Demerouti (2007): demands drive exhaustion (health-impairment path),
-resources drive engagement (motivational path). For worker w in organisation j:
+resources drive engagement (motivational path). For worker w in organisation j,
+with every weight a declared parameter (MODEL.md §3.8):
 
-    demands_w   = sensitivity_w (0.4 min(1, load_w / 2) + 0.35 min(1, reporting_j / 0.6) + 0.25 emotional_w),
+    demands_w   = sensitivity_w (d_l min(1, load_w / L) + d_r min(1, reporting_j / R)
+                                 + d_e emotional_w + d_i insecurity_j),
     load_w      = caseload_w x hours_per_case / max(1, face-to-face hours_w),
     emotional_w = mean need of w's caseload (computed in :mod:`support`),
-    resources_w = 0.25 autonomy_j + 0.2 min(1, face_to_face_j / 0.7) + 0.25 recognition_w
-                  + 0.15 team support_w + 0.15 style_j,
+    insecurity_j = job insecurity when the budget no longer pays the staff (:mod:`funding`),
+    resources_w = r_a autonomy_j + r_f min(1, face_to_face_j / F) + r_c recognition_w
+                  + r_t team support_w + r_s style_j,
     team support_w = min(1, filled posts / funded posts in w's team), 1 if none is funded
                      (vacancies leave colleagues alone),
 
-    exhaustion <- exhaustion + r (demands - exhaustion),
-    engagement <- engagement + r (clip(vocation + (1 - vocation) resources - d exhaustion) - engagement),
+(d_l, d_r, d_e, d_i = ``jdr_load``, ``jdr_reporting``, ``jdr_emotional``,
+``jdr_insecurity``; L = ``load_saturation``; R = ``reporting_saturation``;
+r_a, r_f, r_c, r_t, r_s = ``jdr_autonomy``, ``jdr_face_to_face``,
+``jdr_recognition``, ``jdr_team``, ``jdr_style``; F = ``face_to_face_saturation``;
+sensitivity_w a fixed individual trait of mean 1). Then
 
-sensitivity_w a fixed individual trait (mean 1), r = ``jdr_rate``,
-d = ``exhaustion_drag``; meaningful face-to-face time and
-recognition from users (reciprocity) are resources, reporting is a demand
-(essay §2: "more time reporting in front of a screen than face to face").
-Both states then spread a little within teams (emotional contagion; Bakker,
-Demerouti & Schaufeli 2005): ``x <- x + k (team mean - x)``, k = ``team_contagion``.
+    exhaustion <- exhaustion + r (demands - exhaustion) + sigma e_x,
+    engagement <- engagement + r (clip(vocation + (1 - vocation) resources - d exhaustion) - engagement) + sigma e_g,
+
+r = ``jdr_rate``, d = ``exhaustion_drag``, e_x, e_g ~ Normal(0, 1) each week
+and sigma = ``jdr_noise`` (the weeks that go well or badly, whatever the
+job). Meaningful face-to-face time and recognition from users (reciprocity)
+are resources, reporting is a demand (essay §2: "more time reporting in front
+of a screen than face to face"). Both states then spread a little within teams
+(emotional contagion; Bakker, Demerouti & Schaufeli 2005):
+``x <- x + k (team mean - x)``, k = ``team_contagion``, and are clipped to [0, 1].
 """
 
 from __future__ import annotations
@@ -59,12 +69,21 @@ def demands_and_resources(s: Territory, p: Params, filled: np.ndarray) -> tuple[
     """Job demands and resources of every post (``filled``: workers by team)."""
     workers, orgs = s.workers, s.orgs
     org = workers.org
-    # 0.4 min(1, load / 2) = min(0.4, 0.2 load)
-    load_term = np.minimum(0.4, workers.caseload * (0.2 * p.hours_per_case) / np.maximum(s.face_to_face_hours, 1.0))
-    org_demands = 0.35 * np.minimum(1.0, orgs.reporting / 0.6)
-    demands = workers.sensitivity * (load_term + org_demands[org] + 0.25 * workers.emotional_load)
-    org_resources = 0.25 * orgs.autonomy + 0.2 * np.minimum(1.0, orgs.face_to_face / 0.7) + 0.15 * orgs.style
-    resources = org_resources[org] + 0.25 * workers.recognition + 0.15 * team_support(s, filled)
+    load = workers.caseload * p.hours_per_case / np.maximum(s.face_to_face_hours, 1.0)
+    org_demands = (
+        p.jdr_reporting * np.minimum(1.0, orgs.reporting / p.reporting_saturation) + p.jdr_insecurity * orgs.insecurity
+    )
+    demands = workers.sensitivity * (
+        p.jdr_load * np.minimum(1.0, load / p.load_saturation)
+        + org_demands[org]
+        + p.jdr_emotional * workers.emotional_load
+    )
+    org_resources = (
+        p.jdr_autonomy * orgs.autonomy
+        + p.jdr_face_to_face * np.minimum(1.0, orgs.face_to_face / p.face_to_face_saturation)
+        + p.jdr_style * orgs.style
+    )
+    resources = org_resources[org] + p.jdr_recognition * workers.recognition + p.jdr_team * team_support(s, filled)
     return demands, resources
 
 
@@ -73,9 +92,10 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     active = workers.active
     filled = workers_by_team(s)
     demands, resources = demands_and_resources(s, p, filled)
-    exhaustion = active * (workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion))
+    shocks = p.jdr_noise * rng.standard_normal((2, active.size))
+    exhaustion = active * (workers.exhaustion + p.jdr_rate * (demands - workers.exhaustion) + shocks[0])
     target = clip(p.vocation + (1.0 - p.vocation) * resources - p.exhaustion_drag * workers.exhaustion)
-    engagement = active * (workers.engagement + p.jdr_rate * (target - workers.engagement))
+    engagement = active * (workers.engagement + p.jdr_rate * (target - workers.engagement) + shocks[1])
     for state in (exhaustion, engagement):  # emotional contagion within teams
         state += p.team_contagion * (team_means(s, state, filled) - state)
     workers.exhaustion = active * clip(exhaustion)

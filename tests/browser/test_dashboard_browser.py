@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.metrics import HEADLINE
+
 pytestmark = pytest.mark.browser
 
 SMALL = "n_users=300&n_workers=12&n_organisations=2"
@@ -95,7 +97,7 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
         page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=2&{SMALL}")
         page.locator(".centaure-run-compare").click()
         page.locator(".centaure-table").wait_for(timeout=60_000)
-        assert page.locator(".centaure-table tr").count() == 1 + 8
+        assert page.locator(".centaure-table tr").count() == 1 + len(HEADLINE)
         page.locator(".centaure-compare-charts .cchart").first.wait_for()
         shot(page, "compare_fr.png")
         with page.expect_download() as info:

@@ -33,14 +33,10 @@ SLIDER_MAX_STEPS = 200
 
 
 def float_step(spec: Spec) -> float:
-    """A round slider step: about a hundredth of the range (0.01, 0.005, 0.001 ...)."""
-    span = float(spec.high - spec.low)
-    raw = span / 100.0
+    """A round slider step: the largest of 1, 2 or 5 x 10^k within a hundredth of the range."""
+    raw = float(spec.high - spec.low) / 100.0
     power = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1.0, 2.0, 5.0, 10.0):
-        if raw <= factor * power:
-            return factor * power
-    return 10.0 * power
+    return next(factor * power for factor in (5.0, 2.0, 1.0) if factor * power <= raw)
 
 
 def step(spec: Spec) -> float:

@@ -42,7 +42,10 @@ def groups() -> dict[str, dict]:
     """Parameter specs by group, in declaration order."""
     out: dict[str, dict] = {"lever": {}, "structure": {}, "behaviour": {}}
     for name, spec in Params.specs().items():
-        out["lever" if spec.group in ("lever", "context") else spec.group][name] = spec
+        group = {"context": "lever", "initial": "structure"}.get(
+            spec.group, spec.group
+        )  # the initial state restarts the run
+        out[group][name] = spec
     return out
 
 
