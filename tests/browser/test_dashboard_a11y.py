@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.metrics import HEADLINE
+
 pytestmark = pytest.mark.browser
 
 APP = "sim.dashboard.app"
@@ -146,7 +148,7 @@ def test_presentation_mode_shows_one_large_chart_with_readable_french_text(
             assert min(text_sizes(page, ".cchart, .centaure-table")) >= 17
             page.locator(".centaure-present").click()
             page.locator(".centaure-chart-grid").wait_for()
-            assert page.locator(".cchart").count() == 8
+            assert page.locator(".cchart").count() == len(HEADLINE)
             assert min(text_sizes(page, ".cchart")) >= 14
         finally:
             context.close()
