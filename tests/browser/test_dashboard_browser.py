@@ -44,7 +44,9 @@ def location(page) -> str:
 
 
 def click_slider(page, index: int, fraction: float) -> None:
-    box = page.locator(".centaure-control .v-slider").nth(index).bounding_box()
+    slider = page.locator(".centaure-control .v-slider").nth(index)
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
 
 
@@ -54,15 +56,11 @@ def test_explore_in_french_step_slider_csv_and_language(solara_app, solara_serve
         page.goto(f"{solara_server.base_url}/?{SMALL}")
         week_is(page, "Semaine 0")  # French from the browser's Accept-Language
         page.locator(".centaure-nav-explore", has_text="Explorer").wait_for()
-        # step: each step with the network shown renders well under a second
-        timings = []
+        # step, with the network shown (its latency is measured by benchmarks/bench_dashboard.py, not here)
         for n in range(1, 4):
-            start = time.perf_counter()
             page.locator(".centaure-step").click()
             week_is(page, f"Semaine {n} ")
-            timings.append(time.perf_counter() - start)
         assert page.locator(".centaure-network svg").count() == 2
-        assert max(timings) < 1.0, timings
         # a slider: the lever moves from next week on and the address records it
         before = page.locator(".centaure-value").first.inner_text()
         click_slider(page, 0, 0.2)
@@ -96,11 +94,11 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
     page = page_session
     with solara_app(APP):
         # Compare two scenarios: runs off the UI thread with progress, then bands and a table
-        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=3&years=2&{SMALL}")
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=2&{SMALL}")
         page.locator(".centaure-run-compare").click()
         page.locator(".centaure-table").wait_for(timeout=60_000)
         assert page.locator(".centaure-table tr").count() == 1 + len(HEADLINE)
-        page.locator(".centaure-compare-chart img").wait_for()
+        page.locator(".centaure-compare-charts .cchart").first.wait_for()
         shot(page, "compare_fr.png")
         with page.expect_download() as info:
             page.locator(".centaure-download", has_text="Tableau (CSV)").click()
@@ -108,7 +106,7 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
 
         # Reform lab: a reform at week 40 against its counterfactual, same seeds
         page.goto(
-            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=3&years=2"
+            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=5&years=2"
             f"&reform.participation_level=6&reform.reporting_pressure=0.2&{SMALL}"
         )
         page.locator(".centaure-run-reform").click()
