@@ -34,6 +34,8 @@ EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 
 MAX_SEED = 2**63 - 1
 MAX_REPLICATES = 10_000
+DEFAULT_REPLICATES = 10
+DEFAULT_DECOMPOSE_REPLICATES = 5
 USAGE_ERROR = 2
 
 
@@ -116,17 +118,22 @@ def load_scenario(name: str, changes: dict[str, Any], weeks: int | None) -> scen
     return scenarios.load(name).with_changes(**changes)
 
 
-def posterior_draws(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """``--draws K`` from ``--posterior FILE`` or the shipped calibration (default: K draws when one is shipped)."""
+def seeds_and_draws(args: argparse.Namespace, seeds_alone: int) -> tuple[int, list[dict[str, Any]]]:
+    """(seeds, posterior draws) from ``--replicates``, ``--draws`` and ``--posterior``.
+
+    Draws default to :data:`sim.posterior.DEFAULT_DRAWS` when a calibration is
+    shipped; seeds default to ``seeds_alone`` without draws and to
+    :data:`sim.posterior.SEEDS_PER_DRAW` with them (K x S runs per scenario).
+    """
     from sim import posterior
 
     chosen = posterior.read(args.posterior) if args.posterior else posterior.shipped()
-    if chosen is None:
-        if args.draws:
-            raise InputError("no calibration is shipped: give --posterior FILE, or --draws 0", where="--draws")
-        return []
-    k = posterior.DEFAULT_DRAWS if args.draws is None else args.draws
-    return posterior.draws(chosen, k) if k else []
+    if chosen is None and args.draws:
+        raise InputError("no calibration is shipped: give --posterior FILE, or --draws 0", where="--draws")
+    k = 0 if chosen is None else posterior.DEFAULT_DRAWS if args.draws is None else args.draws
+    draws = posterior.draws(chosen, k) if k else []
+    seeds = args.replicates if args.replicates is not None else posterior.SEEDS_PER_DRAW if draws else seeds_alone
+    return seeds, draws
 
 
 def add_draws_options(p: argparse.ArgumentParser) -> None:
@@ -189,13 +196,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     chosen = {name: load_scenario(name, changes, args.weeks) for name in args.scenarios}
     if len(chosen) < len(args.scenarios):
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
-    draws = posterior_draws(args)
-    with tqdm(
-        total=len(chosen) * args.replicates * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr
-    ) as bar:
-        result = compare(chosen, args.replicates, progress=bar.update, draws=draws)
+    seeds, draws = seeds_and_draws(args, DEFAULT_REPLICATES)
+    with tqdm(total=len(chosen) * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = compare(chosen, seeds, progress=bar.update, draws=draws)
     lang = args.lang
-    print(uncertainty_header("cli.compare.header", lang, args.replicates, draws))
+    print(uncertainty_header("cli.compare.header", lang, seeds, draws))
     print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         cells = []
@@ -225,12 +230,12 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     target = load_scenario(args.scenario, changes_set, args.weeks)
     baseline = load_scenario(args.against, changes_set, args.weeks)
     n = 2 ** len(changes(baseline, target))
-    draws = posterior_draws(args)
-    with tqdm(total=n * args.replicates * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
-        result = decompose(target, baseline, args.replicates, progress=bar.update, draws=draws)
+    seeds, draws = seeds_and_draws(args, DEFAULT_DECOMPOSE_REPLICATES)
+    with tqdm(total=n * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = decompose(target, baseline, seeds, progress=bar.update, draws=draws)
     lang = args.lang
     header = "cli.decompose.header"
-    print(uncertainty_header(header, lang, args.replicates, draws, scenario=args.scenario, baseline=args.against))
+    print(uncertainty_header(header, lang, seeds, draws, scenario=args.scenario, baseline=args.against))
     width = max(len(t(f"family.{f}", lang)) for f in result.families) + 2
     width = max(width, len(t("decompose.total", lang)) + 2)
     for indicator in HEADLINE:
@@ -265,7 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="compare scenarios across replicates")
     p.add_argument("scenarios", nargs="+", help="scenario names or TOML paths")
-    p.add_argument("--replicates", type=integer(1, MAX_REPLICATES), default=10, help="replicates per scenario")
+    p.add_argument(
+        "--replicates",
+        type=integer(1, MAX_REPLICATES),
+        default=None,
+        help=f"seeds per scenario (default {DEFAULT_REPLICATES}; with posterior draws, seeds per draw, default 2)",
+    )
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: each scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
@@ -278,7 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", help="scenario name or TOML path")
     p.add_argument("--against", default="npm", help="the baseline (default: npm)")
-    p.add_argument("--replicates", type=integer(2, MAX_REPLICATES), default=5, help="replicates per coalition")
+    p.add_argument(
+        "--replicates",
+        type=integer(2, MAX_REPLICATES),
+        default=None,
+        help=f"seeds per coalition (default {DEFAULT_DECOMPOSE_REPLICATES}; with posterior draws, seeds per draw, default 2)",
+    )
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the baseline's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in both scenarios")
     p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")

@@ -33,6 +33,9 @@ SHIPPED = Path(__file__).parent / "data" / "calibration" / "npm" / "posterior.pa
 WEIGHT = "weight"
 DEFAULT_DRAWS = 10
 """Posterior draws per scenario in the CLI and the dashboard when a calibration is shipped."""
+SEEDS_PER_DRAW = 2
+"""Seeds per draw by default: K x 2 runs per scenario (the seeds' noise left in a 2-seed mean is part of
+the interval over draws)."""
 
 Draw = Mapping[str, Any]
 
