@@ -282,3 +282,139 @@ def test_chart_ticks_are_round_and_written_as_the_language_writes_numbers():
     assert htmlchart.tick_text(0.15, 0.05, htmlchart.Axis(0, 1), "fr") == "0,15"
     axis = htmlchart.fit_axis([np.array([0.1, 0.3])], percent=True)
     assert axis.low == 0.0 and 0.3 < axis.high <= 1.0
+
+
+# ---------------------------------------------------------------------------- parameter uncertainty (issue 10)
+@pytest.fixture
+def calibration(tmp_path, monkeypatch):
+    """A tiny synthetic posterior, shipped for the test (``posterior.shipped`` returns it)."""
+    import pandas as pd
+
+    from sim import posterior
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(
+        {
+            "waiting_drop_rate": rng.uniform(0.01, 0.2, 12),
+            "support_effect": rng.uniform(0.02, 0.3, 12),
+            "weight": rng.uniform(0.5, 1.0, 12),
+        }
+    )
+    path = tmp_path / "posterior.parquet"
+    frame.to_parquet(path)
+    shipped = posterior.read(path)
+    monkeypatch.setattr(posterior, "shipped", lambda: shipped)
+    return shipped
+
+
+@pytest.fixture
+def no_calibration(monkeypatch):
+    from sim import posterior
+
+    monkeypatch.setattr(posterior, "shipped", lambda: None)
+
+
+def test_draws_are_on_by_default_with_a_calibration_and_kept_in_the_address(calibration):
+    from sim import posterior
+
+    c, errors = urlstate.parse_compare(f"scenarios=npm,alliance&{SMALL_QUERY}")
+    assert errors == [] and c.draws == posterior.DEFAULT_DRAWS and "draws=10" in c.query()
+    c, errors = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=5&draws=3&{SMALL_QUERY}")
+    assert errors == [] and c.draws == 3
+    assert urlstate.parse_compare(c.query()) == (c, [])
+    r, errors = urlstate.parse_reform(f"scenario=npm&week=20&draws=0&reform.reporting_pressure=0.2&{SMALL_QUERY}")
+    assert errors == [] and r.draws == 0
+    assert urlstate.parse_reform(r.query()) == (r, [])
+    assert experiments.compare_runs(c) == 2 * 3 * 5 and experiments.reform_runs(r) == 2 * r.replicates
+
+
+@pytest.mark.parametrize("text", ["1", "21", "-2", "abc", "2.5"])
+def test_bad_draws_give_one_message_in_the_page_language(calibration, text):
+    from sim.dashboard.messages import error_text
+
+    c, errors = urlstate.parse_compare(f"draws={text}")
+    assert c.draws == 10 and len(errors) == 1
+    fr, en = error_text(errors[0], "fr", urlstate.LIMITS), error_text(errors[0], "en", urlstate.LIMITS)
+    assert fr.startswith("«\u00a0Tirages de la calibration\u00a0»") and "graines seules" in fr and "20" in fr
+    assert en.startswith("“Posterior draws”") and "seeds only" in en
+
+
+def test_draws_without_a_calibration_are_off_and_said_so(no_calibration):
+    from sim.dashboard.messages import error_text
+
+    c, errors = urlstate.parse_compare("scenarios=npm,alliance")
+    assert c.draws == 0 and errors == []
+    c, errors = urlstate.parse_reform("draws=5")
+    assert c.draws == 0 and len(errors) == 1
+    assert "aucune calibration" in error_text(errors[0], "fr") and "no calibration" in error_text(errors[0], "en")
+    with pytest.raises(CentaureError):
+        experiments.posterior_draws(5)
+
+
+def test_compare_and_reform_over_draws_name_the_uncertainty_they_cover(calibration):
+    c, _ = urlstate.parse_compare(f"scenarios=npm,alliance&replicates=5&draws=2&years=1&{SMALL_QUERY}")
+    ticks = []
+    result = experiments.compare(c, lambda: ticks.append(1))
+    assert len(ticks) == experiments.compare_runs(c) == 20
+    assert result.coverage == experiments.Coverage(5, 2)
+    assert set(result.runs["draw"]) == {0, 1}
+    fr, en = experiments.result_heading(result, "fr"), experiments.result_heading(result, "en")
+    assert "2\u00a0tirages de la calibration × 5\u00a0répétitions" in fr and "incertitude des paramètres calibrés" in fr
+    assert "2\u00a0posterior draws × 5\u00a0replicates" in en and "calibrated parameters' uncertainty" in en
+    assert "sur les tirages" in experiments.summary_caption(result, "fr")
+    note = experiments.interval_note(result.coverage, "fr")
+    assert "2 tirages" in note.replace("\u00a0", " ") and "centile" in note
+    drawn = experiments.compare_charts(result, "en")
+    assert set(drawn) == set(experiments.HEADLINE)
+    bands = experiments.bands(result.runs)  # per-draw means' percentiles: within the draws' range
+    assert (bands["ci_low"] <= bands["mean"] + 1e-12).all() and (bands["mean"] <= bands["ci_high"] + 1e-12).all()
+
+    seeds_only = experiments.compare(c.__class__(**{**c.__dict__, "draws": 0}))
+    assert seeds_only.coverage.kind == "seeds"
+    heading = experiments.result_heading(seeds_only, "fr")
+    assert "tirage" not in heading and "le hasard du modèle seul" in heading
+    assert "graines" in experiments.summary_caption(seeds_only, "fr")
+
+    r, _ = urlstate.parse_reform(
+        f"scenario=npm&week=20&replicates=5&draws=2&years=1&reform.reporting_pressure=0.1&{SMALL_QUERY}"
+    )
+    result = experiments.reform(r)
+    assert result.coverage.kind == "draws" and len(result.runs) and set(result.difference["draw"]) == {0, 1}
+    effects = experiments.effects(result, "en")
+    assert all("95% interval over the draws" in e.sentence for e in effects)
+    assert "2\u00a0posterior draws × 5\u00a0pairs of runs" in experiments.summary_caption(result, "en")
+    _, differences = experiments.reform_charts(result, "fr")
+    assert "intervalle 95\u202f% sur les tirages" in next(iter(differences.values()))
+
+
+def test_the_decomposition_of_two_scenarios_reads_in_words(no_calibration):
+    c, _ = urlstate.parse_compare(f"scenarios=de_npm,npm&replicates=5&years=1&{SMALL_QUERY}")
+    assert experiments.pair(c) == ("npm", "de_npm")  # npm is the baseline
+    families = experiments.decomposition_families(c)
+    assert set(families) == {"funding", "pressure"}
+    ticks = []
+    result = experiments.decomposition(c, lambda: ticks.append(1))
+    assert len(ticks) == experiments.decomposition_runs(c) == 4 * 5
+    explained = {e.indicator: e for e in experiments.explanations(result, "fr")}
+    assert set(explained) == set(experiments.HEADLINE)
+    share = explained["non_recourse"]
+    names = [c.name for c in share.contributions]
+    assert names[-1] == "Différence totale" and set(names[:-1]) == {i18n.t(f"family.{f}", "fr") for f in families}
+    assert all(c.value.endswith(("points", "point")) for c in share.contributions)  # a share: in points
+    total = share.contributions[-1]
+    assert share.sentence.startswith(i18n.indicator_label("non_recourse", "fr"))
+    assert total.value in share.sentence and "IC 95\u202f% sur les graines" in share.sentence
+    assert ("Il tient surtout" in share.sentence) or ("Aucune famille" in share.sentence)
+    # the contributions add up to the total (Shapley efficiency), as the table says it
+    rows = result.decomposition.contributions("non_recourse")
+    assert rows["mean"].iloc[:-1].sum() == pytest.approx(rows["mean"].iloc[-1])
+    header, table = experiments.explanation_rows(result, share, "en")
+    assert header == ["Family of levers", "Contribution", "95% CI over seeds"] and len(table) == len(families) + 1
+    assert experiments.waterfall_png(result, "engagement", "fr")[:4] == b"\x89PNG"
+    figure = experiments.waterfall_html(result, share, "fr")
+    assert 'alt="' in figure and "<figcaption>" in figure
+    csv = experiments.decomposition_csv(result).decode()
+    assert csv.startswith("family,indicator,mean,ci_low,ci_high") and "seeds" in csv
+    baseline, scenario = (scenarios.load(n).text("title", "en") for n in ("npm", "de_npm"))
+    english = experiments.explanations(result, "en")[0].sentence
+    assert f"from {baseline} to {scenario}" in english

@@ -182,14 +182,22 @@ def band_charts(
 
 
 def difference_charts(
-    bands: pd.DataFrame, summary: Mapping[str, str], indicators: Sequence[str], lang: str, horizon_weeks: int, week: int
+    bands: pd.DataFrame,
+    summary: Mapping[str, str],
+    indicators: Sequence[str],
+    lang: str,
+    horizon_weeks: int,
+    week: int,
+    interval: str | None = None,
 ) -> dict[str, str]:
-    """One HTML chart per indicator: the paired difference (with − without) and its 95% CI band, zero marked."""
+    """One HTML chart per indicator: the paired difference (with − without) and its band, zero marked;
+    ``interval`` names what the band covers (default: the 95% CI over seeds)."""
+    interval = interval or t("uncertainty.interval.seeds", lang)
     out = {}
     for name in indicators:
         data = bands[bands["indicator"] == name]
         line = Line(
-            t("reform.difference_line", lang),
+            t("reform.difference_line", lang, interval=interval),
             data["mean"].to_numpy(),
             ARM_COLOURS["reform"],
             low=data["ci_low"].to_numpy(),

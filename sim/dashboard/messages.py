@@ -13,11 +13,12 @@ import re
 from typing import Any
 
 from sim.errors import CentaureError
-from sim.i18n import NBSP, choice, label, number, t, unit
+from sim.i18n import NBSP, choice, has, label, number, t, unit
 from sim.params import Params, Spec
 
-PAGE_FIELDS = ("scenario", "scenarios", "seed", "replicates", "years", "week", "step", "change", "reform")
-"""Keys of the address that are not parameters; their words are ``field.<key>`` in the catalogue."""
+PAGE_FIELDS = ("scenario", "scenarios", "seed", "replicates", "draws", "years", "week", "step", "change", "reform")
+"""Keys of the address that are not parameters; their words are ``field.<key>`` in the catalogue (and, for an
+error whose ``allowed`` names a case, ``error.<key>.<case>``)."""
 
 _ASSIGNED = re.compile(r"\b([a-z][a-z0-9_]*) = (-?[0-9][0-9_.]*)")
 
@@ -75,8 +76,12 @@ def error_text(err: CentaureError, lang: str, limits: dict[str, int] | None = No
             )
         return t("error.together", lang, what=together(err, lang))
     if name in PAGE_FIELDS:
+        key = f"error.{name}.{err.allowed}"
         return t(
-            "error.page_value", lang, label=quoted(t(f"field.{name}", lang), lang), value=shown_value(err.value, lang)
+            key if err.allowed and has(key) else "error.page_value",
+            lang,
+            label=quoted(t(f"field.{name}", lang), lang),
+            value=shown_value(err.value, lang),
         )
     return t("error.unknown_setting", lang, value=shown_value(err.value if err.value is not None else name, lang))
 

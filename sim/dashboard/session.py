@@ -31,6 +31,7 @@ class Session:
     playing: solara.Reactive[bool]
     compare: Job  # the comparison under way or the last one, kept across pages
     reform: Job  # the reform study under way or the last one
+    decompose: Job  # Compare's "what explains the difference" under way or the last one
     url: solara.Reactive[str | None]  # address written by a page without routing (Explore), else None
     presenting: solara.Reactive[bool]  # presentation mode (projector): large type, one chart at a time
     holder: dict[str, Any] = field(default_factory=dict)  # the live run, each page's last address
@@ -63,7 +64,7 @@ class Session:
 
     def close(self) -> None:
         """The tab is closed or reloaded: stop playing and stop the batches (called by the kernel's close hook)."""
-        for job in (self.compare, self.reform):
+        for job in (self.compare, self.reform, self.decompose):
             job.close()
 
     def extras(self) -> dict[str, str | None]:
@@ -106,8 +107,13 @@ def use_new_session(search: str | None) -> Session:
     lang0, chosen0 = solara.use_memo(lambda: initial_language(search, solara.lab.headers.value), [])
     compare_state = solara.use_reactive(JobState())
     reform_state = solara.use_reactive(JobState())
+    decompose_state = solara.use_reactive(JobState())
     jobs = solara.use_memo(
-        lambda: (Job("compare", experiments.compare, compare_state), Job("reform", experiments.reform, reform_state)),
+        lambda: (
+            Job("compare", experiments.compare, compare_state),
+            Job("reform", experiments.reform, reform_state),
+            Job("decompose", experiments.decomposition, decompose_state),
+        ),
         [],
     )
     session = Session(
@@ -118,6 +124,7 @@ def use_new_session(search: str | None) -> Session:
         playing=solara.use_reactive(False),
         compare=jobs[0],
         reform=jobs[1],
+        decompose=jobs[2],
         url=solara.use_reactive(None),
         presenting=solara.use_reactive(solara.use_memo(lambda: presenting_from_query(search), [])),
         holder=solara.use_memo(dict, []),

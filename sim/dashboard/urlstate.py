@@ -2,8 +2,8 @@
 
 Every parameter of :mod:`sim.params` may appear as ``name=value`` (parsed and
 checked by its declaration); pages add a few keys of their own (``scenario``,
-``seed``, ``change``, ``scenarios``, ``replicates``, ``years``, ``week``,
-``reform.<lever>``, ``step``, ``lang``). Bad values are dropped with an error
+``seed``, ``change``, ``scenarios``, ``replicates``, ``draws``, ``years``,
+``week``, ``reform.<lever>``, ``step``, ``lang``). Bad values are dropped with an error
 (a :class:`CentaureError`, phrased by :mod:`sim.dashboard.messages` in the
 page's language) instead of breaking the page.
 """
@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from sim import scenarios
+from sim import posterior, scenarios
 from sim.dashboard.messages import field_name
-from sim.errors import CentaureError, ParameterError, ScenarioError
+from sim.errors import CentaureError, InputError, ParameterError, ScenarioError
 from sim.params import Params, levers
 from sim.scenarios import Reform
 
 PAGE_KEYS = frozenset(
-    {"scenario", "seed", "change", "scenarios", "replicates", "years", "week", "step", "lang", "present"}
+    {"scenario", "seed", "change", "scenarios", "replicates", "draws", "years", "week", "step", "lang", "present"}
 )
 
 LIMITS: Mapping[str, int] = MappingProxyType(
@@ -36,6 +36,9 @@ MIN_REPLICATES = 5
 MAX_REPLICATES = 30
 DEFAULT_REPLICATES = 10
 MAX_YEARS = 20
+MIN_DRAWS = 2
+"""Fewest posterior draws when they are on: an interval over draws is their 2.5-97.5 percentile range."""
+MAX_DRAWS = 20
 
 
 def parse_query(search: str | None) -> dict[str, list[str]]:
@@ -138,6 +141,30 @@ def int_value(
     return value, []
 
 
+def default_draws() -> int:
+    """Posterior draws of a batch unless the address says otherwise: on when a calibration is shipped."""
+    return posterior.DEFAULT_DRAWS if posterior.shipped() is not None else 0
+
+
+def draws_value(query: Mapping[str, list[str]]) -> tuple[int, list[CentaureError]]:
+    """``draws=K``: 0 (seeds only) or MIN_DRAWS to MAX_DRAWS, and only when a calibration is shipped."""
+    default = default_draws()
+    text = query.get("draws", [None])[-1]
+    if text is None:
+        return default, []
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value != 0 and not MIN_DRAWS <= value <= MAX_DRAWS:
+        detail = f"draws = {text!r}: expected 0 or an integer from {MIN_DRAWS} to {MAX_DRAWS}"
+        return default, [InputError(detail, field="draws", value=text, allowed="range")]
+    if value and default == 0:
+        detail = f"draws = {value}: no calibration is shipped, the intervals cover the seeds only"
+        return 0, [InputError(detail, field="draws", value=value, allowed="no_calibration")]
+    return value, []
+
+
 # ----------------------------------------------------------------------------- Explore
 @dataclass(frozen=True)
 class ExploreSettings:
@@ -219,11 +246,13 @@ class CompareSettings:
     replicates: int = DEFAULT_REPLICATES
     years: int = 10
     values: Mapping[str, Any] = field(default_factory=dict)  # applied to every scenario
+    draws: int = 0  # posterior draws per scenario, each with every replicate's seed (0: seeds only)
 
     def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
         items: list[tuple[str, Any]] = [
             ("scenarios", ",".join(self.scenarios)),
             ("replicates", self.replicates),
+            ("draws", self.draws),
             ("years", self.years),
         ]
         items += [(k, format_value(v)) for k, v in self.values.items()]
@@ -242,6 +271,8 @@ def parse_compare(search: str | None) -> tuple[CompareSettings, list[CentaureErr
             errors.append(ScenarioError(f"scenarios: {text!r}: unknown scenario", field="scenarios", value=text))
     replicates, errs = int_value(query, "replicates", DEFAULT_REPLICATES, MIN_REPLICATES, MAX_REPLICATES)
     errors += errs
+    draws, errs = draws_value(query)
+    errors += errs
     years, errs = int_value(query, "years", 10, 1, MAX_YEARS)
     errors += errs
     values, errs = parse_params(query)
@@ -249,7 +280,7 @@ def parse_compare(search: str | None) -> tuple[CompareSettings, list[CentaureErr
     values.pop("weeks", None)
     values, errs = settle(scenarios.load("npm").params, values)
     errors += errs
-    return CompareSettings(tuple(names[:4]), replicates, years, values), errors
+    return CompareSettings(tuple(names[:4]), replicates, years, values, draws), errors
 
 
 # ----------------------------------------------------------------------------- Reform lab
@@ -261,12 +292,14 @@ class ReformSettings:
     years: int = 10
     changes: Mapping[str, Any] = field(default_factory=dict)  # the reform: lever -> new value
     values: Mapping[str, Any] = field(default_factory=dict)  # applied to both arms
+    draws: int = 0  # posterior draws per arm, each with every replicate's seed (0: seeds only)
 
     def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
         items: list[tuple[str, Any]] = [
             ("scenario", self.scenario),
             ("week", self.week),
             ("replicates", self.replicates),
+            ("draws", self.draws),
             ("years", self.years),
         ]
         items += [(f"reform.{k}", format_value(v)) for k, v in self.changes.items()]
@@ -279,6 +312,8 @@ def parse_reform(search: str | None) -> tuple[ReformSettings, list[CentaureError
     query = parse_query(search)
     name, errors = scenario_name(query)
     replicates, errs = int_value(query, "replicates", DEFAULT_REPLICATES, MIN_REPLICATES, MAX_REPLICATES)
+    errors += errs
+    draws, errs = draws_value(query)
     errors += errs
     years, errs = int_value(query, "years", 10, 1, MAX_YEARS)
     errors += errs
@@ -295,7 +330,7 @@ def parse_reform(search: str | None) -> tuple[ReformSettings, list[CentaureError
     values.pop("weeks", None)
     values, errs = settle(scenarios.load(name).params, values)
     errors += errs
-    return ReformSettings(name, week, replicates, years, changes, values), errors
+    return ReformSettings(name, week, replicates, years, changes, values, draws), errors
 
 
 def presenting_from_query(search: str | None) -> bool:

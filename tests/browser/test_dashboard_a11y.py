@@ -52,9 +52,11 @@ def test_every_page_passes_axe_in_french(solara_app, solara_server, page_session
         settle(page)
         assert page.evaluate("document.documentElement.lang") == "fr"
         found = {"explore": axe_violations(page)}
-        page.goto(f"{base}/compare?scenarios=npm,alliance&replicates=5&years=1&{TINY}")
+        page.goto(f"{base}/compare?scenarios=npm,de_npm&replicates=5&years=1&{TINY}&spinup_weeks=0")
         page.locator(".centaure-run-compare").click()
-        page.locator(".centaure-result-heading").wait_for(timeout=60_000)
+        page.locator(".centaure-result-heading").first.wait_for(timeout=60_000)
+        page.locator(".centaure-run-decompose").click()  # with the decomposition's section
+        page.locator(".centaure-decompose-table").first.wait_for(timeout=60_000)
         settle(page)
         found["compare"] = axe_violations(page)
         page.goto(f"{base}/reform?scenario=npm&week=20&replicates=5&years=1&reform.reporting_pressure=0.2&{TINY}")

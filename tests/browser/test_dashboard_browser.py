@@ -156,3 +156,62 @@ def test_three_sessions_do_not_see_each_other(solara_app, solara_server, browser
         finally:
             for context in contexts:
                 context.close()
+
+
+QUICK = f"{SMALL}&spinup_weeks=0"  # no spin-up: a run takes a fraction of a second
+
+
+def synthetic_posterior(tmp_path):
+    """A tiny posterior over two behaviour constants (the shipped calibration may not exist yet)."""
+    import numpy as np
+    import pandas as pd
+
+    from sim import posterior
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {"waiting_drop_rate": rng.uniform(0.01, 0.2, 8), "support_effect": rng.uniform(0.02, 0.3, 8), "weight": 1.0}
+    )
+    frame.to_parquet(tmp_path / "posterior.parquet")
+    return posterior.read(tmp_path / "posterior.parquet")
+
+
+def test_compare_over_posterior_draws_and_what_explains_the_difference(
+    solara_app, solara_server, page_session, watch, server_log, monkeypatch, tmp_path
+):
+    from sim import posterior
+
+    shipped = synthetic_posterior(tmp_path)
+    monkeypatch.setattr(posterior, "shipped", lambda: shipped)
+    page = page_session
+    watch(page)
+    with solara_app(APP):
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,tokenism&replicates=5&draws=2&years=1&{QUICK}")
+        page.locator(".centaure-draws").wait_for()
+        assert "20\u00a0simulations" in page.locator(".centaure-runs").inner_text()
+        page.locator(".centaure-run-compare").click()
+        heading = page.locator(".centaure-result-heading").first
+        heading.wait_for(timeout=60_000)
+        text = heading.inner_text()
+        assert "2\u00a0tirages de la calibration × 5\u00a0répétitions" in text, text
+        assert "l'incertitude des paramètres calibrés" in text, text
+        note = page.locator(".centaure-interval-note").inner_text()
+        assert "tirages de la calibration" in note and "centile" in note, note
+        # what explains the difference: npm is the baseline, 1 family -> 2 coalitions x 2 draws x 5 seeds
+        page.locator(".centaure-run-decompose").click()
+        page.locator(".centaure-decompose-table").first.wait_for(timeout=60_000)
+        assert page.locator(".centaure-decompose-table").count() == len(HEADLINE)
+        rows = page.locator(".centaure-decompose-non-recourse tr")
+        assert rows.count() == 1 + 1 + 1  # header, the family, the total
+        table = page.locator(".centaure-decompose-non-recourse").inner_text()
+        assert "Différence totale" in table and "intervalle 95\u202f% sur les tirages" in table, table
+        assert page.locator(".centaure-explanations li").count() == len(HEADLINE)
+        assert page.locator(".centaure-waterfall img").count() >= 1
+        with page.expect_download() as info:
+            page.locator(".centaure-download", has_text="Tableau (CSV)").last.click()
+        csv = Path(info.value.path()).read_text()
+        assert csv.startswith("family,indicator,mean") and "posterior draws x seeds" in csv
+        # draws=0: the seeds only, said so
+        page.locator(".centaure-draws .v-radio").first.click()
+        page.wait_for_function("() => window.location.search.includes('draws=0')", timeout=10_000)
+        page.locator(".centaure-stale").first.wait_for(timeout=10_000)

@@ -11,9 +11,9 @@ from typing import Any
 import solara
 
 from sim.dashboard.messages import error_text
-from sim.dashboard.urlstate import LIMITS, MAX_REPLICATES, MAX_YEARS, MIN_REPLICATES
+from sim.dashboard.urlstate import LIMITS, MAX_DRAWS, MAX_REPLICATES, MAX_YEARS, MIN_DRAWS, MIN_REPLICATES
 from sim.errors import CentaureError
-from sim.i18n import indicator_label, label, t, value_text
+from sim.i18n import indicator_label, label, plural, t, value_text
 from sim.params import Params
 
 
@@ -208,3 +208,32 @@ def RunSize(
             t("compare.overrides", lang, what=overrides_text(values, lang)),
             style={"font-size": "0.8rem", "color": "#555"},
         )
+
+
+DRAW_CHOICES = (0, 5, 10, MAX_DRAWS)
+"""The numbers of posterior draws offered (and any other one the address gives)."""
+
+
+@solara.component
+def DrawsControl(draws: int, on_draws: Callable[[int], None], runs: int, lang: str, disabled: bool):
+    """How many posterior draws each scenario or arm runs over (0: seeds only), and how many runs that makes;
+    without a shipped calibration, a sentence saying the intervals cover the seeds alone."""
+    from sim import posterior
+
+    if posterior.shipped() is None:
+        solara.Text(t("uncertainty.no_calibration", lang), classes=["centaure-caption", "centaure-no-calibration"])
+    else:
+        options = sorted({*DRAW_CHOICES, posterior.DEFAULT_DRAWS, draws} - set(range(1, MIN_DRAWS)))
+        Choice(
+            t("uncertainty.draws", lang),
+            [(k, t("uncertainty.draws_none", lang) if k == 0 else str(k)) for k in options],
+            draws,
+            lambda k: on_draws(int(k)),
+            disabled=disabled,
+            classes=["centaure-draws"],
+        )
+        solara.Text(t("uncertainty.draws_help", lang), classes=["centaure-caption"])
+    solara.Text(
+        t("uncertainty.runs", lang, runs=plural("count.runs", runs, lang)),
+        classes=["centaure-caption", "centaure-runs"],
+    )

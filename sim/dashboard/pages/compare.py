@@ -1,4 +1,5 @@
-"""Compare: two to four scenarios, replicate runs in the background, bands, and a summary table with units."""
+"""Compare: two to four scenarios over posterior draws × seeds in the background, bands, a summary table with
+units, and for two scenarios what explains their difference (Shapley contributions of their families of levers)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from sim.dashboard import experiments
 from sim.dashboard.components.common import (
     ChartGrid,
     Download,
+    DrawsControl,
+    Heading,
     Notices,
     RunSize,
     TableDownloads,
@@ -17,8 +20,9 @@ from sim.dashboard.components.common import (
 )
 from sim.dashboard.components.jobs import JobStatus
 from sim.dashboard.components.tables import SimpleTable
-from sim.dashboard.experiments import CompareResult
-from sim.dashboard.urlstate import parse_compare
+from sim.dashboard.experiments import CompareResult, DecompositionResult
+from sim.dashboard.urlstate import CompareSettings, parse_compare
+from sim.decompose import MAX_FAMILIES
 from sim.i18n import indicator_label, indicator_unit, t
 from sim.metrics import HEADLINE
 
@@ -33,29 +37,99 @@ def summary_rows(result: CompareResult, lang: str) -> tuple[list[str], list[list
     return header, rows
 
 
-def stem(result: CompareResult) -> str:
+def stem(result: CompareResult | DecompositionResult) -> str:
     s = result.settings
-    return file_stem("compare", "-".join(s.scenarios), f"{s.replicates}reps", f"{s.years}y")
+    draws = f"{s.draws}draws" if s.draws else ""
+    return file_stem("compare", "-".join(s.scenarios), draws, f"{s.replicates}reps", f"{s.years}y")
 
 
 @solara.component
 def CompareResultView(result: CompareResult, lang: str, current: bool, presenting: bool):
     drawn = solara.use_memo(lambda: experiments.compare_charts(result, lang), [id(result), lang])
     header, rows = summary_rows(result, lang)
-    solara.Text(experiments.compare_heading(result.settings, lang), classes=["centaure-result-heading"])
+    caption = experiments.summary_caption(result, lang)
+    solara.Text(experiments.result_heading(result, lang), classes=["centaure-result-heading"])
     if not current:
         solara.Warning(t("compare.stale", lang), dense=True, classes=["centaure-stale"])
     ChartGrid(drawn, HEADLINE, lang, presenting, classes=["centaure-compare-charts"])
-    solara.Text(t("compare.summary", lang, n=result.settings.replicates), classes=["centaure-panel-title"])
-    SimpleTable(
-        header, rows, caption=t("compare.summary", lang, n=result.settings.replicates), classes=["centaure-summary"]
+    solara.Text(caption, classes=["centaure-panel-title"])
+    SimpleTable(header, rows, caption=caption, classes=["centaure-summary"])
+    solara.Text(
+        experiments.interval_note(result.coverage, lang), classes=["centaure-caption", "centaure-interval-note"]
     )
-    solara.Text(t("compare.interval_note", lang), classes=["centaure-caption"])
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         TableDownloads(lang, stem(result), result.runs, result.summary, "summary")
         Download(
             t("export.png", lang), f"{stem(result)}.png", lambda: experiments.compare_png(result, lang), "image/png"
         )
+
+
+@solara.component
+def DecompositionView(result: DecompositionResult, lang: str, current: bool, presenting: bool):
+    """Per headline indicator: a sentence, the contributions' table and the waterfall; the CSV."""
+    explained = solara.use_memo(lambda: experiments.explanations(result, lang), [id(result), lang])
+    figures = solara.use_memo(
+        lambda: {e.indicator: experiments.waterfall_html(result, e, lang) for e in explained}, [id(result), lang]
+    )
+    solara.Text(
+        experiments.decomposition_heading(result, lang),
+        classes=["centaure-result-heading", "centaure-decompose-heading"],
+    )
+    if not current:
+        solara.Warning(t("compare.stale", lang), dense=True, classes=["centaure-stale"])
+    with solara.v.Html(tag="ul", class_="centaure-prose centaure-explanations"):
+        for explanation in explained:
+            solara.v.Html(tag="li", children=[explanation.sentence])
+    with solara.Div(classes=["centaure-chart-grid"]):
+        for explanation in explained:
+            header, rows = experiments.explanation_rows(result, explanation, lang)
+            SimpleTable(
+                header,
+                rows,
+                caption=experiments.explanation_caption(result, explanation, lang),
+                classes=["centaure-decompose-table", f"centaure-decompose-{explanation.indicator.replace('_', '-')}"],
+            )
+    solara.Text(experiments.interval_note(result.coverage, lang), classes=["centaure-caption"])
+    ChartGrid(figures, [e.indicator for e in explained], lang, presenting, classes=["centaure-waterfalls"])
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+        Download(
+            t("export.summary_csv", lang),
+            f"{stem(result)}_decomposition.csv",
+            lambda: experiments.decomposition_csv(result),
+            "text/csv",
+        )
+
+
+@solara.component
+def Explains(settings: CompareSettings, lang: str, presenting: bool, busy: bool):
+    """What explains the difference between the two compared scenarios, computed on demand (2^families runs
+    per replicate and draw), in the background like the comparison."""
+    from sim.dashboard.session import use_session
+
+    job = use_session().decompose
+    state = job.state.value
+    Heading(t("decompose.title", lang), level=2)
+    if len(settings.scenarios) != 2:
+        solara.Text(t("decompose.pick", lang), classes=["centaure-caption"])
+    else:
+        families = experiments.decomposition_families(settings)
+        if not families or len(families) > MAX_FAMILIES:
+            key = "decompose.nothing" if not families else "decompose.too_many"
+            solara.Warning(t(key, lang, n=len(families), most=MAX_FAMILIES), dense=True)
+        else:
+            solara.Text(experiments.decomposition_intro(settings, lang), classes=["centaure-caption"])
+            solara.Button(
+                t("decompose.run", lang),
+                icon_name="mdi-chart-waterfall",
+                color="primary",
+                outlined=True,
+                on_click=lambda: job.start(settings, experiments.decomposition_runs(settings)),
+                disabled=state.running or busy,
+                classes=["centaure-run-decompose"],
+            )
+    JobStatus(job, state, lang)
+    if state.result is not None:
+        DecompositionView(state.result, lang, state.result.settings == settings, presenting)
 
 
 @solara.component
@@ -106,15 +180,20 @@ def Page():
                 lang,
                 state.running,
             )
+            DrawsControl(
+                settings.draws, lambda k: update(draws=k), experiments.compare_runs(settings), lang, state.running
+            )
             solara.Button(
                 t("compare.run", lang),
                 icon_name="mdi-play",
                 color="primary",
-                on_click=lambda: job.start(settings, n * settings.replicates),
-                disabled=state.running or not ready,
+                on_click=lambda: job.start(settings, experiments.compare_runs(settings)),
+                disabled=state.running or session.decompose.state.value.running or not ready,
                 classes=["centaure-run-compare"],
             )
             JobStatus(job, state, lang)
         with solara.Column():
             if state.result is not None:
                 CompareResultView(state.result, lang, state.result.settings == settings, session.presenting.value)
+            if ready:
+                Explains(settings, lang, session.presenting.value, state.running)

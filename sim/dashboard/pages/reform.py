@@ -14,6 +14,7 @@ from sim.dashboard.components.common import (
     Choice,
     Disclosure,
     Download,
+    DrawsControl,
     Notices,
     RunSize,
     TableDownloads,
@@ -35,7 +36,10 @@ from sim.scenarios import to_toml
 
 def stem(result: ReformResult) -> str:
     s = result.settings
-    return file_stem("reform", s.scenario, f"week{s.week}", "-".join(s.changes), f"{s.replicates}reps", f"{s.years}y")
+    draws = f"{s.draws}draws" if s.draws else ""
+    return file_stem(
+        "reform", s.scenario, f"week{s.week}", "-".join(s.changes), draws, f"{s.replicates}reps", f"{s.years}y"
+    )
 
 
 @solara.component
@@ -46,13 +50,13 @@ def EffectsTable(result: ReformResult, effects: list[experiments.Effect], lang: 
         t("reform.arm.counterfactual", lang),
         t("reform.arm.reform", lang),
         t("reform.effect", lang),
-        t("reform.interval", lang),
+        t(f"uncertainty.effect_interval.{result.coverage.kind}", lang),
     ]
     rows = [[indicator_label(e.indicator, lang), e.before, e.after, e.effect, e.interval] for e in effects]
     SimpleTable(
         header,
         rows,
-        caption=t("reform.summary", lang, n=result.settings.replicates),
+        caption=experiments.summary_caption(result, lang),
         classes=["centaure-reform-summary"],
     )
 
@@ -62,15 +66,17 @@ def ReformResultView(result: ReformResult, lang: str, current: bool, presenting:
     arms, differences = solara.use_memo(lambda: experiments.reform_charts(result, lang), [id(result), lang])
     effects = solara.use_memo(lambda: experiments.effects(result, lang), [id(result), lang])
     which, set_which = solara.use_state("arms")
-    solara.Text(experiments.reform_heading(result.settings, lang), classes=["centaure-result-heading"])
+    solara.Text(experiments.result_heading(result, lang), classes=["centaure-result-heading"])
     if not current:
         solara.Warning(t("compare.stale", lang), dense=True, classes=["centaure-stale"])
-    solara.Text(t("reform.summary", lang, n=result.settings.replicates), classes=["centaure-panel-title"])
+    solara.Text(experiments.summary_caption(result, lang), classes=["centaure-panel-title"])
     with solara.v.Html(tag="ul", class_="centaure-prose centaure-effects"):
         for effect in effects:
             solara.v.Html(tag="li", children=[effect.sentence])
     EffectsTable(result, effects, lang)
-    solara.Text(t("compare.interval_note", lang), classes=["centaure-caption"])
+    solara.Text(
+        experiments.interval_note(result.coverage, lang), classes=["centaure-caption", "centaure-interval-note"]
+    )
     with solara.v.BtnToggle(
         v_model=0 if which == "arms" else 1,
         on_v_model=lambda k: set_which("arms" if k == 0 else "difference"),
@@ -210,13 +216,16 @@ def Page():
                 lang,
                 state.running,
             )
+            DrawsControl(
+                settings.draws, lambda k: update(draws=k), experiments.reform_runs(settings), lang, state.running
+            )
             if reason:
                 solara.Warning(reason, dense=True, classes=["centaure-reform-reason"])
             solara.Button(
                 t("reform.run", lang),
                 icon_name="mdi-play",
                 color="primary",
-                on_click=lambda: job.start(settings, 2 * settings.replicates),
+                on_click=lambda: job.start(settings, experiments.reform_runs(settings)),
                 disabled=state.running or bool(reason),
                 classes=["centaure-run-reform"],
             )
