@@ -26,7 +26,8 @@ Each indicator is monotone in its parameter, so the search is a bisection of
 all four at once (:data:`ROUNDS` rounds; every round runs the territory once
 per seed, the same seeds every round, and bisects each parameter's interval
 on the sign of its indicator's mean error); the round whose point is closest
-to the figures (the sum of squared errors in units of tolerance) is kept. Nothing
+to the figures (the sum of squared errors in units of tolerance, each capped at
+:data:`DISTANCE_CAP`) is kept. Nothing
 sets an indicator: the fit only moves parameters and reads what the model
 does. The fit's own uncertainty is the spread of the indicators over the
 seeds at the point kept. Where a figure is out of the model's reach (the
@@ -67,6 +68,9 @@ VACANCY_TOLERANCE = 0.02
 DEPARTURE_TOLERANCE = 0.05
 """Departures: 5 points, or one Poisson standard deviation of last year's count if more (a year's departures
 from a small team are a small, noisy count)."""
+DISTANCE_CAP = 4.0
+"""A figure further than two tolerances counts as two when rounds are compared: one out of reach does not
+decide which round is kept."""
 BOUND_MARGIN = 0.02
 """A parameter within 2 % of the end of its search range (on the bisection's scale) has reached the end."""
 WAITING_TOLERANCE = 0.2
@@ -280,7 +284,7 @@ def fit(
         distance = 0.0  # sum of squared errors in units of tolerance
         for tg in TARGETS:
             error = _mean(runs, tg.measure) - tg.entered(f)
-            distance += (error / tg.tolerance(f)) ** 2
+            distance += min((error / tg.tolerance(f)) ** 2, DISTANCE_CAP)
             too_high = error > 0
             side = 1 if too_high == tg.increasing else 0  # move the upper bound down, or the lower up
             bounds[tg.key][side] = values[tg.parameter]
