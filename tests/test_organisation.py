@@ -17,7 +17,7 @@ from sim.organisation import fit, form
 EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "organisations"
 NAMES = ("small_association", "public_service_vacancies", "for_profit_activity")
 SEEDS = (1, 2)
-ROUNDS = 6
+ROUNDS = fit.ROUNDS
 
 
 @pytest.fixture(autouse=True)
