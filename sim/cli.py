@@ -4,6 +4,7 @@
     centaure run SCENARIO [--seed N] [--weeks N] [--set LEVER=VALUE ...] [--out FILE.csv|FILE.parquet]
     centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--set ...] [--out DIR]
     centaure decompose SCENARIO [--against npm] [--replicates N] [--weeks N] [--set ...] [--out DIR]
+    centaure organisation FORM.toml [--out SCENARIO.toml] [--seeds N]
 
 SCENARIO is a shipped scenario's name or the path of a TOML file. Other
 commands (sweep, analyze, dashboard) register themselves through
@@ -251,6 +252,27 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organisation(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.io import atomic_write_text
+    from sim.organisation import fit, form
+
+    out = writable_file(Path(args.out), "--out", (".toml",)) if args.out else None
+    entered, base = form.load(args.form)
+    scenarios.load(base)  # the baseline must exist before anything runs
+    seeds = tuple(range(1, args.seeds + 1))
+    with tqdm(total=fit.ROUNDS * len(seeds), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = fit.fit(entered, base, seeds=seeds, progress=bar.update)
+    print("\n".join(fit.report_lines(result, args.lang)))
+    if out:
+        atomic_write_text(out, fit.to_toml(result, args.lang))
+        print(t("cli.wrote", args.lang, files=out))
+    else:
+        print(t("organisation.nothing_saved", args.lang))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="centaure", description="Centaure: social-work institutions as an agent-based model.")
     parser.add_argument("--lang", choices=("en", "fr"), default="en", help="language of titles and labels")
@@ -299,6 +321,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")
     add_draws_options(p)
     p.set_defaults(func=cmd_decompose)
+
+    p = sub.add_parser(
+        "organisation",
+        help="check a director's figures (FORM.toml), fit the model's start to them, write the starting scenario",
+    )
+    p.add_argument("form", help="FORM.toml with an [organisation] section (see scenarios/organisations/)")
+    p.add_argument("--out", help="write the starting scenario to FILE.toml (default: nothing is saved)")
+    p.add_argument("--seeds", type=integer(1, 10), default=3, help="seeds each round of the fit runs (default: 3)")
+    p.set_defaults(func=cmd_organisation)
 
     for module in EXTRA_COMMANDS:
         importlib.import_module(module).add_parser(sub)
