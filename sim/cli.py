@@ -4,6 +4,7 @@
     centaure run SCENARIO [--seed N] [--weeks N] [--set LEVER=VALUE ...] [--out FILE.csv|FILE.parquet]
     centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--set ...] [--out DIR]
     centaure decompose SCENARIO [--against npm] [--replicates N] [--weeks N] [--set ...] [--out DIR]
+    centaure organisation FORM.toml [--out SCENARIO.toml] [--seeds N]
 
 SCENARIO is a shipped scenario's name or the path of a TOML file. Other
 commands (sweep, analyze, dashboard) register themselves through
@@ -34,6 +35,8 @@ EXTRA_COMMANDS: tuple[str, ...] = ("sim.dashboard.cli", "sim.batch.cli")
 
 MAX_SEED = 2**63 - 1
 MAX_REPLICATES = 10_000
+DEFAULT_REPLICATES = 10
+DEFAULT_DECOMPOSE_REPLICATES = 5
 USAGE_ERROR = 2
 
 
@@ -116,6 +119,44 @@ def load_scenario(name: str, changes: dict[str, Any], weeks: int | None) -> scen
     return scenarios.load(name).with_changes(**changes)
 
 
+def seeds_and_draws(args: argparse.Namespace, seeds_alone: int) -> tuple[int, list[dict[str, Any]]]:
+    """(seeds, posterior draws) from ``--replicates``, ``--draws`` and ``--posterior``.
+
+    Draws default to :data:`sim.posterior.DEFAULT_DRAWS` when a calibration is
+    shipped; seeds default to ``seeds_alone`` without draws and to
+    :data:`sim.posterior.SEEDS_PER_DRAW` with them (K x S runs per scenario).
+    """
+    from sim import posterior
+
+    chosen = posterior.read(args.posterior) if args.posterior else posterior.shipped()
+    if chosen is None and args.draws:
+        raise InputError("no calibration is shipped: give --posterior FILE, or --draws 0", where="--draws")
+    k = 0 if chosen is None else posterior.DEFAULT_DRAWS if args.draws is None else args.draws
+    draws = posterior.draws(chosen, k) if k else []
+    seeds = args.replicates if args.replicates is not None else posterior.SEEDS_PER_DRAW if draws else seeds_alone
+    return seeds, draws
+
+
+def add_draws_options(p: argparse.ArgumentParser) -> None:
+    """``--draws`` and ``--posterior``, as compare and decompose take them."""
+    p.add_argument(
+        "--draws",
+        type=integer(0, MAX_REPLICATES),
+        default=None,
+        help="posterior draws per scenario, each run with every replicate's seed (default: 10 when a calibration"
+        " is shipped, else 0; 0: seeds only)",
+    )
+    p.add_argument("--posterior", help="posterior.parquet of a calibration (default: the shipped one)")
+
+
+def uncertainty_header(key: str, lang: str, replicates: int, draws: list, **fields: Any) -> str:
+    """The header line of a table, saying which uncertainty its intervals cover."""
+    covered = (
+        t("cli.covers.draws", lang, k=len(draws), n=replicates) if draws else t("cli.covers.seeds", lang, n=replicates)
+    )
+    return t(key, lang, covers=covered, **fields)
+
+
 def cmd_scenarios(args: argparse.Namespace) -> int:
     for name in scenarios.shipped():
         print(f"{name:<18} {scenarios.load(name).text('title', args.lang)}")
@@ -156,10 +197,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     chosen = {name: load_scenario(name, changes, args.weeks) for name in args.scenarios}
     if len(chosen) < len(args.scenarios):
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
-    with tqdm(total=len(chosen) * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        result = compare(chosen, args.replicates, progress=bar.update)
+    seeds, draws = seeds_and_draws(args, DEFAULT_REPLICATES)
+    with tqdm(total=len(chosen) * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = compare(chosen, seeds, progress=bar.update, draws=draws)
     lang = args.lang
-    print(t("cli.compare.header", lang, n=args.replicates))
+    print(uncertainty_header("cli.compare.header", lang, seeds, draws))
     print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         cells = []
@@ -189,10 +231,12 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     target = load_scenario(args.scenario, changes_set, args.weeks)
     baseline = load_scenario(args.against, changes_set, args.weeks)
     n = 2 ** len(changes(baseline, target))
-    with tqdm(total=n * args.replicates, desc="runs", unit="run", file=sys.stderr) as bar:
-        result = decompose(target, baseline, args.replicates, progress=bar.update)
+    seeds, draws = seeds_and_draws(args, DEFAULT_DECOMPOSE_REPLICATES)
+    with tqdm(total=n * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = decompose(target, baseline, seeds, progress=bar.update, draws=draws)
     lang = args.lang
-    print(t("cli.decompose.header", lang, scenario=args.scenario, baseline=args.against, n=args.replicates))
+    header = "cli.decompose.header"
+    print(uncertainty_header(header, lang, seeds, draws, scenario=args.scenario, baseline=args.against))
     width = max(len(t(f"family.{f}", lang)) for f in result.families) + 2
     width = max(width, len(t("decompose.total", lang)) + 2)
     for indicator in HEADLINE:
@@ -205,6 +249,27 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     for indicator in HEADLINE:
         files.append(save_figure(waterfall_figure(result, indicator, lang), out / f"waterfall_{indicator}.png"))
     print(t("cli.wrote", lang, files=f"{files[0]} + {len(files) - 1} PNG"))
+    return 0
+
+
+def cmd_organisation(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.io import atomic_write_text
+    from sim.organisation import fit, form
+
+    out = writable_file(Path(args.out), "--out", (".toml",)) if args.out else None
+    entered, base = form.load(args.form)
+    scenarios.load(base)  # the baseline must exist before anything runs
+    seeds = tuple(range(1, args.seeds + 1))
+    with tqdm(total=fit.ROUNDS * len(seeds), desc="runs", unit="run", file=sys.stderr) as bar:
+        result = fit.fit(entered, base, seeds=seeds, progress=bar.update)
+    print("\n".join(fit.report_lines(result, args.lang)))
+    if out:
+        atomic_write_text(out, fit.to_toml(result, args.lang))
+        print(t("cli.wrote", args.lang, files=out))
+    else:
+        print(t("organisation.nothing_saved", args.lang))
     return 0
 
 
@@ -227,10 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="compare scenarios across replicates")
     p.add_argument("scenarios", nargs="+", help="scenario names or TOML paths")
-    p.add_argument("--replicates", type=integer(1, MAX_REPLICATES), default=10, help="replicates per scenario")
+    p.add_argument(
+        "--replicates",
+        type=integer(1, MAX_REPLICATES),
+        default=None,
+        help=f"seeds per scenario (default {DEFAULT_REPLICATES}; with posterior draws, seeds per draw, default 2)",
+    )
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: each scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
+    add_draws_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -239,11 +310,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenario", help="scenario name or TOML path")
     p.add_argument("--against", default="npm", help="the baseline (default: npm)")
-    p.add_argument("--replicates", type=integer(2, MAX_REPLICATES), default=5, help="replicates per coalition")
+    p.add_argument(
+        "--replicates",
+        type=integer(2, MAX_REPLICATES),
+        default=None,
+        help=f"seeds per coalition (default {DEFAULT_DECOMPOSE_REPLICATES}; with posterior draws, seeds per draw, default 2)",
+    )
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the baseline's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in both scenarios")
     p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")
+    add_draws_options(p)
     p.set_defaults(func=cmd_decompose)
+
+    p = sub.add_parser(
+        "organisation",
+        help="check a director's figures (FORM.toml), fit the model's start to them, write the starting scenario",
+    )
+    p.add_argument("form", help="FORM.toml with an [organisation] section (see scenarios/organisations/)")
+    p.add_argument("--out", help="write the starting scenario to FILE.toml (default: nothing is saved)")
+    p.add_argument("--seeds", type=integer(1, 10), default=3, help="seeds each round of the fit runs (default: 3)")
+    p.set_defaults(func=cmd_organisation)
 
     for module in EXTRA_COMMANDS:
         importlib.import_module(module).add_parser(sub)

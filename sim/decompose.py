@@ -34,8 +34,8 @@ from sim.errors import ScenarioError
 from sim.metrics import HEADLINE
 from sim.params import ORG_SEPARATOR, Params
 from sim.scenarios import Reform, Scenario
-from sim.stats import final_year, mean_ci
-from sim.studies import Progress, ScenarioLike, as_scenarios, run_scenarios
+from sim.stats import covers, final_year, interval
+from sim.studies import Draws, Progress, ScenarioLike, as_scenarios, run_scenarios
 
 MAX_FAMILIES = 8
 """2^8 = 256 coalitions: beyond, group the changes differently."""
@@ -125,8 +125,14 @@ def decompose(
     indicators: Sequence[str] = HEADLINE,
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
+    draws: Draws = (),
 ) -> Decomposition:
-    """Split scenario - baseline, for each indicator, into the Shapley contributions of its families of changes."""
+    """Split scenario - baseline, for each indicator, into the Shapley contributions of its families of changes.
+
+    Every coalition runs on the same seeds (and posterior ``draws``); each
+    replicate's contributions are exact, and their interval is over seeds or,
+    with draws, over draws (:func:`sim.stats.interval`).
+    """
     (target,) = as_scenarios([scenario]).values()
     (baseline,) = as_scenarios([against]).values()
     target = (
@@ -151,25 +157,35 @@ def decompose(
         entropy=entropy,
         progress=progress,
         column="coalition",
+        draws=draws,
     )
     indicators = list(indicators)
     means = final_year(runs).groupby(["coalition", "replicate"])[indicators].mean()
     rows = []
-    for replicate in range(replicates):
+    for replicate in range(replicates * max(1, len(draws))):
         worth = {m: means.loc[(labels[m], replicate)].to_numpy() for m in coalitions}
         phi = shapley(worth.__getitem__, families)
         phi["total"] = worth[frozenset(families)] - worth[frozenset()]
         for fam, values in phi.items():
             rows += [
-                {"family": fam, "indicator": ind, "replicate": replicate, "contribution": float(v)}
+                {
+                    "family": fam,
+                    "indicator": ind,
+                    "replicate": replicate,
+                    "draw": replicate // replicates,
+                    "contribution": float(v),
+                }
                 for ind, v in zip(indicators, values, strict=True)
             ]
     per_replicate = pd.DataFrame(rows)
     summary = []
     for (fam, ind), group in per_replicate.groupby(["family", "indicator"], sort=False):
-        mean, low, high = mean_ci(group["contribution"].to_numpy())
+        mean, low, high = interval(group["contribution"].to_numpy(), group["draw"].to_numpy())
         summary.append(
-            {"family": fam, "indicator": ind, "mean": mean, "ci_low": low, "ci_high": high, "replicates": len(group)}
+            {
+                **{"family": fam, "indicator": ind, "mean": mean, "ci_low": low, "ci_high": high},
+                **{"replicates": len(group), "draws": max(1, len(draws)), "interval": covers(runs)},
+            }
         )
     return Decomposition(target.name, baseline.name, families, pd.DataFrame(summary), per_replicate, runs)
 

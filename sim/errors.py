@@ -58,6 +58,10 @@ class ScenarioError(CentaureError):
     """A scenario (file, table or reform) is invalid."""
 
 
+class FormError(CentaureError):
+    """The figures of a director's form (``[organisation]``) are invalid: a field or a rule between fields."""
+
+
 class InputError(CentaureError):
     """A file or command-line option cannot be used as given (missing, unreadable, wrong kind)."""
 

@@ -69,10 +69,23 @@ def help_text(spec: Any, lang: str) -> str:
     return t(key, lang) if has(key) else ""
 
 
-def unit(text: str, lang: str) -> str:
-    """A unit (declared in English, which is its id) in ``lang``."""
+def unit(text: str, lang: str, count: float | None = None) -> str:
+    """A unit (declared in English, which is its id) in ``lang``; singular (``unit_one.<id>``) for a ``count`` that takes it."""
+    if count is not None and plural_form(count, lang) == "one" and has(f"unit_one.{text}"):
+        return t(f"unit_one.{text}", lang)
     key = f"unit.{text}"
     return t(key, lang) if has(key) else text
+
+
+def plural_form(count: float, lang: str) -> str:
+    """``one`` or ``other``: French takes the singular below 2 (0, 1, 1,5), English for exactly 1."""
+    size = abs(float(count))
+    return "one" if (size < 2 if lang == "fr" else size == 1) else "other"
+
+
+def plural(key: str, count: float, lang: str, **values: Any) -> str:
+    """The message ``key.one`` or ``key.other`` for ``count`` (given to it as ``{n}``, written as ``lang`` writes it)."""
+    return t(f"{key}.{plural_form(count, lang)}", lang, n=number(count, lang), **values)
 
 
 def choice(value: str, lang: str) -> str:
@@ -99,7 +112,7 @@ def value_text(spec: Any, value: Any, lang: str) -> str:
         return t("yes" if value else "no", lang)
     if spec.choices:
         return choice(str(value), lang)
-    return f"{number(value, lang)}{NBSP}{unit(spec.unit, lang)}"
+    return f"{number(value, lang)}{NBSP}{unit(spec.unit, lang, count=value)}"
 
 
 # ---------------------------------------------------------------------------- numbers
@@ -136,6 +149,23 @@ def percent(share: float, lang: str, decimals: int = 1) -> str:
     if share is None or not math.isfinite(share):
         return "–"
     return fixed(100.0 * share, lang, decimals) + (NNBSP + "%" if lang == "fr" else "%")
+
+
+def signed(x: float, lang: str, decimals: int = 1) -> str:
+    """``x`` with its sign: ``+1,2`` or ``−1,2`` (a true minus sign), ``0`` unsigned."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    text = fixed(abs(x), lang, decimals)
+    return text if round(abs(x), decimals) == 0 else ("+" if x > 0 else "\u2212") + text
+
+
+def points(share_difference: float, lang: str, decimals: int = 1) -> str:
+    """A difference of two shares in percentage points: ``−8,9 points``, ``+0,5 point``, ``+12.0 points``."""
+    if share_difference is None or not math.isfinite(share_difference):
+        return "–"
+    value = 100.0 * share_difference
+    rounded = round(abs(value), decimals)
+    return f"{signed(value, lang, decimals)}{NBSP}{t('points.' + plural_form(rounded, lang), lang)}"
 
 
 def pick_language(accept_language: str | None) -> str:

@@ -50,6 +50,7 @@ from typing import Any
 from sim import schema
 from sim.errors import CentaureError, ScenarioError
 from sim.io import read_toml
+from sim.organisation.form import FORM_SECTION
 from sim.params import ORG_SEPARATOR, Params, levers, suggest
 
 LANGS = ("fr", "en")
@@ -197,6 +198,7 @@ SCENARIO_FILE = schema.Table(
             allowed="tables [organisations.N] of parameter = value, N an organisation number",
             default={},
         ),
+        "organisation": dataclasses.replace(FORM_SECTION, default=None),
         "reforms": schema.ListOf(
             item=schema.Table(
                 fields={

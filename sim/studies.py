@@ -10,6 +10,12 @@ own copy:
 * :func:`reform_effect`: a reform against its counterfactual on the same
   seeds, with the paired difference and its CI.
 
+Each can run every scenario over K posterior draws (:mod:`sim.posterior`)
+× the seeds: replicate ``d * S + s`` is draw *d* with seed *s*, the same
+draws and seeds in every scenario and arm, and the summaries' intervals then
+cover the calibrated parameters' uncertainty (their ``interval`` column says
+which uncertainty an interval covers).
+
 A ``progress`` callback is called after each run; it may raise to stop the
 study between runs (the dashboard's cancel button does).
 """
@@ -23,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import posterior
 from sim import scenarios as scenario_files
 from sim.constants import DEFAULT_ENTROPY
 from sim.errors import ScenarioError
@@ -33,6 +40,7 @@ from sim.stats import final_year, summary_table
 
 ScenarioLike = str | Path | Scenario
 Progress = Callable[[], None] | None
+Draws = Sequence[posterior.Draw]
 
 
 def replicate_seeds(n: int, entropy: int = DEFAULT_ENTROPY) -> list[np.random.SeedSequence]:
@@ -68,19 +76,25 @@ def run_scenarios(
     progress: Progress = None,
     column: str = "scenario",
     by_organisation: bool = False,
+    draws: Draws = (),
 ) -> pd.DataFrame:
-    """Replicates of each scenario on common seeds: one row per ``column``, replicate and recorded week
-    (and organisation, with ``by_organisation``)."""
+    """Replicates of each scenario on common seeds (and common posterior ``draws``): one row per
+    ``column``, replicate and recorded week (and organisation, with ``by_organisation``; and a ``draw``
+    column, with ``draws``)."""
     seeds = replicate_seeds(replicates, entropy)
     frames = []
     for label, scenario in as_scenarios(chosen).items():
-        for replicate, seed in enumerate(seeds):
-            frame = run(scenario, seed, every=every, by_organisation=by_organisation)
-            frame.insert(0, "replicate", replicate)
-            frame.insert(0, column, label)
-            frames.append(frame)
-            if progress is not None:
-                progress()
+        for d, draw in enumerate(draws or [None]):
+            drawn = scenario if draw is None else posterior.apply(scenario, draw)
+            for s, seed in enumerate(seeds):
+                frame = run(drawn, seed, every=every, by_organisation=by_organisation)
+                frame.insert(0, "replicate", d * replicates + s)
+                if draws:
+                    frame.insert(0, "draw", d)
+                frame.insert(0, column, label)
+                frames.append(frame)
+                if progress is not None:
+                    progress()
     return pd.concat(frames, ignore_index=True)
 
 
@@ -110,9 +124,10 @@ def compare(
     indicators: Sequence[str] = HEADLINE,
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
+    draws: Draws = (),
 ) -> Comparison:
-    """Replicates of each scenario on common seeds, with final-year means and 95% CIs across replicates."""
-    runs = run_scenarios(chosen, replicates, entropy=entropy, progress=progress)
+    """Replicates of each scenario on common seeds (and ``draws``), with final-year means and 95% intervals."""
+    runs = run_scenarios(chosen, replicates, entropy=entropy, progress=progress, draws=draws)
     return Comparison(runs, summary_table(runs, indicators), tuple(indicators))
 
 
@@ -140,12 +155,14 @@ def reform_effect(
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
     by_organisation: bool = False,
+    draws: Draws = (),
 ) -> ReformEffect:
     """``scenario`` with and without ``reforms`` on the same seeds.
 
     The summary gives, per indicator, the final-year mean of each arm and the
-    mean paired difference (reform - counterfactual) with its 95% CI across
-    replicates: pairing on common seeds removes the noise the two arms share.
+    mean paired difference (reform - counterfactual) with its 95% interval
+    (across seeds, or across posterior ``draws``): pairing on common seeds and
+    draws removes the noise the two arms share.
     With ``by_organisation``, every frame and the summary are per organisation
     (how a reform of one organisation reads: its own indicators, and its
     neighbours').
@@ -163,9 +180,10 @@ def reform_effect(
         progress=progress,
         column="arm",
         by_organisation=by_organisation,
+        draws=draws,
     )
     unit = ["organisation"] if by_organisation else []
-    keys = ["replicate", "week", *unit]
+    keys = [*(["draw"] if draws else []), "replicate", "week", *unit]
     arm = {name: runs[runs["arm"] == name].set_index(keys)[list(indicators)] for name in ARMS}
     difference = (arm["reform"] - arm["counterfactual"]).reset_index()
     difference.insert(0, "arm", "difference")

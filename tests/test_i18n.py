@@ -90,3 +90,37 @@ def test_numbers_are_written_as_each_language_does():
     assert i18n.interval(0.25, 0.2, 0.3, "fr", 2) == "0,25 [0,20\u202f; 0,30]"
     assert i18n.interval(0.25, 0.2, 0.3, "en", 2) == "0.25 [0.20, 0.30]"
     assert i18n.t("compare.progress", "fr", done=2, total=5) == "2 simulations sur 5"
+
+
+@pytest.mark.parametrize(
+    ("count", "fr", "en"),
+    [
+        (0, "0\u00a0semaine", "0\u00a0weeks"),
+        (1, "1\u00a0semaine", "1\u00a0week"),
+        (1.5, "1,5\u00a0semaine", "1.5\u00a0weeks"),
+        (2, "2\u00a0semaines", "2\u00a0weeks"),
+    ],
+)
+def test_plurals_follow_each_language(count, fr, en):
+    assert i18n.plural("count.weeks", count, "fr") == fr
+    assert i18n.plural("count.weeks", count, "en") == en
+
+
+def test_units_take_the_singular_with_a_count_that_needs_it():
+    spec = Params.specs()["continuity_weeks"]
+    assert i18n.value_text(spec, 1.0, "fr") == "1\u00a0semaine"
+    assert i18n.value_text(spec, 1.0, "en") == "1\u00a0week"
+    assert i18n.value_text(spec, 8.0, "fr") == "8\u00a0semaines"
+    assert i18n.unit("weeks", "fr") == "semaines"  # without a count: as declared
+    for key in i18n.catalogue():
+        if key.startswith("unit_one."):  # a singular only for a unit that exists
+            assert i18n.has("unit." + key.removeprefix("unit_one.")), key
+
+
+def test_percentage_points_and_signs():
+    assert i18n.points(-0.0886, "fr") == "\u22128,9\u00a0points"
+    assert i18n.points(0.005, "fr") == "+0,5\u00a0point"
+    assert i18n.points(0.012, "en") == "+1.2\u00a0points"
+    assert i18n.points(0.00001, "en") == "0.0\u00a0points"
+    assert i18n.signed(-1.25, "en", 2) == "\u22121.25"
+    assert i18n.points(float("nan"), "fr") == "–"

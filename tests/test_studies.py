@@ -28,7 +28,8 @@ def test_compare_summarises_final_year_means_with_intervals_in_the_order_given()
     result = compare([small("alliance"), small("npm")], 3, indicators=("engagement", "non_recourse"))
     assert result.scenarios == [small("alliance").name, "npm"]
     s = result.summary
-    assert set(s.columns) == {"scenario", "indicator", "mean", "ci_low", "ci_high", "replicates"}
+    assert set(s.columns) == {"scenario", "indicator", "mean", "ci_low", "ci_high", "replicates", "draws", "interval"}
+    assert set(s.interval) == {"seeds"} and (s.draws == 1).all()
     assert (s.ci_low <= s["mean"]).all() and (s["mean"] <= s.ci_high).all() and (s.replicates == 3).all()
     assert result.cell("npm", "engagement")["mean"] == pytest.approx(s.iloc[2]["mean"])
 

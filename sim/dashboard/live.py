@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 
 from sim.dashboard import netview, svg
-from sim.dashboard.urlstate import ExploreSettings, check_limit
+from sim.dashboard.urlstate import ExploreSettings, within_limits
 from sim.model import CentaureModel
-from sim.params import ParameterError, Params, levers
-from sim.scenarios import Reform, Scenario, ScenarioError
+from sim.params import levers
+from sim.scenarios import Reform, Scenario
 
 
 class ExploreRun:
@@ -76,24 +76,19 @@ class ExploreRun:
         A lever (or context) moved during a run takes effect from the next week
         and is recorded as a reform at that week, so the run can be reproduced;
         any other parameter, or any change at week 0, restarts the run.
-        Raises ParameterError (nothing changed) if the value is not allowed.
+        Raises a CentaureError (nothing changed) if the value is not allowed:
+        the parameters are built first, and only then applied.
         """
-        value = Params.specs()[name].check(value)
-        check_limit(name, value)
         with self.lock:
             if self.week > 0 and name in levers():
                 reform = Reform(self.week + 1, {name: value})
-                self.model.params.replace(**reform.changes)  # cross-field rules, before anything changes
+                within_limits(self.model.params_at(reform.week).replace(**reform.changes))
                 self.model.schedule(reform)
                 self.settings = dataclasses.replace(self.settings, changes=(*self.settings.changes, reform))
                 self.scenario = self.model.scenario_spec
                 return "applied"
-            values = {**self.settings.values, name: value}
-            try:
-                candidate = dataclasses.replace(self.settings, values=values)
-                candidate.build()
-            except ScenarioError as err:
-                raise ParameterError(str(err).split(": ", 1)[-1]) from None
+            candidate = dataclasses.replace(self.settings, values={**self.settings.values, name: value})
+            within_limits(candidate.build().params)
             self.rebuild(candidate)
             return "restarted"
 

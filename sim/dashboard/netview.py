@@ -21,25 +21,40 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.state import STATUS_NAMES
+from sim.state import STATUS_NAMES, Status
 
 MAX_USERS = 360
 """Most users drawn; above this the view is a sample."""
 MAX_WORKERS = 100
 """Most worker posts drawn."""
 
-# Okabe-Ito palette (colour-blind safe), one colour per user status code.
+
+def _rgba(hex_text: str) -> tuple[float, float, float, float]:
+    return (*(int(hex_text[i : i + 2], 16) / 255.0 for i in (1, 3, 5)), 1.0)
+
+
+def hex_colour(rgba) -> str:
+    """``#rrggbb`` of an RGBA colour (components 0-1)."""
+    r, g, b = (int(round(255 * float(c))) for c in rgba[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
 STATUS_COLOURS = np.array(
     [
-        (0.80, 0.80, 0.80, 1.0),  # RESOLVED: no current need
-        (0.90, 0.62, 0.00, 1.0),  # UNAWARE: orange
-        (0.80, 0.47, 0.65, 1.0),  # NOT_ASKING: reddish purple
-        (0.94, 0.89, 0.26, 1.0),  # WAITING: yellow
-        (0.84, 0.37, 0.00, 1.0),  # DROPPED: vermilion
-        (0.00, 0.45, 0.70, 1.0),  # SUPPORTED: blue
+        _rgba("#BBBBBB"),  # RESOLVED: no current need (grey)
+        _rgba("#E69F00"),  # UNAWARE: orange
+        _rgba("#AA3377"),  # NOT_ASKING: purple
+        _rgba("#56B4E9"),  # WAITING: sky blue
+        _rgba("#332288"),  # DROPPED: indigo
+        _rgba("#117733"),  # SUPPORTED: green
     ]
 )
-ENGAGEMENT_CMAP = "RdYlGn"
+"""One colour per user status, chosen from the Okabe–Ito and Paul Tol palettes so that any two stay
+apart (CIE ΔE above 30) for normal, deuteranopic, protanopic and tritanopic vision (tested)."""
+CAUSE_STATUS = (Status.UNAWARE, Status.NOT_ASKING, Status.WAITING)
+"""The status whose colour each cause of non-recourse takes (non-connaissance, non-demande, non-réception)."""
+ENGAGEMENT_CMAP = "viridis"
+"""Workers' engagement: dark violet (low) to yellow (high); its lightness rises steadily, for every reader."""
 
 
 @dataclass
@@ -62,6 +77,36 @@ class NetworkView:
     @property
     def sampled(self) -> bool:
         return len(self.users) < self.total_users or len(self.orgs) < self.total_orgs
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the drawn part of the network shows this week, counted."""
+
+    people: int
+    statuses: dict[str, int]  # status name -> people drawn in it
+    posts: int  # funded or filled posts drawn
+    vacant: int
+    engagement: float  # mean engagement of the drawn workers in post
+
+
+def counts(view: NetworkView | None, model) -> Counts:
+    """Counts of the drawn people by situation and of the drawn posts (the whole territory before the first draw)."""
+    users = view.users if view is not None else np.arange(model.users.status.size)
+    posts = view.posts if view is not None else np.arange(model.workers.org.size)
+    by_status = np.bincount(model.users.status[users], minlength=len(STATUS_NAMES))
+    workers, orgs = model.workers, model.orgs
+    org = workers.org[posts]
+    funded = posts - orgs.position_start[org] < orgs.posts[org]
+    active = workers.active[posts]
+    shown = active | funded
+    return Counts(
+        people=int(len(users)),
+        statuses={name: int(n) for name, n in zip(STATUS_NAMES, by_status, strict=True)},
+        posts=int(shown.sum()),
+        vacant=int((shown & ~active).sum()),
+        engagement=float(workers.engagement[posts][active].mean()) if active.any() else float("nan"),
+    )
 
 
 MAX_ORGS = 4

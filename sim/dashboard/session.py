@@ -13,9 +13,10 @@ from typing import Any
 
 import solara
 
-from sim.dashboard.experiments import CompareResult, ReformResult
+from sim.dashboard import experiments
+from sim.dashboard.background import Job, JobState
 from sim.dashboard.live import ExploreRun
-from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query
+from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query, presenting_from_query
 from sim.i18n import pick_language
 
 
@@ -28,10 +29,12 @@ class Session:
     tick: solara.Reactive[int]  # bumped after each step of the live run
     params_version: solara.Reactive[int]  # bumped when the live run's parameters change
     playing: solara.Reactive[bool]
-    compare_result: solara.Reactive[CompareResult | None]
-    reform_result: solara.Reactive[ReformResult | None]
+    compare: Job  # the comparison under way or the last one, kept across pages
+    reform: Job  # the reform study under way or the last one
+    decompose: Job  # Compare's "what explains the difference" under way or the last one
     url: solara.Reactive[str | None]  # address written by a page without routing (Explore), else None
-    holder: dict[str, Any] = field(default_factory=dict)  # the live run, created on first visit to Explore
+    presenting: solara.Reactive[bool]  # presentation mode (projector): large type, one chart at a time
+    holder: dict[str, Any] = field(default_factory=dict)  # the live run, each page's last address
 
     def explore_run(self, search: str | None) -> tuple[ExploreRun, list[str]]:
         """This session's live run and messages about the address.
@@ -49,15 +52,31 @@ class Session:
             run = self.holder["run"] = ExploreRun(settings)
         elif run.sync(settings):
             self.playing.set(False)
-        self.holder["explore_url"] = run.settings.query()
+        self.remember("/", run.settings.query())
         return run, errors
 
-    def query_suffix(self) -> list[tuple[str, str]]:
-        """Extra query items every page keeps in its address (the language, once chosen)."""
-        return [("lang", self.lang.value)] if self.lang_chosen.value else []
+    def remember(self, path: str, query: str | None) -> None:
+        """The last address of a page (its settings), to come back to it from the navigation."""
+        self.holder[f"address:{path}"] = query
 
-    def lang_param(self) -> str | None:
-        return self.lang.value if self.lang_chosen.value else None
+    def address(self, path: str) -> str | None:
+        return self.holder.get(f"address:{path}")
+
+    def close(self) -> None:
+        """The tab is closed or reloaded: stop playing and stop the batches (called by the kernel's close hook)."""
+        for job in (self.compare, self.reform, self.decompose):
+            job.close()
+
+    def extras(self) -> dict[str, str | None]:
+        """What every page keeps in its address besides its settings: the language once chosen, presentation mode."""
+        return {
+            "lang": self.lang.value if self.lang_chosen.value else None,
+            "present": "1" if self.presenting.value else None,
+        }
+
+    def query_suffix(self) -> list[tuple[str, str]]:
+        """:meth:`extras` as query items."""
+        return [(k, v) for k, v in self.extras().items() if v is not None]
 
     def bump(self) -> None:
         self.tick.set(self.tick.value + 1)
@@ -86,18 +105,44 @@ def use_new_session(search: str | None) -> Session:
     import solara.lab
 
     lang0, chosen0 = solara.use_memo(lambda: initial_language(search, solara.lab.headers.value), [])
+    compare_state = solara.use_reactive(JobState())
+    reform_state = solara.use_reactive(JobState())
+    decompose_state = solara.use_reactive(JobState())
+    jobs = solara.use_memo(
+        lambda: (
+            Job("compare", experiments.compare, compare_state),
+            Job("reform", experiments.reform, reform_state),
+            Job("decompose", experiments.decomposition, decompose_state),
+        ),
+        [],
+    )
     session = Session(
         lang=solara.use_reactive(lang0),
         lang_chosen=solara.use_reactive(chosen0),
         tick=solara.use_reactive(0),
         params_version=solara.use_reactive(0),
         playing=solara.use_reactive(False),
-        compare_result=solara.use_reactive(None),
-        reform_result=solara.use_reactive(None),
+        compare=jobs[0],
+        reform=jobs[1],
+        decompose=jobs[2],
         url=solara.use_reactive(None),
+        presenting=solara.use_reactive(solara.use_memo(lambda: presenting_from_query(search), [])),
         holder=solara.use_memo(dict, []),
     )
+    solara.use_memo(lambda: on_kernel_close(session.close), [])
+    solara.use_effect(lambda: session.close, [])  # also when the app is unmounted without a kernel (tests)
     return session
+
+
+def on_kernel_close(callback) -> None:
+    """Call ``callback`` when this browser session's kernel closes (tab closed or reloaded, server stopped)."""
+    from solara.server import kernel_context
+
+    try:
+        context = kernel_context.get_current_context()
+    except RuntimeError:  # rendered outside a server (solara.render in tests): the effect's cleanup does it
+        return
+    context.on_close(callback)
 
 
 def use_session() -> Session:

@@ -44,7 +44,9 @@ def location(page) -> str:
 
 
 def click_slider(page, index: int, fraction: float) -> None:
-    box = page.locator(".centaure-control .v-slider").nth(index).bounding_box()
+    slider = page.locator(".centaure-control .v-slider").nth(index)
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
 
 
@@ -54,15 +56,11 @@ def test_explore_in_french_step_slider_csv_and_language(solara_app, solara_serve
         page.goto(f"{solara_server.base_url}/?{SMALL}")
         week_is(page, "Semaine 0")  # French from the browser's Accept-Language
         page.locator(".centaure-nav-explore", has_text="Explorer").wait_for()
-        # step: each step with the network shown renders well under a second
-        timings = []
+        # step, with the network shown (its latency is measured by benchmarks/bench_dashboard.py, not here)
         for n in range(1, 4):
-            start = time.perf_counter()
             page.locator(".centaure-step").click()
             week_is(page, f"Semaine {n} ")
-            timings.append(time.perf_counter() - start)
         assert page.locator(".centaure-network svg").count() == 2
-        assert max(timings) < 1.0, timings
         # a slider: the lever moves from next week on and the address records it
         before = page.locator(".centaure-value").first.inner_text()
         click_slider(page, 0, 0.2)
@@ -96,11 +94,11 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
     page = page_session
     with solara_app(APP):
         # Compare two scenarios: runs off the UI thread with progress, then bands and a table
-        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=3&years=2&{SMALL}")
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=2&{SMALL}")
         page.locator(".centaure-run-compare").click()
         page.locator(".centaure-table").wait_for(timeout=60_000)
         assert page.locator(".centaure-table tr").count() == 1 + len(HEADLINE)
-        page.locator(".centaure-compare-chart img").wait_for()
+        page.locator(".centaure-compare-charts .cchart").first.wait_for()
         shot(page, "compare_fr.png")
         with page.expect_download() as info:
             page.locator(".centaure-download", has_text="Tableau (CSV)").click()
@@ -108,7 +106,7 @@ def test_compare_reform_and_learn_pages(solara_app, solara_server, page_session)
 
         # Reform lab: a reform at week 40 against its counterfactual, same seeds
         page.goto(
-            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=3&years=2"
+            f"{solara_server.base_url}/reform?lang=en&scenario=npm&week=40&replicates=5&years=2"
             f"&reform.participation_level=6&reform.reporting_pressure=0.2&{SMALL}"
         )
         page.locator(".centaure-run-reform").click()
@@ -158,3 +156,62 @@ def test_three_sessions_do_not_see_each_other(solara_app, solara_server, browser
         finally:
             for context in contexts:
                 context.close()
+
+
+QUICK = f"{SMALL}&spinup_weeks=0"  # no spin-up: a run takes a fraction of a second
+
+
+def synthetic_posterior(tmp_path):
+    """A tiny posterior over two behaviour constants (the shipped calibration may not exist yet)."""
+    import numpy as np
+    import pandas as pd
+
+    from sim import posterior
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {"waiting_drop_rate": rng.uniform(0.01, 0.2, 8), "support_effect": rng.uniform(0.02, 0.3, 8), "weight": 1.0}
+    )
+    frame.to_parquet(tmp_path / "posterior.parquet")
+    return posterior.read(tmp_path / "posterior.parquet")
+
+
+def test_compare_over_posterior_draws_and_what_explains_the_difference(
+    solara_app, solara_server, page_session, watch, server_log, monkeypatch, tmp_path
+):
+    from sim import posterior
+
+    shipped = synthetic_posterior(tmp_path)
+    monkeypatch.setattr(posterior, "shipped", lambda: shipped)
+    page = page_session
+    watch(page)
+    with solara_app(APP):
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,tokenism&replicates=5&draws=2&years=1&{QUICK}")
+        page.locator(".centaure-draws").wait_for()
+        assert "20\u00a0simulations" in page.locator(".centaure-runs").inner_text()
+        page.locator(".centaure-run-compare").click()
+        heading = page.locator(".centaure-result-heading").first
+        heading.wait_for(timeout=60_000)
+        text = heading.inner_text()
+        assert "2\u00a0tirages de la calibration × 5\u00a0répétitions" in text, text
+        assert "l'incertitude des paramètres calibrés" in text, text
+        note = page.locator(".centaure-interval-note").inner_text()
+        assert "tirages de la calibration" in note and "centile" in note, note
+        # what explains the difference: npm is the baseline, 1 family -> 2 coalitions x 2 draws x 5 seeds
+        page.locator(".centaure-run-decompose").click()
+        page.locator(".centaure-decompose-table").first.wait_for(timeout=60_000)
+        assert page.locator(".centaure-decompose-table").count() == len(HEADLINE)
+        rows = page.locator(".centaure-decompose-non-recourse tr")
+        assert rows.count() == 1 + 1 + 1  # header, the family, the total
+        table = page.locator(".centaure-decompose-non-recourse").inner_text()
+        assert "Différence totale" in table and "intervalle 95\u202f% sur les tirages" in table, table
+        assert page.locator(".centaure-explanations li").count() == len(HEADLINE)
+        assert page.locator(".centaure-waterfall img").count() >= 1
+        with page.expect_download() as info:
+            page.locator(".centaure-download", has_text="Tableau (CSV)").last.click()
+        csv = Path(info.value.path()).read_text()
+        assert csv.startswith("family,indicator,mean") and "posterior draws x seeds" in csv
+        # draws=0: the seeds only, said so
+        page.locator(".centaure-draws .v-radio").first.click()
+        page.wait_for_function("() => window.location.search.includes('draws=0')", timeout=10_000)
+        page.locator(".centaure-stale").first.wait_for(timeout=10_000)

@@ -4,33 +4,142 @@ and the settings a page keeps in its address."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import solara
 
-from sim.dashboard.urlstate import MAX_REPLICATES, MAX_YEARS
-from sim.i18n import label, t, value_text
+from sim.dashboard.messages import error_text
+from sim.dashboard.urlstate import LIMITS, MAX_DRAWS, MAX_REPLICATES, MAX_YEARS, MIN_DRAWS, MIN_REPLICATES
+from sim.errors import CentaureError
+from sim.i18n import indicator_label, label, plural, t, value_text
 from sim.params import Params
 
 
-def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[str]]], lang_param: str):
-    """A page's settings read from its address (with the values ignored), and ``update(**changes)``,
-    which writes changed settings back to the address (and so re-renders the page)."""
+def use_url_settings(path: str, parse: Callable[[str], tuple[Any, list[CentaureError]]], session):
+    """A page's settings read from its address (with the errors of what was ignored), and ``update(**changes)``,
+    which writes changed settings back to the address (and so re-renders the page).
+
+    The session remembers the page's last settings, so the navigation comes back to them.
+    """
     router = solara.use_router()
     settings, errors = solara.use_memo(lambda: parse(router.search), [router.search])
+    session.remember(path, settings.query())
 
     def update(**changes: Any) -> None:
-        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(lang_param)}")
+        router.push(f"{path}?{dataclasses.replace(settings, **changes).query(session.query_suffix())}")
 
     return settings, errors, update
 
 
+def file_stem(*parts: object) -> str:
+    """A download's name from what it holds: ``centaure_compare_npm-alliance_10reps_10y``."""
+    return "_".join(["centaure", *(re.sub(r"[^A-Za-z0-9.-]+", "-", str(p)).strip("-") for p in parts if p != "")])
+
+
 @solara.component
-def Picture(png: bytes, alt: str, classes: Sequence[str] = ()):
-    """A server-drawn PNG (sent as binary), scaled to the width available; ``alt`` for screen readers."""
-    with solara.Div(attributes={"role": "img", "aria-label": alt}, classes=["centaure-picture", *classes]):
-        solara.Image(png, width="100%", format="png")
+def Prose(texts: Sequence[str], numbered: bool = False, classes: Sequence[str] = ()):
+    """Paragraphs, or a numbered list, of plain text (no Markdown: nothing to fetch, nothing to interpret)."""
+    if numbered:
+        solara.v.Html(
+            tag="ol",
+            class_=" ".join(["centaure-prose", *classes]),
+            children=[solara.v.Html(tag="li", children=[text]) for text in texts],
+        )
+    else:
+        for text in texts:
+            solara.v.Html(tag="p", class_=" ".join(["centaure-prose", *classes]), children=[text])
+
+
+@solara.component
+def Disclosure(title: str, children=[], open: bool = False, on_open=None, classes: Sequence[str] = ()):  # noqa: B006
+    """A section that opens and closes: a button with ``aria-expanded`` (the WAI-ARIA disclosure pattern).
+
+    Its content is drawn only while open. ``on_open(bool)`` makes it controlled; without it, it keeps its own state.
+    """
+    own, set_own = solara.use_state(open)
+    shown = open if on_open is not None else own
+    toggle = on_open if on_open is not None else set_own
+    with solara.Column(gap="0px", classes=["centaure-disclosure", *classes]):
+        solara.Button(
+            title,
+            icon_name="mdi-chevron-up" if shown else "mdi-chevron-down",
+            text=True,
+            on_click=lambda: toggle(not shown),
+            attributes={"aria-expanded": "true" if shown else "false"},
+            classes=["centaure-disclosure-button"],
+        )
+        if shown:
+            solara.Column(children=children, gap="2px", classes=["centaure-disclosure-content"])
+
+
+@solara.component
+def Choice(
+    name: str,
+    items: Sequence[tuple[Any, str]],
+    value: Any,
+    on_value: Callable[[Any], None],
+    disabled: bool = False,
+    classes: Sequence[str] = (),
+    name_shown: bool = True,
+):
+    """One of a few values, as radio buttons under their name (no pop-up list to open);
+    ``name_shown=False`` keeps the name for screen readers only (a label already shows it)."""
+    values = [v for v, _ in items]
+    with solara.v.Html(tag="fieldset", class_=" ".join(["centaure-fieldset", *classes])):
+        legend = "centaure-control-label" if name_shown else "centaure-visually-hidden"
+        solara.v.Html(tag="legend", children=[name], class_=legend)
+        with solara.v.RadioGroup(
+            v_model=values.index(value) if value in values else None,
+            on_v_model=lambda k: on_value(values[k]) if k is not None else None,
+            dense=True,
+            hide_details=True,
+            disabled=disabled,
+            class_="mt-0",
+        ):
+            for k, (_, text) in enumerate(items):
+                solara.v.Radio(label=text, value=k, class_="centaure-choice")
+
+
+@solara.component
+def Heading(text: str, level: int = 3):
+    """A section title (a real heading, for screen readers' navigation)."""
+    solara.v.Html(tag=f"h{level}", class_="centaure-heading", children=[text])
+
+
+@solara.component
+def Summary(text: str, classes: Sequence[str] = ()):
+    """One sentence saying what a picture shows (read by screen readers, useful to everyone)."""
+    solara.v.Html(tag="p", class_=" ".join(["centaure-summary-text", *classes]), children=[text])
+
+
+@solara.component
+def ViewPicker(views: Sequence[str], labels: dict[str, str], value: str, on_value: Callable[[str], None], name: str):
+    """Presentation mode: which one large view to show; ``name`` labels the group for screen readers."""
+    with solara.v.BtnToggle(
+        v_model=views.index(value) if value in views else 0,
+        on_v_model=lambda k: on_value(views[k]) if k is not None else None,
+        mandatory=True,
+        class_="centaure-view-picker",
+        style_="flex-wrap: wrap; height: auto",
+        attributes={"role": "group", "aria-label": name},
+    ):
+        for view in views:
+            solara.v.Btn(children=[labels[view]], class_=f"centaure-view-{view}")
+
+
+@solara.component
+def ChartGrid(drawn: dict[str, str], order: Sequence[str], lang: str, presenting: bool, classes: Sequence[str] = ()):
+    """Charts (HTML) two by two; in presentation mode one at a time, large, with a picker."""
+    shown, set_shown = solara.use_state(order[0])
+    if presenting:
+        ViewPicker(order, {n: indicator_label(n, lang) for n in order}, shown, set_shown, t("chart.pick", lang))
+        solara.HTML(tag="div", unsafe_innerHTML=drawn[shown], classes=["centaure-chart-large", *classes])
+        return
+    with solara.Div(classes=["centaure-chart-grid", *classes]):
+        for name in order:
+            solara.HTML(tag="div", unsafe_innerHTML=drawn[name])
 
 
 @solara.component
@@ -53,10 +162,10 @@ def TableDownloads(lang: str, stem: str, runs, summary, summary_suffix: str):
 
 
 @solara.component
-def Notices(messages: Sequence[str], lang: str, key: str = "error.url"):
-    """Warnings about settings that were ignored (e.g. a bad value in the address)."""
-    for message in messages:
-        solara.Warning(t(key, lang, err=message), dense=True)
+def Notices(errors: Sequence[CentaureError], lang: str):
+    """Warnings about settings of the address that were ignored, in the page's language."""
+    for err in errors:
+        solara.Warning(t("error.url", lang, err=error_text(err, lang, LIMITS)), dense=True, classes=["centaure-notice"])
 
 
 def overrides_text(values: dict, lang: str) -> str:
@@ -79,7 +188,7 @@ def RunSize(
     solara.SliderInt(
         t("compare.replicates", lang),
         value=replicates,
-        min=2,
+        min=MIN_REPLICATES,
         max=MAX_REPLICATES,
         on_value=lambda v: on_replicates(int(v)),
         disabled=disabled,
@@ -99,3 +208,32 @@ def RunSize(
             t("compare.overrides", lang, what=overrides_text(values, lang)),
             style={"font-size": "0.8rem", "color": "#555"},
         )
+
+
+DRAW_CHOICES = (0, 5, 10, MAX_DRAWS)
+"""The numbers of posterior draws offered (and any other one the address gives)."""
+
+
+@solara.component
+def DrawsControl(draws: int, on_draws: Callable[[int], None], runs: int, lang: str, disabled: bool):
+    """How many posterior draws each scenario or arm runs over (0: seeds only), and how many runs that makes;
+    without a shipped calibration, a sentence saying the intervals cover the seeds alone."""
+    from sim import posterior
+
+    if posterior.shipped() is None:
+        solara.Text(t("uncertainty.no_calibration", lang), classes=["centaure-caption", "centaure-no-calibration"])
+    else:
+        options = sorted({*DRAW_CHOICES, posterior.DEFAULT_DRAWS, draws} - set(range(1, MIN_DRAWS)))
+        Choice(
+            t("uncertainty.draws", lang),
+            [(k, t("uncertainty.draws_none", lang) if k == 0 else str(k)) for k in options],
+            draws,
+            lambda k: on_draws(int(k)),
+            disabled=disabled,
+            classes=["centaure-draws"],
+        )
+        solara.Text(t("uncertainty.draws_help", lang), classes=["centaure-caption"])
+    solara.Text(
+        t("uncertainty.runs", lang, runs=plural("count.runs", runs, lang)),
+        classes=["centaure-caption", "centaure-runs"],
+    )

@@ -1,64 +1,39 @@
-"""Running replicates off the UI thread, with progress and a cancel button."""
+"""A batch of runs on the page: progress ("k of N runs"), a cancel button, and how it ended."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import solara
-import solara.lab
 
-from sim.dashboard.experiments import Cancelled
+from sim.dashboard.background import Job, JobState
+from sim.dashboard.messages import error_text
+from sim.dashboard.urlstate import LIMITS
 from sim.i18n import t
 
 
-def use_job(work: Callable[[Any, Callable[[], None]], Any], on_done: Callable[[Any], None]):
-    """A threaded job: ``work(settings, tick)`` runs in a thread; ``tick()`` counts a run and may cancel.
-
-    Returns ``(task, done)``: ``task(settings)`` starts, ``task.cancel()`` stops
-    between two runs; ``done`` is the reactive number of runs finished.
-    """
-    done = solara.use_reactive(0)
-    holder: dict[str, Any] = solara.use_memo(dict, [])
-
-    def run(settings: Any) -> Any:
-        done.set(0)
-        task = holder["task"]
-
-        def tick() -> None:
-            if not task.is_current():
-                raise Cancelled
-            done.set(done.value + 1)
-
-        try:
-            result = work(settings, tick)
-        except Cancelled:
-            return None
-        if task.is_current():
-            on_done(result)
-        return result
-
-    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True, raise_error=False)
-    holder["task"] = task
-    return task, done
-
-
 @solara.component
-def JobStatus(task, done: int, total: int, lang: str, on_cancel: Callable[[], None]):
-    """Progress bar with "k of N runs", a cancel button, and the outcome."""
-    if task.pending:
+def JobStatus(job: Job, state: JobState, lang: str):
+    """Progress of the batch under way, or the outcome of the last one."""
+    if state.running:
         with solara.Row(style={"align-items": "center"}, classes=["centaure-progress"]):
-            solara.ProgressLinear(value=100.0 * done / max(total, 1) if done else True, color="primary")
+            solara.v.ProgressLinear(
+                value=100.0 * state.done / max(state.total, 1),
+                indeterminate=not state.done,
+                color="primary",
+                attributes={"aria-label": t("compare.progress", lang, done=state.done, total=state.total)},
+            )
         with solara.Row(style={"align-items": "center"}):
-            solara.Text(t("compare.progress", lang, done=done, total=total), classes=["centaure-progress-text"])
+            solara.Text(
+                t("compare.progress", lang, done=state.done, total=state.total), classes=["centaure-progress-text"]
+            )
             solara.Button(
                 t("compare.cancel", lang),
                 icon_name="mdi-close",
-                on_click=on_cancel,
+                on_click=job.cancel,
                 outlined=True,
                 classes=["centaure-cancel"],
             )
-    elif task.cancelled:
+    elif state.outcome == "cancelled":
         solara.Info(t("compare.cancelled", lang), dense=True)
-    elif task.error:
-        solara.Error(t("compare.error", lang, err=str(task.exception)), dense=True)
+    elif state.outcome == "failed":
+        message = t("error.unexpected", lang) if state.error is None else error_text(state.error, lang, LIMITS)
+        solara.Error(t("compare.error", lang, err=message), dense=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import solara
 
 from sim import scenarios
+from sim.dashboard import lecture
+from sim.dashboard.components.common import Heading, Prose
 from sim.dashboard.components.tables import SimpleTable
+from sim.dashboard.pages import explore
 from sim.dashboard.urlstate import encode, int_value, parse_query
-from sim.i18n import label, t, value_text
+from sim.i18n import indicator_label, label, t, value_text
+from sim.metrics import INDICATORS
 from sim.params import levers
 
 SEQUENCE = ("npm", "aller_vers", "alliance", "centaure")
@@ -53,17 +57,27 @@ def Page():
                 small=True,
                 classes=[f"centaure-learn-step-{n}"],
             )
+    shows = scenario.text("shows", lang)
+    tries = lecture.items(scenario.text("try", lang))
+    watched = [n for n in INDICATORS if n in explore.monitored(scenario, lang)]
     with solara.Card(t("learn.step", lang, n=index, total=len(steps)) + " — " + scenario.text("title", lang)):
-        solara.Markdown(f"### {t('learn.shows', lang)}")
-        solara.Markdown(scenario.text("shows", lang) or t("learn.no_text", lang))
-        solara.Markdown(f"### {t('learn.try', lang)}")
-        solara.Markdown(scenario.text("try", lang) or t("learn.no_text", lang))
+        Heading(t("learn.shows", lang))
+        Prose(lecture.paragraphs(lecture.readable(shows, lang)) if shows else [t("learn.no_text", lang)])
+        Heading(t("learn.try", lang))
+        if tries:
+            Prose([lecture.readable(item, lang) for item in tries], numbered=True, classes=["centaure-try"])
+        else:
+            Prose([t("learn.no_text", lang)])
+        Heading(t("learn.watch", lang))
+        Prose([", ".join(indicator_label(n, lang) for n in watched) + "."], classes=["centaure-watch"])
         if index > 1:
             previous = scenarios.load(steps[index - 2])
             rows = lever_changes(previous, scenario, lang)
             if rows:
-                solara.Markdown(f"### {t('learn.changes', lang)}")
-                SimpleTable([t("lever", lang), t("before", lang), t("after", lang)], rows)
+                Heading(t("learn.changes", lang))
+                SimpleTable(
+                    [t("lever", lang), t("before", lang), t("after", lang)], rows, caption=t("learn.changes", lang)
+                )
         with solara.Row(gap="8px", style={"flex-wrap": "wrap", "margin-top": "12px"}):
             solara.Button(
                 t("learn.open", lang),

@@ -1,0 +1,68 @@
+"""Indicators' numbers as a reader expects them: shares as percentages, differences of shares in points, a unit on each.
+
+Which indicators are shares comes from their declaration (``sim.metrics.INDICATORS``:
+``share`` and a unit that is a share of something); an index from 0 to 1
+(engagement, power to act) stays a number.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.i18n import NBSP, NNBSP, indicator_unit, number, percent, points, signed, t, unit
+from sim.metrics import INDICATORS
+
+
+def is_share(name: str) -> bool:
+    """True for an indicator that is a share of people, posts or time (written as a percentage)."""
+    info = INDICATORS.get(name)
+    return info is not None and info.share and info.unit.startswith("share")
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The values an indicator can take (shares and 0-1 indices: 0 to 1; counts and rates: 0 up)."""
+    info = INDICATORS.get(name)
+    return (0.0, 1.0) if info is not None and info.share else (0.0, math.inf)
+
+
+def clipped(name: str, low: float, high: float) -> tuple[float, float]:
+    """An interval of an indicator's mean kept within the values the indicator can take."""
+    lowest, highest = bounds(name)
+    return max(low, lowest), min(high, highest)
+
+
+def value(name: str, x: float, lang: str, with_unit: bool = True) -> str:
+    """``33,6 %`` for a share; ``0,62`` or ``12 personnes`` otherwise (with its unit)."""
+    if is_share(name):
+        return percent(x, lang)
+    text = number(x, lang)
+    info = INDICATORS.get(name)
+    shown = unit(info.unit, lang, count=x) if with_unit and info is not None and x is not None else ""
+    return f"{text}{NBSP}{shown}" if shown and text != "–" else text
+
+
+def difference(name: str, d: float, lang: str) -> str:
+    """A difference: ``−8,9 points`` for a share, ``+0,05`` (with its unit) otherwise."""
+    if is_share(name):
+        return points(d, lang)
+    text = signed(d, lang, decimals=significant_decimals(d))
+    unit_text = indicator_unit(name, lang)
+    return f"{text}{NBSP}{unit_text}" if unit_text and text != "–" else text
+
+
+def difference_interval(name: str, low: float, high: float, lang: str, digits_of: float) -> str:
+    """``[−10,1 ; −7,7] points`` (the unit once), with the decimals ``digits_of`` (the effect) needs."""
+    sep = f"{NNBSP}; " if lang == "fr" else ", "
+    if is_share(name):
+        texts, unit_text = [signed(100.0 * x, lang, 1) for x in (low, high)], t("points.other", lang)
+    else:
+        decimals = significant_decimals(digits_of)
+        texts, unit_text = [signed(x, lang, decimals) for x in (low, high)], indicator_unit(name, lang)
+    return f"[{texts[0]}{sep}{texts[1]}]" + (f"{NBSP}{unit_text}" if unit_text else "")
+
+
+def significant_decimals(x: float, digits: int = 2) -> int:
+    """Decimals that show ``digits`` significant digits of ``x`` (at least 0, at most 4)."""
+    if x is None or not math.isfinite(x) or x == 0:
+        return 2
+    return min(4, max(0, digits - 1 - math.floor(math.log10(abs(x)))))

@@ -1,0 +1,269 @@
+"""My organisation: the form's validation, the national comparisons, the fit, the starting scenario, the command."""
+
+from __future__ import annotations
+
+import copy
+import socket
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sim import scenarios
+from sim.cli import main
+from sim.errors import FormError
+from sim.organisation import fit, form
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "organisations"
+NAMES = ("small_association", "public_service_vacancies", "for_profit_activity")
+SEEDS = fit.DEFAULT_SEEDS  # with 2 seeds the public service's vacancy rate misses (7.4 % for 13.3 %)
+ROUNDS = fit.ROUNDS
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """The figures never leave the machine: any connection fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def example(name: str) -> dict:
+    return tomllib.loads((EXAMPLES / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def section(name: str = "small_association") -> dict:
+    return copy.deepcopy(example(name)["organisation"])
+
+
+# ------------------------------------------------------------------ validation
+def test_the_examples_are_valid():
+    for name in NAMES:
+        f, base = form.load(EXAMPLES / f"{name}.toml")
+        assert base == "npm" and f.name
+
+
+TOP_FIELDS = [f.key for f in form.FIELDS if "." not in f.key]
+REQUIRED = [key for key in TOP_FIELDS if key not in ("outreach_hours_per_week", "non_take_up_percent")]
+
+
+@pytest.mark.parametrize("key", REQUIRED)
+def test_a_missing_field_is_named(key):
+    data = section()
+    del data[key]
+    with pytest.raises(FormError, match=rf"organisation\.{key}: missing"):
+        form.read(data, "f.toml")
+
+
+@pytest.mark.parametrize("key", TOP_FIELDS)
+def test_a_wrong_type_is_one_line_naming_the_field(key):
+    data = section()
+    data[key] = [1] if key == "name" else "beaucoup"
+    with pytest.raises(FormError) as err:
+        form.read(data, "f.toml")
+    message = str(err.value)
+    assert message.startswith(f"f.toml: organisation.{key}") and "\n" not in message
+    assert "expected" in message or "allowed" in message
+
+
+@pytest.mark.parametrize("key", [k for k in TOP_FIELDS if k not in ("name", "kind")])
+def test_out_of_range_is_refused_with_the_range(key):
+    data = section()
+    data[key] = 10_000_000
+    with pytest.raises(FormError, match=rf"organisation\.{key}: 10000000: expected .* from"):
+        form.read(data, "f.toml")
+
+
+def test_an_empty_name_and_an_unknown_kind():
+    data = section()
+    data["name"] = "  "
+    with pytest.raises(FormError, match=r"organisation\.name"):
+        form.read(data)
+    data = section()
+    data["kind"] = "association"
+    with pytest.raises(FormError, match=r"organisation\.kind: 'association': unknown.*allowed: public"):
+        form.read(data)
+
+
+@pytest.mark.parametrize("key", form.PARTICIPATION)
+def test_participation_instances_are_true_or_false(key):
+    data = section()
+    data["participation"][key] = "oui"
+    with pytest.raises(FormError, match=rf"organisation\.participation\.{key}: 'oui': expected true or false"):
+        form.read(data)
+
+
+@pytest.mark.parametrize("key", form.FUNDING)
+def test_funding_shares_are_percentages(key):
+    data = section()
+    data["funding"][key] = -5
+    with pytest.raises(FormError, match=rf"organisation\.funding\.{key}: -5: expected a number from 0 to 100"):
+        form.read(data)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"vacant_posts": 9.0}, "vacant_posts", "more vacant posts than funded posts"),
+        ({"vacant_posts": 7.5}, "vacant_posts", "less than one FTE in post"),
+        ({"catchment_population": 100}, "catchment_population", "fewer inhabitants than people supported"),
+        ({"people_supported": 2000}, "people_supported", "people per FTE in post"),
+        ({"departures_last_year": 40}, "departures_last_year", "departures per FTE in post"),
+        ({"outreach_hours_per_week": 200}, "outreach_hours_per_week", "of the team's hours"),
+    ],
+)
+def test_inconsistent_figures_get_one_clear_message(changes, field, words):
+    data = {**section(), **changes}
+    with pytest.raises(FormError) as err:
+        form.read(data, "f.toml")
+    assert err.value.field == f"organisation.{field}"
+    assert words in str(err.value) and "expected" in str(err.value)
+
+
+def test_funding_must_sum_to_100():
+    data = section()
+    data["funding"]["global_allocation"] = 50
+    with pytest.raises(FormError, match=r"organisation\.funding: 80\.0: the shares sum to 80 %"):
+        form.read(data)
+
+
+def test_unknown_fields_and_sections_are_named_with_a_hint():
+    data = section()
+    data["funded_post"] = 3
+    with pytest.raises(FormError, match=r"organisation\.funded_post: unknown field \(did you mean 'funded_posts'\?\)"):
+        form.read(data)
+    with pytest.raises(FormError, match=r"f\.toml: organisation: missing"):
+        form.read_document({"base": "npm"}, "f.toml")
+    with pytest.raises(FormError, match=r"levels: unknown section"):
+        form.read_document({"organisation": section(), "levels": {}}, "f.toml")
+
+
+def test_a_form_reads_back_from_its_toml():
+    f = form.read(section("public_service_vacancies"))
+    assert form.read(tomllib.loads(form.to_toml(f))["organisation"]) == f
+
+
+# ------------------------------------------------------------------ mapping and national figures
+def test_participation_instances_map_onto_the_ladder_in_the_open():
+    rung = form.participation_rung
+    assert rung(form.Participation()) == 2  # informing
+    assert rung(form.Participation(cvs=True)) == 3  # consultation
+    assert rung(form.Participation(cvs=True, users_on_board=True)) == 5  # partnership
+    assert rung(form.Participation(cvs=True, users_on_board=True, cobuilt_budget=True)) == 6  # delegated power
+    levers = form.participation_levers(form.Participation(recruitment_panels=True, peer_workers=True))
+    assert levers["recruitment_panels"] and levers["peer_worker_programme"] and not levers["cobuilt_budget"]
+
+
+def test_funding_modes_map_onto_the_three_principles():
+    weights = form.funding_weights(form.Funding(60, 20, 10, 10))
+    assert weights == pytest.approx({"funding_market": 0.7, "funding_redistribution": 0.2, "funding_reciprocity": 0.1})
+
+
+def test_comparison_sentences_against_the_national_figures():
+    data = {**section("public_service_vacancies"), "vacant_posts": 2.7, "funded_posts": 30.0}
+    fr = form.comparisons(form.read(data), "fr")
+    assert fr[0] == "Votre taux de vacance, 9,0\u202f%, est le double du chiffre national de 4,4\u202f% (Axess 2023)."
+    en = form.comparisons(form.read(data), "en")
+    assert en[0] == "Your vacancy rate, 9.0%, is twice the national 4.4% (Axess 2023)."
+    assert "within the national range" in en[2]  # 42 % of time on reporting
+    assert any("DREES 2022" in s for s in en)  # the local non-take-up, when entered
+    small = form.comparisons(form.read(section()), "en")
+    assert not any("DREES" in s for s in small)  # not entered: not compared
+
+
+# ------------------------------------------------------------------ the fit
+@pytest.fixture(scope="module")
+def fits():
+    out = {}
+    for name in NAMES:
+        f, base = form.load(EXAMPLES / f"{name}.toml")
+        out[name] = fit.fit(f, base, seeds=SEEDS, rounds=ROUNDS)
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_fit_matches_the_examples_within_tolerance(fits, name):
+    result = fits[name]
+    for row in result.rows:
+        if row.fitted:
+            assert row.matched, (name, row)
+            assert row.low <= row.model <= row.high
+    assert result.matched
+    own = result.scenario.params.own_values(fit.DIRECTOR)
+    assert own["kind"] == result.form.kind
+    for target in fit.TARGETS:  # the fit moved parameters only, each within its range
+        assert target.low <= own[target.parameter] <= target.high
+
+
+@pytest.mark.xfail(
+    reason="model v2: the funders re-allocate budgets by assessed needs during the spin-up, so a catchment with a"
+    " fitted high inflow of needs ends with more posts than entered (small association: 12 for 8); needs a way to"
+    " hold an organisation's budget to the form, or posts as a fitted figure",
+    strict=False,
+)
+def test_the_territory_gives_the_director_their_posts(fits):
+    for result in fits.values():
+        assert abs(result.start["posts"] - result.form.funded_posts) <= 1
+
+
+def test_the_written_scenario_loads_and_reproduces_the_fitted_start(fits, tmp_path):
+    result = fits["public_service_vacancies"]
+    path = tmp_path / "start.toml"
+    path.write_text(fit.to_toml(result, "fr"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Scénario de départ") and "[organisation]" in text and "[organisations.0]" in text
+    loaded = scenarios.load(path)
+    assert loaded.params == result.scenario.params
+    for target in fit.TARGETS:
+        row = next(r for r in result.rows if r.key == target.key)
+        again = [target.measure(fit.start_indicators(loaded, seed)) for seed in SEEDS]
+        assert sum(again) / len(again) == pytest.approx(row.model)
+    again_form, _ = form.load(path)  # the starting scenario is also a form
+    assert again_form == result.form
+
+
+def test_report_words_in_both_languages(fits):
+    result = fits["small_association"]
+    fr = "\n".join(fit.report_lines(result, "fr"))
+    assert "Vous avez saisi" in fr and "Le modèle part de" in fr and "Difficulté de recrutement" in fr
+    en = "\n".join(fit.report_lines(result, "en"))
+    assert "You entered" in en and "Model starts from" in en
+
+
+# ------------------------------------------------------------------ the command
+def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["organisation", str(tmp_path / "none.toml")]) == 2
+    assert "no such form file" in capsys.readouterr().err
+    bad = tmp_path / "bad.toml"
+    data = form.to_toml(form.read(section())).replace("vacant_posts = 0.0", "vacant_posts = 12.0")
+    bad.write_text(data, encoding="utf-8")
+    assert main(["organisation", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "organisation.vacant_posts" in err and "Traceback" not in err
+    good = EXAMPLES / "small_association.toml"
+    assert main(["organisation", str(good), "--out", str(tmp_path / "start.csv")]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main(["organisation", str(good), "--seeds", "0"]) == 2
+
+
+def test_cli_fits_and_saves_only_when_asked(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(fit, "ROUNDS", 2)
+    monkeypatch.setattr(fit, "fit", _quick(fit.fit))
+    monkeypatch.chdir(tmp_path)
+    good = EXAMPLES / "small_association.toml"
+    assert main(["--lang", "fr", "organisation", str(good), "--seeds", "1"]) == 0
+    assert "Rien n'a été enregistré" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # nothing saved unless asked
+    out = tmp_path / "start.toml"
+    assert main(["organisation", str(good), "--seeds", "1", "--out", str(out)]) == 0
+    assert scenarios.load(out).params.own_values(0)["kind"] == "non_profit"
+
+
+def _quick(original):
+    def quick(*args, **kwargs):
+        return original(*args, **{**kwargs, "rounds": 2})
+
+    return quick
