@@ -15,6 +15,7 @@ A calibration file (``experiments/calibrate_npm.toml``)::
     min_acceptance = 0.0           # stop earlier once a generation accepts fewer than this share
     output = "results/calibrate_npm"
     run = "sim.batch.tasks:centaure_run"   # optional: another run function (sim.batch.tasks.run_function)
+    batch = 1                      # particles per Dask task (raise it for run functions of milliseconds)
 
     [priors]                       # the calibrated parameters: uniform priors [low, high] within the declared range
     ask_intercept = [-4.2, -1.4]
@@ -109,6 +110,9 @@ CALIBRATION_FILE = schema.Table(
         "min_acceptance": schema.Number(low=0, high=1, allowed="a number from 0 to 1", default=0.0),
         "output": schema.Text(nonempty=True, allowed="a folder path", default=None),
         "run": schema.Text(allowed="an importable 'module:function'", default=DEFAULT_RUN),
+        "batch": schema.Integer(
+            low=1, high=10_000, allowed="an integer from 1 to 10000 (particles per Dask task)", default=1
+        ),
         "priors": schema.TableOf(
             allowed='a table of parameter = [low, high] or parameter = "declared"', default=schema.MISSING
         ),
@@ -167,6 +171,7 @@ class Calibration:
     min_epsilon: float
     min_acceptance: float
     output: Path
+    batch: int = 1
 
     @property
     def where(self) -> str:
@@ -365,6 +370,7 @@ def _calibration(doc: dict[str, Any], text: str, path: Path | None, name: str) -
         min_epsilon=doc["min_epsilon"],
         min_acceptance=doc["min_acceptance"],
         output=Path(doc["output"] or f"results/{name}"),
+        batch=doc["batch"],
     )
 
 
@@ -568,7 +574,9 @@ def _abc(calibration: Calibration, client: Any, workers: int) -> Any:
         parameter_priors=prior,
         distance_function=calibration.distance(),
         population_size=calibration.population,
-        sampler=DaskDistributedSampler(dask_client=client, client_max_jobs=max(workers, 1), default_pickle=True),
+        sampler=DaskDistributedSampler(
+            dask_client=client, client_max_jobs=max(workers, 1), default_pickle=True, batch_size=calibration.batch
+        ),
         eps=ResumableMedianEpsilon(),
     )
 
@@ -596,7 +604,7 @@ def generations(out: Path) -> list[Generation]:
 
         with h._engine.connect() as conn:  # pyABC keeps each generation's wall time, not in its public API
             rows = conn.execute(
-                sqlalchemy.text("select t, population_wall_time from populations where abc_smc_id = 1")
+                sqlalchemy.text("select t, wall_time from populations where abc_smc_id = 1")
             ).fetchall()
             seconds = {int(t): float(w or 0) for t, w in rows}
     except Exception:  # noqa: BLE001 - the wall time per generation is a nicety
