@@ -100,13 +100,13 @@ def test_interrupted_calibration_resumes_into_one_history_and_recovers_the_toy_p
 
 def test_centaure_recovers_a_known_parameter_from_a_synthetic_target(tmp_path: Path) -> None:
     """A tiny territory: the non-take-up made with need_arrival_rate = 0.0025 gives it back."""
-    fixed = "[fixed]\nn_users = 400\nn_workers = 16\nn_organisations = 2\nspinup_weeks = 104\n"
+    fixed = "[fixed]\nn_users = 400\nn_workers = 16\nn_organisations = 2\nspinup_weeks = 78\n"
     truth = 0.0025
     placeholder = tmp_path / "targets.csv"
     placeholder.write_text("target,value,low,high\nnon_take_up_rate,0.4,0.3,0.5\n", encoding="utf-8")
     text = (
-        'scenario = "npm"\ntargets = "targets.csv"\nweeks = 52\nevery = 4\nseed = 11\nseeds = 2\n'
-        "population = 16\ngenerations = 3\n" + fixed + "[priors]\nneed_arrival_rate = [0.001, 0.005]\n"
+        'scenario = "npm"\ntargets = "targets.csv"\nweeks = 52\nevery = 4\nseed = 11\nseeds = 1\n'
+        "population = 12\ngenerations = 3\n" + fixed + "[priors]\nneed_arrival_rate = [0.001, 0.005]\n"
     )
     path = tmp_path / "centaure.toml"
     path.write_text(text, encoding="utf-8")
