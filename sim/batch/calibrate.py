@@ -603,9 +603,7 @@ def generations(out: Path) -> list[Generation]:
         import sqlalchemy
 
         with h._engine.connect() as conn:  # pyABC keeps each generation's wall time, not in its public API
-            rows = conn.execute(
-                sqlalchemy.text("select t, wall_time from populations where abc_smc_id = 1")
-            ).fetchall()
+            rows = conn.execute(sqlalchemy.text("select t, wall_time from populations where abc_smc_id = 1")).fetchall()
             seconds = {int(t): float(w or 0) for t, w in rows}
     except Exception:  # noqa: BLE001 - the wall time per generation is a nicety
         seconds = {}
