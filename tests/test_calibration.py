@@ -264,3 +264,20 @@ def test_calibrate_is_on_the_command_line() -> None:
     assert out.returncode == 0
     for part in ("--workers", "--scheduler", "--out", "--timeout", "130", "143", "75", "74"):
         assert part in out.stdout
+
+
+def test_identifiability_says_which_parameters_are_pinned_which_are_not_and_which_trade_off() -> None:
+    from sim.batch.calibration_report import correlations, identifiability, posterior_table
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 1, 400)  # free: as wide as its prior
+    y = 0.5 + 0.02 * rng.normal(size=400)  # pinned
+    z = 1 - x + 0.05 * rng.normal(size=400)  # trades off against x
+    table = pd.DataFrame({"x": x, "y": y, "z": np.clip(z, 0, 1), "weight": np.full(400, 1 / 400)})
+    manifest = {"priors": [{"name": n, "low": 0.0, "high": 1.0, "declared": {"default": 0.5}} for n in "xyz"]}
+    post = posterior_table(manifest, table).set_index("parameter")
+    assert post.loc["y", "sd_ratio"] < 0.1 and post.loc["x", "sd_ratio"] > 0.9
+    text = "\n".join(identifiability(post.reset_index(), correlations(table)))
+    assert "**Pinned down**" in text and "`y`" in text.split("**Pinned down**")[1].split("\n")[0]
+    assert "`x`" in text.split("**Not pinned down**")[1].split("\n")[0]
+    assert "`z` and `x` (r = -" in text and "**At the edge of the prior**" in text

@@ -49,6 +49,8 @@ PINNED, PARTLY = 0.5, 0.8
 """Posterior/prior standard-deviation ratios below which a parameter is pinned down, or partly."""
 STRONG = 0.5
 """A weighted correlation at least this large (in absolute value) is reported as a trade-off."""
+EDGE = 0.02
+"""A 95% bound within this share of the prior's width from the prior's bound is reported as at the edge."""
 
 
 @dataclass
@@ -403,6 +405,19 @@ def identifiability(post: pd.DataFrame, corr: pd.DataFrame) -> list[str]:
             f"* **Not pinned down** (sd ratio {PARTLY} or more): {names(loose)}. Their posterior is almost"
             " as wide as their prior: the targets, as measured with this noise, say little about them; their"
             " median is a central value, not a measurement, and conclusions should not rest on it."
+        )
+    edges = []
+    for r in post.itertuples():
+        width = r.prior_high - r.prior_low
+        if r.high >= r.prior_high - EDGE * width:
+            edges.append(f"`{r.parameter}` (97.5% quantile {_g(r.high)}, prior up to {_g(r.prior_high)})")
+        if r.low <= r.prior_low + EDGE * width:
+            edges.append(f"`{r.parameter}` (2.5% quantile {_g(r.low)}, prior from {_g(r.prior_low)})")
+    if edges:
+        lines.append(
+            f"* **At the edge of the prior**: {'; '.join(edges)}. The posterior presses against the prior's bound:"
+            " values beyond it may fit as well or better, so its interval is bounded by the prior, not by the"
+            " targets; a wider prior is the next step for it."
         )
     names_ = list(corr.columns)
     pairs = [
