@@ -247,7 +247,29 @@ class AnalysisReport:
     advice: pd.DataFrame | None = None
 
 
-def analyze(out: str | Path, lang: str = "en") -> AnalysisReport:
+def folder_kind(out: str | Path) -> str:
+    """``calibration`` for a folder written by ``centaure calibrate`` (by its manifest's format), else ``sweep``."""
+    path = Path(out) / storage.MANIFEST
+    if path.is_file():
+        try:
+            manifest = storage.read_json(path)
+        except storage.StorageError:
+            return "sweep"  # the sweep reader names the problem
+        if isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("centaure-calibration/"):
+            return "calibration"
+    return "sweep"
+
+
+def analyze(out: str | Path, lang: str = "en") -> Any:
+    """A sweep's analysis (below), or a calibration's report (:mod:`sim.batch.calibration_report`)."""
+    if folder_kind(out) == "calibration":
+        from sim.batch.calibration_report import report
+
+        return report(out, lang=lang)
+    return analyze_sweep(out, lang)
+
+
+def analyze_sweep(out: str | Path, lang: str = "en") -> AnalysisReport:
     """Write summaries, indices, the replicate check and figures into ``out/analysis/``."""
     from sim.batch import plots
 

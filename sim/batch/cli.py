@@ -1,6 +1,7 @@
 """The ``centaure sweep``, ``centaure analyze`` and ``centaure discover`` commands.
 
     centaure sweep EXPERIMENT [--workers N | --scheduler ADDRESS] [--out DIR] [--timeout SECONDS] [--no-progress]
+    centaure calibrate CALIBRATION [--workers N | --scheduler ADDRESS] [--out DIR] [--timeout SECONDS] [--no-progress]
     centaure analyze DIR [--doc FILE.md]
     centaure discover DIR --where "aller_vers - npm > 0" [--indicator NAME] [--scenario NAME] [--threshold X] ...
 
@@ -64,6 +65,17 @@ SWEEP_EPILOG = f"""exit status:
   143  interrupted by SIGTERM (kill, scancel, a SLURM time limit): the same
 """
 
+CALIBRATE_EPILOG = f"""exit status:
+  0    every planned generation is stored (or a stopping rule of the file was met)
+  {USAGE_ERROR}    bad input (calibration file, option, results folder): nothing ran, nothing changed
+  {EXIT_STATUS[Outcome.CANNOT_WRITE]}   the results could not be written (disk full, read-only folder);
+       stored generations are kept; free space, then run the same command to resume
+  {EXIT_STATUS[Outcome.NO_CLUSTER]}   no scheduler or no worker within --timeout seconds, or the cluster was lost;
+       stored generations are kept; run the same command to resume
+  130  interrupted by Ctrl-C (SIGINT): the generation in flight is lost; run the same command to resume
+  143  interrupted by SIGTERM (kill, scancel, a SLURM time limit): the same
+"""
+
 
 def add_parser(subparsers: Any) -> None:
     """Register ``sweep`` and ``analyze`` on the ``centaure`` command."""
@@ -76,6 +88,53 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("experiment", help="shipped experiment name or path of an experiment TOML file")
+    add_cluster_options(p, "results folder (default: the experiment's output)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_sweep)
+
+    p = subparsers.add_parser(
+        "calibrate",
+        help="fit assumption parameters to the targets by ABC-SMC (pyABC) through Dask; re-run to resume",
+        description="Approximate Bayesian computation (pyABC ABC-SMC) of a calibration file's parameters on its\n"
+        "targets, through Dask. Running the same command again continues from the last stored generation.",
+        epilog=CALIBRATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("calibration", help="shipped calibration name (calibrate_npm) or path of a calibration TOML file")
+    add_cluster_options(p, "results folder (default: the calibration's output)")
+    p.add_argument("--no-progress", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = subparsers.add_parser(
+        "analyze",
+        help="summaries with 95%% CIs, Sobol/Morris indices, replicate check and plots of a sweep;"
+        " the fit and posterior of a calibration",
+        description="Write CSV tables and PNG figures into DIR/analysis/ (a sweep's folder), or the fit table,\n"
+        "posterior summaries and plots of a calibration's folder (see centaure analyze --help).",
+    )
+    p.add_argument("folder", metavar="DIR", help="a results folder written by centaure sweep or centaure calibrate")
+    p.add_argument(
+        "--draws",
+        type=integer(2, 10_000),
+        default=None,
+        help="calibration: posterior draws for the posterior-predictive fit table (default 20)",
+    )
+    p.add_argument(
+        "--doc",
+        "--docs",
+        dest="doc",
+        default=None,
+        metavar="FILE.md",
+        help="also write a Markdown report with its figures beside it: a calibration's (docs/calibration.md),"
+        " or a sweep's paired differences in the generated section of FILE.md (hand-written text outside it is kept)",
+    )
+    add_cluster_options(p, "calibration: folder for the report's tables and figures (default: DIR/analysis)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_analyze)
+
+
+def add_cluster_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    """--workers | --scheduler, --out and --timeout: how a sweep or a calibration reaches its Dask cluster."""
     cluster = p.add_mutually_exclusive_group()
     most = WORKERS_PER_CORE * cpu_count()
     cluster.add_argument(
@@ -91,7 +150,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="ADDRESS",
         help="use the Dask cluster at ADDRESS (tcp://host:8786) or a scheduler file (.json) instead",
     )
-    p.add_argument("--out", default=None, metavar="DIR", help="results folder (default: the experiment's output)")
+    p.add_argument("--out", default=None, metavar="DIR", help=out_help)
     p.add_argument(
         "--timeout",
         type=integer(1, MAX_TIMEOUT),
@@ -99,23 +158,6 @@ def add_parser(subparsers: Any) -> None:
         metavar="SECONDS",
         help=f"give up after waiting this long for a scheduler file, a scheduler or a worker (default {TIMEOUT})",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_sweep)
-
-    p = subparsers.add_parser(
-        "analyze",
-        help="summaries with 95%% CIs, Sobol/Morris indices, replicate check and plots of a sweep",
-        description="Write CSV tables and PNG figures into DIR/analysis/.",
-    )
-    p.add_argument("folder", metavar="DIR", help="a results folder written by centaure sweep")
-    p.add_argument(
-        "--doc",
-        default=None,
-        metavar="FILE.md",
-        help="also write the paired differences' report into the generated section of FILE.md"
-        " (hand-written text outside it is kept) and its figures into img/FILE/ beside it",
-    )
-    p.set_defaults(func=cmd_analyze)
 
     p = subparsers.add_parser(
         "discover",
@@ -252,9 +294,93 @@ def _print_largest(indices, column: str, cell) -> None:
         print(f"  {scenario}/{indicator}: " + ", ".join(cell(r) for r in group.nlargest(3, column).itertuples()))
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.batch.analysis import analyze
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.batch import calibrate as calibrations
 
+    calibration = calibrations.load(args.calibration)
+    out = writable_folder(
+        Path(args.out) if args.out else calibration.output, "--out" if args.out else f"{calibration.where}: output"
+    )
+    clock = {"start": 0.0, "next": 0}
+
+    def start(info: dict[str, Any]) -> None:
+        import time
+
+        clock["start"], clock["next"] = time.perf_counter(), info["stored"]
+        print(
+            f"{calibration.name}: {len(calibration.priors)} parameters, {len(calibration.targets)} targets,"
+            f" {calibration.population} particles x {calibration.seeds} seeds per generation;"
+            f" {info['stored']} generations stored, {info['todo']} to run on {info['scheduler']} -> {info['out']}",
+            file=sys.stderr,
+        )
+        if info.get("dashboard"):
+            print(f"Dask dashboard: {info['dashboard']}", file=sys.stderr)
+
+    def generation(what: str, g: Any) -> None:
+        import time
+
+        if args.no_progress:
+            return
+        elapsed = time.perf_counter() - clock["start"]
+        if what == "start":
+            print(f"  generation {clock['next']}: sampling ({_clock(elapsed)} elapsed)", file=sys.stderr)
+        else:
+            clock["next"] = g.t + 1
+            print(
+                f"  generation {g.t}: epsilon {g.epsilon:.3g}, acceptance {g.acceptance:.1%}"
+                f" ({g.particles} particles of {g.simulations} simulations), {_clock(elapsed)} elapsed",
+                file=sys.stderr,
+            )
+
+    report = calibrations.calibrate(
+        calibration,
+        out=out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        on_wait=lambda text: print(text, file=sys.stderr),
+        on_start=start,
+        on_generation=generation,
+    )
+    return _report_calibration(report)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+def _report_calibration(report: Any) -> int:
+    """Print how the calibration ended (one line on stderr if it stopped early); return the exit status."""
+    where = f"{report.stored} of {report.planned} generations stored in {report.out}"
+    if not report.wrote:
+        where = f"nothing was written in {report.out}"
+    elif not report.recorded:
+        where += f" (the status could not be recorded in {report.out / 'manifest.json'})"
+    if report.outcome is Outcome.INTERRUPTED:
+        print(f"{report.message}: {where}; run the same command to resume", file=sys.stderr)
+        return 128 + (report.signal or signal.SIGINT)
+    if report.outcome is Outcome.CANNOT_WRITE:
+        print(
+            f"centaure: error: {report.message}; {where}; free space or make the folder writable,"
+            " then run the same command to resume",
+            file=sys.stderr,
+        )
+        return EXIT_STATUS[report.outcome]
+    if report.outcome is Outcome.NO_CLUSTER:
+        print(f"centaure: error: {report.message}; {where}; run the same command to resume", file=sys.stderr)
+        return EXIT_STATUS[report.outcome]
+    stopped = f" (stopped: {report.stopped})" if report.stopped else ""
+    print(f"{where}{stopped} ({report.done} this time, {_clock(report.seconds)})")
+    print(f"next: centaure analyze {report.out}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from sim.batch.analysis import analyze, folder_kind
+
+    if folder_kind(args.folder) == "calibration":
+        return _analyze_calibration(args)
     doc = None
     if args.doc:
         from sim.cli import writable_file
@@ -333,4 +459,39 @@ def cmd_discover(args: argparse.Namespace) -> int:
     for note in found.notes:
         print(f"note: {note}", file=sys.stderr)
     print(t("cli.wrote", lang, files=", ".join(map(str, found.files))))
+    return 0
+
+
+def _analyze_calibration(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.batch.calibration_report import DRAWS, report
+
+    bars: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if args.no_progress:
+            return
+        if "runs" not in bars:
+            bars["runs"] = tqdm(total=total, desc="posterior-predictive runs", unit="run", file=sys.stderr)
+        bars["runs"].n = done
+        bars["runs"].refresh()
+
+    try:
+        result = report(
+            args.folder,
+            draws=args.draws or DRAWS,
+            docs=Path(args.doc) if args.doc else None,
+            out=Path(args.out) if args.out else None,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            timeout=args.timeout,
+            lang=args.lang,
+            on_progress=progress,
+        )
+    finally:
+        for bar in bars.values():
+            bar.close()
+    print(result.text)
+    print(f"wrote {len(result.files)} files in {result.folder}")
     return 0
