@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +211,7 @@ class Fit:
     rows: tuple[Row, ...]
     fitted: dict[str, float]
     seeds: tuple[int, ...]
+    rounds: int = ROUNDS
     start: dict[str, float] = field(default_factory=dict)  # the director's week-0 indicators, mean over seeds
 
     @property
@@ -219,9 +220,15 @@ class Fit:
 
 
 # ------------------------------------------------------------------ the territory
-def territory(f: Form, base: str = "npm") -> Scenario:
-    """The starting territory before the fit: the director's organisation 0 and the baseline's neighbours."""
+def territory(f: Form, base: str = "npm", changes: Mapping[str, Any] | None = None) -> Scenario:
+    """The starting territory before the fit: the director's organisation 0 and the baseline's neighbours.
+
+    ``changes`` are applied to the baseline first (e.g. ``n_users``, ``n_workers``, ``spinup_weeks`` for a
+    smaller, quicker territory: its size per organisation sets the neighbours').
+    """
     reference = scenarios.load(base)
+    if changes:
+        reference = reference.with_changes(**changes)
     p = reference.params
     posts_per_org = p.n_workers / p.n_organisations
     users_per_org = p.n_users / p.n_organisations
@@ -256,9 +263,19 @@ def start_indicators(scenario: Scenario, seed: int) -> dict[str, float]:
     return {name: float(values[DIRECTOR]) for name, values in model.org_indicators.items()}
 
 
-def _evaluate(scenario: Scenario, values: dict[str, float], seeds: Sequence[int]) -> list[dict[str, float]]:
+def _evaluate(
+    scenario: Scenario,
+    values: dict[str, float],
+    seeds: Sequence[int],
+    progress: Callable[[int], Any] | None = None,
+) -> list[dict[str, float]]:
     trial = scenario.with_changes(**{f"{name}@{DIRECTOR}": v for name, v in values.items()})
-    return [start_indicators(trial, seed) for seed in seeds]
+    out = []
+    for seed in seeds:
+        out.append(start_indicators(trial, seed))
+        if progress is not None:
+            progress(1)  # after each run: a caller may stop the fit between two runs (the dashboard's Cancel)
+    return out
 
 
 def _mean(runs: list[dict[str, float]], measure: Callable[[dict[str, float]], float]) -> float:
@@ -272,15 +289,20 @@ def fit(
     seeds: Sequence[int] = DEFAULT_SEEDS,
     rounds: int = ROUNDS,
     progress: Callable[[int], Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
 ) -> Fit:
-    """Search the parameters of :data:`TARGETS` so the director's week-0 indicators match the form."""
+    """Search the parameters of :data:`TARGETS` so the director's week-0 indicators match the form.
+
+    ``progress(1)`` is called after each run (``rounds`` × ``len(seeds)`` runs); ``changes`` go to the
+    baseline before the territory is built (:func:`territory`).
+    """
     seeds = tuple(seeds)
-    start = territory(f, base)
+    start = territory(f, base, changes)
     bounds = {tg.key: [tg.low, tg.high] for tg in TARGETS}
     tried: list[tuple[float, dict[str, float], list[dict[str, float]]]] = []
     for _ in range(rounds):
         values = {tg.parameter: _rounded(tg.midpoint(*bounds[tg.key])) for tg in TARGETS}
-        runs = _evaluate(start, values, seeds)
+        runs = _evaluate(start, values, seeds, progress)
         distance = 0.0  # sum of squared errors in units of tolerance
         for tg in TARGETS:
             error = _mean(runs, tg.measure) - tg.entered(f)
@@ -289,8 +311,6 @@ def fit(
             side = 1 if too_high == tg.increasing else 0  # move the upper bound down, or the lower up
             bounds[tg.key][side] = values[tg.parameter]
         tried.append((distance, values, runs))
-        if progress is not None:
-            progress(len(seeds))
     _, values, runs = min(tried, key=lambda item: item[0])
     scenario = start.with_changes(**{f"{name}@{DIRECTOR}": v for name, v in values.items()})
     return Fit(
@@ -300,6 +320,7 @@ def fit(
         rows=tuple(_rows(f, values, runs)),
         fitted=values,
         seeds=seeds,
+        rounds=rounds,
         start={name: _mean(runs, lambda r, n=name: r[n]) for name in runs[0]},
     )
 
