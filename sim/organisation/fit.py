@@ -211,8 +211,9 @@ class Fit:
     rows: tuple[Row, ...]
     fitted: dict[str, float]
     seeds: tuple[int, ...]
-    rounds: int = ROUNDS
+    rounds: int = ROUNDS  # rounds run (fewer than asked when one matched every figure)
     start: dict[str, float] = field(default_factory=dict)  # the director's week-0 indicators, mean over seeds
+    history: tuple[tuple[bool, float], ...] = ()  # per round run: (every figure matched, distance)
 
     @property
     def matched(self) -> bool:
@@ -290,28 +291,36 @@ def fit(
     rounds: int = ROUNDS,
     progress: Callable[[int], Any] | None = None,
     changes: Mapping[str, Any] | None = None,
+    stop_when_matched: bool = True,
 ) -> Fit:
     """Search the parameters of :data:`TARGETS` so the director's week-0 indicators match the form.
 
-    ``progress(1)`` is called after each run (``rounds`` × ``len(seeds)`` runs); ``changes`` go to the
-    baseline before the territory is built (:func:`territory`).
+    The search stops at the first round whose point matches every figure within its tolerance
+    (``stop_when_matched``; otherwise it runs all ``rounds``), and keeps the best round: one that matches
+    every figure if any does, else the closest. ``progress(1)`` is called after each run (at most
+    ``rounds`` × ``len(seeds)`` runs); ``changes`` go to the baseline before the territory is built
+    (:func:`territory`).
     """
     seeds = tuple(seeds)
     start = territory(f, base, changes)
     bounds = {tg.key: [tg.low, tg.high] for tg in TARGETS}
-    tried: list[tuple[float, dict[str, float], list[dict[str, float]]]] = []
+    tried: list[tuple[bool, float, dict[str, float], list[dict[str, float]]]] = []
     for _ in range(rounds):
         values = {tg.parameter: _rounded(tg.midpoint(*bounds[tg.key])) for tg in TARGETS}
         runs = _evaluate(start, values, seeds, progress)
         distance = 0.0  # sum of squared errors in units of tolerance
+        matched = True
         for tg in TARGETS:
             error = _mean(runs, tg.measure) - tg.entered(f)
+            matched = matched and abs(error) <= tg.tolerance(f)
             distance += min((error / tg.tolerance(f)) ** 2, DISTANCE_CAP)
             too_high = error > 0
             side = 1 if too_high == tg.increasing else 0  # move the upper bound down, or the lower up
             bounds[tg.key][side] = values[tg.parameter]
-        tried.append((distance, values, runs))
-    _, values, runs = min(tried, key=lambda item: item[0])
+        tried.append((not matched, distance, values, runs))
+        if matched and stop_when_matched:
+            break
+    _, _, values, runs = min(tried, key=lambda item: item[:2])
     scenario = start.with_changes(**{f"{name}@{DIRECTOR}": v for name, v in values.items()})
     return Fit(
         form=f,
@@ -320,8 +329,9 @@ def fit(
         rows=tuple(_rows(f, values, runs)),
         fitted=values,
         seeds=seeds,
-        rounds=rounds,
+        rounds=len(tried),
         start={name: _mean(runs, lambda r, n=name: r[n]) for name in runs[0]},
+        history=tuple((not unmatched, distance) for unmatched, distance, _, _ in tried),
     )
 
 
@@ -362,11 +372,12 @@ def _value(x: float, share: bool, lang: str) -> str:
     return percent(x, lang, 1) if share else fixed(x, lang, 2 if abs(x) < 10 else 1)
 
 
-def table_lines(result: Fit, lang: str = "fr") -> list[str]:
-    """The side-by-side table "you entered / the model starts from", with the fit's spread and tolerance."""
+def table_cells(result: Fit, lang: str = "fr") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of "you entered / the model starts from": figure, entered, model, spread over the seeds,
+    tolerance, status (matched, not matched, compared)."""
     head = [t("organisation.col.figure", lang), t("organisation.col.entered", lang), t("organisation.col.model", lang)]
-    head += [t("organisation.col.spread", lang), t("organisation.col.tolerance", lang), ""]
-    lines = [f"{head[0]:<40} {head[1]:>14} {head[2]:>14} {head[3]:>20} {head[4]:>12}"]
+    head += [t("organisation.col.spread", lang), t("organisation.col.tolerance", lang), t("organisation.col.status", lang)]
+    rows = []
     for row in result.rows:
         spread = f"{_value(row.low, row.share, lang)} – {_value(row.high, row.share, lang)}"
         tolerance = "±" + _value(row.tolerance, row.share, lang) if row.fitted else ""
@@ -374,6 +385,15 @@ def table_lines(result: Fit, lang: str = "fr") -> list[str]:
         status = status or t("organisation.compared", lang)
         label = t(f"organisation.row.{row.key}", lang)
         entered, model = _value(row.entered, row.share, lang), _value(row.model, row.share, lang)
+        rows.append([label, entered, model, spread, tolerance, status])
+    return head, rows
+
+
+def table_lines(result: Fit, lang: str = "fr") -> list[str]:
+    """The side-by-side table "you entered / the model starts from", with the fit's spread and tolerance."""
+    head, rows = table_cells(result, lang)
+    lines = [f"{head[0]:<40} {head[1]:>14} {head[2]:>14} {head[3]:>20} {head[4]:>12}"]
+    for label, entered, model, spread, tolerance, status in rows:
         lines.append(f"{label:<40} {entered:>14} {model:>14} {spread:>20} {tolerance:>12}  {status}")
     return lines
 
