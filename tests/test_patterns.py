@@ -62,9 +62,10 @@ def test_more_exhausted_organisations_lose_more_workers(baseline):
 
 def test_without_exhaustion_in_the_quit_hazard_the_pattern_goes(baseline):
     mutant = organisations(quit_exhaustion=0.0)
-    assert correlation(mutant, "high_exhaustion_share", "annual_turnover") < correlation(
-        baseline, "high_exhaustion_share", "annual_turnover"
-    ) - 0.1
+    assert (
+        correlation(mutant, "high_exhaustion_share", "annual_turnover")
+        < correlation(baseline, "high_exhaustion_share", "annual_turnover") - 0.1
+    )
 
 
 def test_heavier_caseloads_go_with_more_exhaustion(baseline):

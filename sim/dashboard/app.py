@@ -1,4 +1,4 @@
-"""The Centaure dashboard (Solara): Explore, Compare, Reform lab, Learn; French and English.
+"""The Centaure dashboard (Solara): Explore, Compare, Reform lab, Learn, My organisation; French and English.
 
 Run it with ``centaure dashboard`` (or ``solara run sim.dashboard.app``).
 Each browser session gets its own state (:mod:`sim.dashboard.session`),
@@ -12,7 +12,7 @@ import solara
 from sim.dashboard import htmlchart
 from sim.dashboard.components.frame import PageFrame
 from sim.dashboard.components.urlsync import UrlSync
-from sim.dashboard.pages import compare, explore, learn, reform
+from sim.dashboard.pages import compare, explore, learn, organisation, reform
 from sim.dashboard.session import session_context, use_new_session, use_session, with_query
 from sim.i18n import t
 
@@ -21,6 +21,7 @@ PAGES = (
     ("/compare", "nav.compare", "mdi-compare"),
     ("/reform", "nav.reform", "mdi-flask-outline"),
     ("/learn", "nav.learn", "mdi-school"),
+    ("/organisation", "nav.organisation", "mdi-home-city-outline"),
 )
 
 CSS = """
@@ -160,4 +161,5 @@ routes = [
     solara.Route(path="compare", component=compare.Page, label="Compare"),
     solara.Route(path="reform", component=reform.Page, label="Reform lab"),
     solara.Route(path="learn", component=learn.Page, label="Learn"),
+    solara.Route(path="organisation", component=organisation.Page, label="My organisation"),
 ]

@@ -361,7 +361,9 @@ def compare_charts(result: CompareResult, lang: str) -> dict[str, str]:
 def reform_charts(result: ReformResult, lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """(both arms with their bands, the paired difference with its band), one HTML chart per headline indicator."""
     s = result.settings
-    return arm_charts(result.runs, result.difference, effect_sentences(result, lang), s.years, s.week, result.coverage, lang)
+    return arm_charts(
+        result.runs, result.difference, effect_sentences(result, lang), s.years, s.week, result.coverage, lang
+    )
 
 
 def arm_charts(

@@ -378,7 +378,9 @@ class OrganisationSettings:
         return encode(items)
 
 
-def parse_organisation(search: str | None, examples: Iterable[str] = ()) -> tuple[OrganisationSettings, list[CentaureError]]:
+def parse_organisation(
+    search: str | None, examples: Iterable[str] = ()
+) -> tuple[OrganisationSettings, list[CentaureError]]:
     query = parse_query(search)
     errors: list[CentaureError] = []
     example = query.get("example", [None])[-1]

@@ -214,6 +214,7 @@ class Fit:
     rounds: int = ROUNDS  # rounds run (fewer than asked when one matched every figure)
     start: dict[str, float] = field(default_factory=dict)  # the director's week-0 indicators, mean over seeds
     history: tuple[tuple[bool, float], ...] = ()  # per round run: (every figure matched, distance)
+    runs: tuple[dict[str, float], ...] = ()  # the director's week-0 indicators at the point kept, one per seed
 
     @property
     def matched(self) -> bool:
@@ -332,6 +333,7 @@ def fit(
         rounds=len(tried),
         start={name: _mean(runs, lambda r, n=name: r[n]) for name in runs[0]},
         history=tuple((not unmatched, distance) for unmatched, distance, _, _ in tried),
+        runs=tuple(runs),
     )
 
 
@@ -376,7 +378,11 @@ def table_cells(result: Fit, lang: str = "fr") -> tuple[list[str], list[list[str
     """Header and rows of "you entered / the model starts from": figure, entered, model, spread over the seeds,
     tolerance, status (matched, not matched, compared)."""
     head = [t("organisation.col.figure", lang), t("organisation.col.entered", lang), t("organisation.col.model", lang)]
-    head += [t("organisation.col.spread", lang), t("organisation.col.tolerance", lang), t("organisation.col.status", lang)]
+    head += [
+        t("organisation.col.spread", lang),
+        t("organisation.col.tolerance", lang),
+        t("organisation.col.status", lang),
+    ]
     rows = []
     for row in result.rows:
         spread = f"{_value(row.low, row.share, lang)} – {_value(row.high, row.share, lang)}"

@@ -16,11 +16,12 @@ as PDF from the browser, it is one A4 page (``@media print``).
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_module
 from collections.abc import Sequence
 
 from sim import scenarios
-from sim.dashboard import experiments, formats
+from sim.dashboard import experiments
 from sim.i18n import indicator_label, number, plural, t, unit
 from sim.organisation import fit as fit_module
 from sim.organisation import form as form_module
@@ -53,9 +54,7 @@ def _e(text: object) -> str:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
     def cells(values: Sequence[str], tag: str) -> str:
-        return "".join(
-            f'<{tag}{" class=n" if k >= numeric_from else ""}>{_e(v)}</{tag}>' for k, v in enumerate(values)
-        )
+        return "".join(f"<{tag}{' class=n' if k >= numeric_from else ''}>{_e(v)}</{tag}>" for k, v in enumerate(values))
 
     head = f"<thead><tr>{cells(header, 'th')}</tr></thead>"
     body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
@@ -84,7 +83,9 @@ def entered_rows(f: form_module.Form, lang: str) -> list[list[str]]:
         else:
             shown = f"{number(value, lang)}\u00a0{unit(field.unit, lang, count=value)}"
         rows.append([label, shown])
-    instances = [t(f"form.participation.{k}.label", lang) for k in form_module.PARTICIPATION if values["participation"][k]]
+    instances = [
+        t(f"form.participation.{k}.label", lang) for k in form_module.PARTICIPATION if values["participation"][k]
+    ]
     rows.append([t("report.participation", lang), ", ".join(instances) or t("report.no_instance", lang)])
     return rows
 
@@ -149,7 +150,12 @@ def assumptions(result: Fit, reform: OrganisationReform | None, lang: str) -> li
     """The assumptions that matter, in plain words."""
     p = result.scenario.params
     out = [
-        t("report.assume.territory", lang, neighbours=p.n_organisations - 1, base=scenarios.load(result.base).text("title", lang)),
+        t(
+            "report.assume.territory",
+            lang,
+            neighbours=p.n_organisations - 1,
+            base=scenarios.load(result.base).text("title", lang),
+        ),
         t("report.assume.fit", lang, seeds=len(result.seeds)),
         t("report.assume.funding", lang),
         t("report.assume.posts", lang, posts=number(round(result.start.get("posts", 0.0), 1), lang)),
@@ -189,7 +195,9 @@ def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr"
     parts.append(f"<p>{_e(t('organisation.unmatched', lang) if gaps else t('organisation.all_matched', lang))}</p>")
     if gaps:
         parts.append(_list(gaps))
-    parts.append(f"<p class=note>{_e(t('organisation.fitted_header', lang))} {_e('; '.join(fit_module.parameter_lines(result, lang)))}</p>")
+    parts.append(
+        f"<p class=note>{_e(t('organisation.fitted_header', lang))} {_e('; '.join(fit_module.parameter_lines(result, lang)))}</p>"
+    )
     if reform is None:
         parts.append(f"<h2>{_e(t('report.reform', lang))}</h2><p>{_e(t('report.no_reform', lang))}</p>")
     else:
@@ -228,6 +236,6 @@ def scenario_toml(result: Fit, reform: OrganisationReform | None = None, lang: s
     reformed = reform.scenario_with_reform
     comment = t("report.toml_comment", lang, name=result.form.name, what=reform_sentence(reform, lang))
     return f"# {comment}\n" + fit_module.to_toml(
-        Fit(result.form, result.base, reformed, result.rows, result.fitted, result.seeds, result.rounds, result.start),
+        dataclasses.replace(result, scenario=reformed),
         lang,
     )

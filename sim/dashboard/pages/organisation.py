@@ -105,7 +105,10 @@ def FormInput(key: str, value: Any, on_value, problem: str | None, lang: str, di
 @solara.component
 def FitResult(result: fit_module.Fit, lang: str, current: bool):
     header, rows = fit_module.table_cells(result, lang)
-    solara.Text(t("orgpage.fit_heading", lang, seeds=len(result.seeds), rounds=result.rounds), classes=["centaure-result-heading"])
+    solara.Text(
+        t("orgpage.fit_heading", lang, seeds=len(result.seeds), rounds=result.rounds),
+        classes=["centaure-result-heading"],
+    )
     if not current:
         solara.Warning(t("orgpage.fit_stale", lang), dense=True, classes=["centaure-stale"])
     SimpleTable(header, rows, caption=t("orgpage.fit_caption", lang), classes=["centaure-fit-table"])
@@ -135,10 +138,17 @@ def ReformResultView(result: work.OrgReformResult, name: str, lang: str, current
     SimpleTable(header, report.own_rows(r, lang), caption=name, classes=["centaure-org-own"])
     Heading(t("report.neighbours", lang), level=4)
     solara.Text(t("orgpage.neighbours_help", lang), classes=["centaure-caption"])
-    SimpleTable(header, report.neighbour_rows(r, lang), caption=t("report.neighbours", lang), classes=["centaure-org-neighbours"])
+    SimpleTable(
+        header,
+        report.neighbour_rows(r, lang),
+        caption=t("report.neighbours", lang),
+        classes=["centaure-org-neighbours"],
+    )
     Heading(t("report.totals", lang), level=4)
     SimpleTable(header, report.total_rows(r, lang), caption=t("report.totals", lang), classes=["centaure-org-totals"])
-    solara.Text(experiments.interval_note(result.coverage, lang), classes=["centaure-caption", "centaure-interval-note"])
+    solara.Text(
+        experiments.interval_note(result.coverage, lang), classes=["centaure-caption", "centaure-interval-note"]
+    )
     with solara.v.BtnToggle(
         v_model=0 if which == "arms" else 1,
         on_v_model=lambda k: set_which("arms" if k == 0 else "difference"),
@@ -178,7 +188,9 @@ def Page():
         session.org_draft.set({**loaded, "base": base})
 
     fit_settings = (
-        work.FitSettings(entered, draft.get("base", "npm"), settings.seeds, settings.rounds, tuple(settings.values.items()))
+        work.FitSettings(
+            entered, draft.get("base", "npm"), settings.seeds, settings.rounds, tuple(settings.values.items())
+        )
         if entered is not None
         else None
     )
@@ -213,17 +225,20 @@ def Page():
             for group, keys in GROUPS:
                 Heading(t(f"orgpage.group.{group}", lang), level=3)
                 if group == "funding" and "funding" in problems:
-                    solara.Error(problems["funding"], dense=True, classes=["centaure-form-problem", "centaure-form-funding"])
-                for key in keys:
-                    FormInput(key, draft.get(key), lambda v, key=key: set_field(key, v), problems.get(key), lang, busy).key(
-                        f"f-{key}-{lang}"
+                    solara.Error(
+                        problems["funding"], dense=True, classes=["centaure-form-problem", "centaure-form-funding"]
                     )
-            Download(
-                t("orgpage.save_form", lang),
-                "mon_etablissement.toml" if lang == "fr" else "my_organisation.toml",
-                lambda: form_module.to_toml(entered).encode() if entered else b"",
-                "application/toml",
-            ) if entered is not None else None
+                for key in keys:
+                    FormInput(
+                        key, draft.get(key), lambda v, key=key: set_field(key, v), problems.get(key), lang, busy
+                    ).key(f"f-{key}-{lang}")
+            if entered is not None:
+                Download(
+                    t("orgpage.save_form", lang),
+                    "mon_etablissement.toml" if lang == "fr" else "my_organisation.toml",
+                    lambda: form_module.to_toml(entered).encode(),
+                    "application/toml",
+                )
         with solara.Column():
             Heading(t("orgpage.national", lang), level=3)
             if entered is None:
@@ -231,7 +246,14 @@ def Page():
             else:
                 Prose(form_module.comparisons(entered, lang), classes=["centaure-national"])
             Heading(t("orgpage.fit", lang), level=3)
-            solara.Text(t("orgpage.fit_intro", lang, runs=work.fit_runs(fit_settings) if fit_settings else settings.seeds * settings.rounds), classes=["centaure-caption"])
+            solara.Text(
+                t(
+                    "orgpage.fit_intro",
+                    lang,
+                    runs=work.fit_runs(fit_settings) if fit_settings else settings.seeds * settings.rounds,
+                ),
+                classes=["centaure-caption"],
+            )
             solara.Button(
                 t("orgpage.run_fit", lang),
                 icon_name="mdi-tune-variant",
@@ -255,7 +277,11 @@ def ReformSection(session, settings, update, fitted: fit_module.Fit, lang: str, 
     )
 
     def choose(names: list[str]) -> None:
-        update(changes={n: settings.changes.get(n, reform_module.current(fitted.scenario, n)) for n in own_levers if n in names})
+        update(
+            changes={
+                n: settings.changes.get(n, reform_module.current(fitted.scenario, n)) for n in own_levers if n in names
+            }
+        )
 
     def change_lever(name: str, value: Any) -> str | None:
         try:
@@ -278,7 +304,9 @@ def ReformSection(session, settings, update, fitted: fit_module.Fit, lang: str, 
     with solara.Columns([5, 7], gutters_dense=True):
         with solara.Column():
             ReformWeek(settings.week, settings.years, lambda w: update(week=w), lang, busy)
-            with Disclosure(f"{t('reform.levers', lang)} ({len(chosen)})", open=not chosen, classes=["centaure-org-levers"]):
+            with Disclosure(
+                f"{t('reform.levers', lang)} ({len(chosen)})", open=not chosen, classes=["centaure-org-levers"]
+            ):
                 for name, spec in own_levers.items():
                     solara.v.Checkbox(
                         label=label(spec, lang),
