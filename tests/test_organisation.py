@@ -279,7 +279,10 @@ def test_cli_fits_and_saves_only_when_asked(tmp_path, capsys, monkeypatch):
 
 
 def _quick(original):
+    """Two rounds on a tiny territory with a short spin-up: the command's behaviour, not the fit's quality."""
+    tiny = {"n_users": 300, "n_workers": 12, "n_organisations": 2, "spinup_weeks": 26}
+
     def quick(*args, **kwargs):
-        return original(*args, **{**kwargs, "rounds": 2})
+        return original(*args, **{**kwargs, "rounds": 2, "changes": tiny})
 
     return quick

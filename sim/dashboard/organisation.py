@@ -17,6 +17,7 @@ they leave the page only when the director downloads the report or a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,7 +65,8 @@ def draft_of(f: Form, lang: str) -> Draft:
         if isinstance(value, bool) or isinstance(value, str):
             out[field.key] = value
         else:
-            out[field.key] = number(value, lang, digits=6).replace("\u202f", "")
+            text = str(value) if isinstance(value, int) else format(value, ".10g")
+            out[field.key] = text.replace(".", ",") if lang == "fr" else text
     return out
 
 
@@ -74,10 +76,13 @@ def example_draft(name: str, lang: str) -> tuple[Draft, str]:
     return draft_of(f, lang), base
 
 
-def _parse_number(text: str) -> float | None:
+def _parse_number(text: str, lang: str) -> float | None:
+    """A number as a director types it: ``12,5`` or ``12.5``, ``45 000``; in English ``45,000`` too."""
     cleaned = str(text).strip()
     for space in SPACES:
         cleaned = cleaned.replace(space, "")
+    if lang == "en" and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", cleaned):
+        cleaned = cleaned.replace(",", "")
     cleaned = cleaned.replace(",", ".").replace("%", "")
     try:
         value = float(cleaned)
@@ -110,7 +115,7 @@ def _read_field(field: FormField, raw: Any, lang: str) -> tuple[Any, str | None]
         if reader.default is schema.MISSING:
             return None, t("orgpage.error.required", lang)
         return schema.MISSING, None  # optional (or with a default): left to the form's default
-    value = _parse_number(text)
+    value = _parse_number(text, lang)
     if value is None:
         return None, t("orgpage.error.number", lang, value=text.strip())
     if isinstance(reader, schema.Integer):

@@ -36,6 +36,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.2rem 0; }
 th, td { text-align: left; padding: 1px 5px; border-top: 1px solid #ccc; vertical-align: top; }
 td.n, th.n { text-align: right; white-space: nowrap; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1rem; }
+.figures td:first-child { width: 55%; }
 .note { font-size: 8.5pt; color: #333; } code { font-size: 8.5pt; }
 @page { size: A4; margin: 11mm; }
 @media print {
@@ -52,13 +53,13 @@ def _e(text: object) -> str:
     return html_module.escape(str(text))
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, css: str = "") -> str:
     def cells(values: Sequence[str], tag: str) -> str:
         return "".join(f"<{tag}{' class=n' if k >= numeric_from else ''}>{_e(v)}</{tag}>" for k, v in enumerate(values))
 
     head = f"<thead><tr>{cells(header, 'th')}</tr></thead>"
     body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
-    return f"<table>{head}<tbody>{body}</tbody></table>"
+    return f"<table{f' class={css}' if css else ''}>{head}<tbody>{body}</tbody></table>"
 
 
 def _list(items: Sequence[str]) -> str:
@@ -184,7 +185,7 @@ def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr"
         f"<p class=note>{_e(t('report.private', lang))}</p>",
         f"<h2>{_e(t('report.entered', lang))}</h2>",
         '<div class="cols">',
-        _table([t("report.field", lang), t("report.value", lang)], entered_rows(f, lang)),
+        _table([t("report.field", lang), t("report.value", lang)], entered_rows(f, lang), css="figures"),
         "<div>" + _list(form_module.comparisons(f, lang)) + "</div>",
         "</div>",
         f"<h2>{_e(t('report.start', lang))}</h2>",

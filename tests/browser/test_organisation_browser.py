@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_dashboard_a11y import axe_violations, settle
+from test_dashboard_browser import shot
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +16,21 @@ APP = "sim.dashboard.app"
 TINY = "n_users=300&n_workers=12&n_organisations=2&spinup_weeks=26"
 """A tiny territory with a short spin-up: the fit and the reform take seconds."""
 PAGE = f"/organisation?seeds=1&rounds=2&replicates=5&years=1&week=20&draws=0&{TINY}"
+
+
+def check_one_a4_page(context, report: str, tmp_path) -> None:
+    """The report printed by Chromium (PDF, A4): one page."""
+    import re
+
+    path = tmp_path / "rapport.html"
+    path.write_text(report, encoding="utf-8")
+    printed = context.new_page()
+    try:
+        printed.goto(path.as_uri())
+        pdf = printed.pdf(format="A4", prefer_css_page_size=True)
+    finally:
+        printed.close()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
 def field(page, key: str):
@@ -34,18 +50,18 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         page.wait_for_function(
             "() => document.querySelector('.centaure-form-funded_posts input').value === '8'", timeout=10_000
         )
-        page.locator(".centaure-national li").first.wait_for()
+        page.locator(".centaure-national").first.wait_for()
         assert "Axess 2023" in page.locator(".centaure-national").inner_text()
         # a bad value: a message in the field, in French, and no fit possible
         field(page, "vacant_posts").fill("12")
-        message = page.locator(".centaure-form-vacant_posts .v-messages__message")
+        message = page.locator(".centaure-form-vacant_posts .error--text .v-messages__message")
         message.wait_for(timeout=10_000)
         assert "au plus 7\u00a0ETP" in message.inner_text()
         assert page.locator(".centaure-run-fit").is_disabled()
         field(page, "vacant_posts").fill("abc")
         page.locator(".centaure-form-vacant_posts .v-messages__message", has_text="n'est pas un nombre").wait_for()
         field(page, "vacant_posts").fill("0")
-        page.locator(".centaure-national li").first.wait_for()
+        page.locator(".centaure-national").first.wait_for()
         # the fit, in the background, then the table "vous avez saisi / le modèle part de"
         page.locator(".centaure-run-fit").click()
         table = page.locator(".centaure-fit-table")
@@ -59,13 +75,14 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         page.wait_for_function("() => window.location.search.includes('reform.reporting_pressure')", timeout=10_000)
         page.locator(".centaure-run-org-reform").click()
         page.locator(".centaure-org-own").wait_for(timeout=90_000)
-        assert "IC 95\u202f% sur les graines" in page.locator(".centaure-org-own").inner_text()
+        assert "IC 95\u202f% de l'effet (graines)" in page.locator(".centaure-org-own").inner_text()
         assert page.locator(".centaure-org-neighbours tbody tr").count() == 3 * 2  # 3 neighbours x 2 counts
         assert page.locator(".centaure-org-totals tbody tr").count() == 4
         assert page.locator(".centaure-effects li").count() >= 5
         assert "reporting_pressure" in page.evaluate("window.location.search")
         assert "Relais" not in page.evaluate("window.location.href")  # the figures never go in the address
         settle(page)
+        shot(page, "organisation_fr.png")
         violations = axe_violations(page)
         assert not violations, "\n".join(violations)
         # the report for the board
@@ -74,6 +91,7 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         report = Path(info.value.path()).read_text(encoding="utf-8")
         assert report.startswith("<!DOCTYPE html>") and '<html lang="fr">' in report and "@media print" in report
         assert "Association Le Relais" in report and "Pression du reporting" in report
+        check_one_a4_page(page.context, report, tmp_path)
         with page.expect_download() as info:
             page.locator(".centaure-download", has_text="Scénario avec la réforme").click()
         toml = Path(info.value.path()).read_text(encoding="utf-8")

@@ -244,7 +244,8 @@ def Page():
             if entered is None:
                 solara.Info(t("orgpage.incomplete", lang, n=len(problems)), dense=True, classes=["centaure-incomplete"])
             else:
-                Prose(form_module.comparisons(entered, lang), classes=["centaure-national"])
+                with solara.Div(classes=["centaure-national"]):
+                    Prose(form_module.comparisons(entered, lang))
             Heading(t("orgpage.fit", lang), level=3)
             solara.Text(
                 t(
