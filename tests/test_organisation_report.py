@@ -153,12 +153,13 @@ def test_the_report_without_a_reform_says_so(studied):
 
 
 def test_the_report_fits_on_one_a4_page(studied):
-    """A budget for one sheet at the print size: few enough lines of tables and text."""
+    """A budget for one sheet at the print size: few enough lines of tables and text (the browser test prints it
+    with Chromium and counts the pages: one, at 48 table rows and about 1,500 words)."""
     fitted, result = studied
     page = report.html(fitted, result.reform, "fr")
     rows = page.count("<tr>")
     words = len(re.sub(r"<[^>]+>|<style>.*?</style>", " ", page, flags=re.S).split())
-    assert rows <= 60 and words <= 1300, (rows, words)
+    assert rows <= 56 and words <= 1700, (rows, words)
 
 
 def test_the_reports_scenario_reproduces_it(studied, tmp_path):
