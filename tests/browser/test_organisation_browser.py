@@ -71,7 +71,7 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         assert page.locator(".centaure-unmatched, .centaure-all-matched").count() == 1
         # a reform of this organisation alone
         page.locator(".centaure-org-levers .centaure-disclosure-button").first.wait_for()
-        page.locator(".centaure-lever-reporting_pressure input").check()
+        page.locator(".centaure-lever-reporting_pressure label").click()
         page.wait_for_function("() => window.location.search.includes('reform.reporting_pressure')", timeout=10_000)
         page.locator(".centaure-run-org-reform").click()
         page.locator(".centaure-org-own").wait_for(timeout=90_000)
