@@ -73,6 +73,12 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         page.locator(".centaure-org-levers .centaure-disclosure-button").first.wait_for()
         page.locator(".centaure-lever-reporting_pressure label").click()
         page.wait_for_function("() => window.location.search.includes('reform.reporting_pressure')", timeout=10_000)
+        page.locator(".centaure-reform-reason").wait_for()  # the organisation's own value: a reform changing nothing
+        assert page.locator(".centaure-run-org-reform").is_disabled()
+        number = page.locator(".centaure-param-reporting_pressure .centaure-number input")
+        number.fill("0,1")
+        number.press("Enter")
+        page.wait_for_function("() => window.location.search.includes('reform.reporting_pressure=0.1')", timeout=10_000)
         page.locator(".centaure-run-org-reform").click()
         page.locator(".centaure-org-own").wait_for(timeout=90_000)
         assert "IC 95\u202f% de l'effet (graines)" in page.locator(".centaure-org-own").inner_text()

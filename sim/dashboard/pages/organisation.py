@@ -43,7 +43,10 @@ GROUPS = (
     ("funding", (*(f"funding.{k}" for k in form_module.FUNDING), "budget_growth_percent", "cost_growth_percent")),
 )
 """The form's fields as the page groups them (every field of :data:`sim.organisation.form.FIELDS` once)."""
-FIELDS = {f.key: f for f in form_module.FIELDS}
+
+
+def _field(key: str) -> form_module.FormField:
+    return next(f for f in form_module.FIELDS if f.key == key)
 
 
 def _css_key(key: str) -> str:
@@ -53,7 +56,7 @@ def _css_key(key: str) -> str:
 @solara.component
 def FormInput(key: str, value: Any, on_value, problem: str | None, lang: str, disabled: bool):
     """One field: its label, the input with its unit, its plausible range, its help text, and its problem."""
-    field = FIELDS[key]
+    field = _field(key)
     reader = field.reader
     name = t(f"form.{key}.label", lang)
     helptext = t(f"form.{key}.help", lang)
