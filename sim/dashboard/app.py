@@ -50,6 +50,7 @@ ol.centaure-prose li { margin-bottom: 0.35rem; }
   padding: 8px 14px; outline: 3px solid #000; font-weight: 600; }
 .v-app-bar .v-app-bar__nav-icon { display: none; }
 .centaure-nav .v-btn--active { background: rgba(255,255,255,0.18); }
+.centaure-table { overflow-x: auto; max-width: 100%; }
 .centaure-table table { border-collapse: collapse; font-size: 0.9rem; }
 .centaure-table th { text-align: left; padding: 4px 10px; }
 .centaure-table tbody th { font-weight: 500; border-top: 1px solid #ddd; }

@@ -269,7 +269,8 @@ def Page():
             JobStatus(fit_job, fit_state, lang)
             if fitted is not None:
                 FitResult(fitted, lang, fit_state.settings == fit_settings)
-                ReformSection(session, settings, update, fitted, lang, busy, own_levers)
+    if fitted is not None:  # the reform and the report, the page's whole width
+        ReformSection(session, settings, update, fitted, lang, busy, own_levers)
 
 
 @solara.component
@@ -305,7 +306,7 @@ def ReformSection(session, settings, update, fitted: fit_module.Fit, lang: str, 
         reason = ""
     Heading(t("orgpage.reform", lang), level=3)
     solara.Text(t("orgpage.reform_intro", lang), classes=["centaure-caption"])
-    with solara.Columns([5, 7], gutters_dense=True):
+    with solara.Columns([4, 8], gutters_dense=True):
         with solara.Column():
             ReformWeek(settings.week, settings.years, lambda w: update(week=w), lang, busy)
             with Disclosure(
