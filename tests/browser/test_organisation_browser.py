@@ -114,14 +114,15 @@ def test_two_directors_never_see_each_others_figures(solara_app, solara_server, 
                 page.locator(".centaure-incomplete").wait_for(timeout=30_000)
             a.locator(".centaure-example-public_service_vacancies").click()
             a.wait_for_function(
-                "() => document.querySelector('.centaure-form-name input').value.length > 0", timeout=10_000
+                "() => { const e = document.querySelector('.centaure-form-name input'); return e && e.value.length > 0; }",
+                timeout=10_000,
             )
             field(a, "name").fill("Service A confidentiel")
             a.locator(".centaure-nav-compare").click()  # leave and come back: the figures are still there
             a.locator(".centaure-run-compare").wait_for(timeout=30_000)
             a.locator(".centaure-nav-organisation").click()
             a.wait_for_function(
-                "() => document.querySelector('.centaure-form-name input').value === 'Service A confidentiel'",
+                "() => { const e = document.querySelector('.centaure-form-name input'); return e && e.value === 'Service A confidentiel'; }",
                 timeout=20_000,
             )
             b.reload()
