@@ -157,7 +157,7 @@ def assumptions(result: Fit, reform: OrganisationReform | None, lang: str) -> li
             neighbours=p.n_organisations - 1,
             base=scenarios.load(result.base).text("title", lang),
         ),
-        t("report.assume.fit", lang, seeds=len(result.seeds)),
+        t("report.assume.fit", lang, seeds=plural("count.seeds", len(result.seeds), lang)),
         t("report.assume.funding", lang),
         t("report.assume.posts", lang, posts=number(round(result.start.get("posts", 0.0), 1), lang)),
     ]
@@ -189,7 +189,7 @@ def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr"
         "<div>" + _list(form_module.comparisons(f, lang)) + "</div>",
         "</div>",
         f"<h2>{_e(t('report.start', lang))}</h2>",
-        f"<p>{_e(t('report.start_how', lang, seeds=len(result.seeds), rounds=result.rounds))}</p>",
+        f"<p>{_e(t('report.start_how', lang, seeds=plural('count.seeds', len(result.seeds), lang), rounds=result.rounds))}</p>",
         _table(*fit_module.table_cells(result, lang)),
     ]
     gaps = fit_module.unmatched_lines(result, lang)

@@ -28,7 +28,7 @@ from sim.dashboard.messages import error_text
 from sim.dashboard.pages.reform import ReformWeek
 from sim.dashboard.urlstate import parse_organisation
 from sim.errors import CentaureError
-from sim.i18n import choice, label, t, unit
+from sim.i18n import choice, label, plural, t, unit
 from sim.metrics import HEADLINE
 from sim.organisation import fit as fit_module
 from sim.organisation import form as form_module
@@ -109,7 +109,7 @@ def FormInput(key: str, value: Any, on_value, problem: str | None, lang: str, di
 def FitResult(result: fit_module.Fit, lang: str, current: bool):
     header, rows = fit_module.table_cells(result, lang)
     solara.Text(
-        t("orgpage.fit_heading", lang, seeds=len(result.seeds), rounds=result.rounds),
+        t("orgpage.fit_heading", lang, seeds=plural("count.seeds", len(result.seeds), lang), rounds=result.rounds),
         classes=["centaure-result-heading"],
     )
     if not current:
