@@ -172,6 +172,10 @@ def test_the_reports_scenario_reproduces_it(studied, tmp_path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["reforms"][0]["organisation"] == 0 and "organisation" in data
     assert form.load(path)[0] == fitted.form  # the figures travel with it
+    start = tmp_path / "depart.toml"
+    start.write_text(report.start_toml(fitted, result.reform, "fr"), encoding="utf-8")
+    without = scenarios.load(start)  # the same territory and horizon, without the reform
+    assert without.params == loaded.params and not without.reforms
 
 
 def test_the_command_writes_the_report_only_when_asked(tmp_path, capsys, monkeypatch):

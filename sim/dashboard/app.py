@@ -75,7 +75,7 @@ html { font-size: 20px !important; }
 
 @solara.component
 def Header():
-    """Title, the four pages, and the language switch (on every page)."""
+    """Title, the five pages, and the language switch (on every page)."""
     session = use_session()
     lang = session.lang.value
     router = solara.use_router()

@@ -230,6 +230,14 @@ def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr"
     )
 
 
+def start_toml(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
+    """The starting scenario without the reform (at the reform's horizon, if any: ``centaure compare`` of it and
+    :func:`scenario_toml` compares like with like)."""
+    if reform is None:
+        return fit_module.to_toml(result, lang)
+    return fit_module.to_toml(dataclasses.replace(result, scenario=reform.scenario), lang)
+
+
 def scenario_toml(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
     """The scenario that reproduces the report: the fitted start (and the reform, as ``[[reforms]]``)."""
     if reform is None:

@@ -366,7 +366,7 @@ def ReformSection(session, settings, update, fitted: fit_module.Fit, lang: str, 
         Download(
             t("orgpage.download_start", lang),
             report.start_file(lang),
-            lambda: report.scenario_toml(fitted, None, lang).encode(),
+            lambda: report.start_toml(fitted, shown, lang).encode(),
             "application/toml",
         )
         if shown is not None:
