@@ -191,3 +191,20 @@ def test_the_command_writes_the_report_only_when_asked(tmp_path, capsys, monkeyp
     assert "Vous avez saisi" in out.read_text(encoding="utf-8")
     assert main(["organisation", str(good), "--report", str(tmp_path / "r.pdf")]) == 2
     assert "--report" in capsys.readouterr().err
+
+
+def test_the_fit_stops_between_two_runs_when_cancelled():
+    """The page's Cancel (and a closed tab) stop the fit after the run in progress."""
+    from sim.dashboard.background import Cancelled
+
+    entered, _ = work.check(work.example_draft("small_association", "fr")[0], "fr")
+    calls = []
+
+    def tick():
+        calls.append(1)
+        if len(calls) == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        work.run_fit(work.FitSettings(entered, "npm", seeds=3, rounds=2, values=TINY), tick)
+    assert len(calls) == 2
