@@ -25,9 +25,10 @@ waiting list per person   waiting list / file active       ``need_arrival_rate@0
 Each indicator is monotone in its parameter, so the search is a bisection of
 all four at once (:data:`ROUNDS` rounds; every round runs the territory once
 per seed, the same seeds every round, and bisects each parameter's interval
-on the sign of its indicator's mean error); the round whose point is closest
-to the figures (the sum of squared errors in units of tolerance, each capped at
-:data:`DISTANCE_CAP`) is kept. Nothing
+on the sign of its indicator's mean error). The search stops at the first
+round whose point matches every figure within its tolerance; otherwise the
+round whose point is closest to the figures (the sum of squared errors in
+units of tolerance, each capped at :data:`DISTANCE_CAP`) is kept. Nothing
 sets an indicator: the fit only moves parameters and reads what the model
 does. The fit's own uncertainty is the spread of the indicators over the
 seeds at the point kept. Where a figure is out of the model's reach (the
