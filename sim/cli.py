@@ -4,7 +4,7 @@
     centaure run SCENARIO [--seed N] [--weeks N] [--set LEVER=VALUE ...] [--out FILE.csv|FILE.parquet]
     centaure compare SCENARIO SCENARIO ... [--replicates N] [--weeks N] [--set ...] [--out DIR]
     centaure decompose SCENARIO [--against npm] [--replicates N] [--weeks N] [--set ...] [--out DIR]
-    centaure organisation FORM.toml [--out SCENARIO.toml] [--seeds N]
+    centaure organisation FORM.toml [--out SCENARIO.toml] [--report REPORT.html] [--seeds N]
 
 SCENARIO is a shipped scenario's name or the path of a TOML file. Other
 commands (sweep, analyze, dashboard) register themselves through
@@ -259,6 +259,7 @@ def cmd_organisation(args: argparse.Namespace) -> int:
     from sim.organisation import fit, form
 
     out = writable_file(Path(args.out), "--out", (".toml",)) if args.out else None
+    report_path = writable_file(Path(args.report), "--report", (".html",)) if args.report else None
     entered, base = form.load(args.form)
     scenarios.load(base)  # the baseline must exist before anything runs
     seeds = tuple(range(1, args.seeds + 1))
@@ -268,7 +269,12 @@ def cmd_organisation(args: argparse.Namespace) -> int:
     if out:
         atomic_write_text(out, fit.to_toml(result, args.lang))
         print(t("cli.wrote", args.lang, files=out))
-    else:
+    if report_path:
+        from sim.organisation import report
+
+        atomic_write_text(report_path, report.html(result, None, args.lang))
+        print(t("cli.wrote", args.lang, files=report_path))
+    if not out and not report_path:
         print(t("organisation.nothing_saved", args.lang))
     return 0
 
@@ -328,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("form", help="FORM.toml with an [organisation] section (see scenarios/organisations/)")
     p.add_argument("--out", help="write the starting scenario to FILE.toml (default: nothing is saved)")
+    p.add_argument("--report", help="write the board's report (the figures and the fit) to FILE.html")
     p.add_argument("--seeds", type=integer(1, 10), default=3, help="seeds each round of the fit runs (default: 3)")
     p.set_defaults(func=cmd_organisation)
 

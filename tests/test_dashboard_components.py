@@ -60,12 +60,12 @@ def wait_until(predicate, timeout: float = 30.0) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("path", ["/", "/compare", "/reform", "/learn"])
+@pytest.mark.parametrize("path", ["/", "/compare", "/reform", "/learn", "/organisation"])
 def test_every_page_renders_in_both_languages(path, lang):
     box, rc = render(f"{path}?lang={lang}&{SMALL_QUERY}")
     words = {
-        "fr": ["Explorer", "Comparer", "Labo des réformes", "Apprendre"],
-        "en": ["Explore", "Compare", "Reform lab", "Learn"],
+        "fr": ["Explorer", "Comparer", "Labo des réformes", "Apprendre", "Mon établissement"],
+        "en": ["Explore", "Compare", "Reform lab", "Learn", "My organisation"],
     }
     for word in words[lang]:
         assert len(buttons(rc, word)) == 1, word

@@ -18,6 +18,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "organisations
 NAMES = ("small_association", "public_service_vacancies", "for_profit_activity")
 SEEDS = fit.DEFAULT_SEEDS  # with 2 seeds the public service's vacancy rate misses (7.4 % for 13.3 %)
 ROUNDS = fit.ROUNDS
+UNMATCHED: dict[str, set[str]] = {}
+"""Example -> the fitted figures the model cannot reach (each must then be reported with its reason); none today."""
 
 
 @pytest.fixture(autouse=True)
@@ -177,6 +179,8 @@ def test_comparison_sentences_against_the_national_figures():
 # ------------------------------------------------------------------ the fit
 @pytest.fixture(scope="module")
 def fits():
+    """One fit per example, shared by the module's tests (the slow part: at most 3 × 8 rounds × 3 seeds runs;
+    the search stops at the first round that matches every figure)."""
     out = {}
     for name in NAMES:
         f, base = form.load(EXAMPLES / f"{name}.toml")
@@ -187,11 +191,21 @@ def fits():
 @pytest.mark.parametrize("name", NAMES)
 def test_the_fit_matches_the_examples_within_tolerance(fits, name):
     result = fits[name]
+    assert len(result.history) == result.rounds <= ROUNDS
+    assert result.rounds == ROUNDS or result.history[-1][0]  # it stopped early only on a round matching everything
+    expected = UNMATCHED.get(name, set())
+    gaps = "\n".join(fit.unmatched_lines(result, "en"))
     for row in result.rows:
-        if row.fitted:
-            assert row.matched, (name, row)
-            assert row.low <= row.model <= row.high
-    assert result.matched
+        if not row.fitted:
+            continue
+        assert row.low <= row.model <= row.high
+        if row.key in expected:  # out of the model's reach: the report says which figure and why
+            assert not row.matched
+            assert fit.t(f"organisation.row.{row.key}", "en") in gaps
+            assert ("end of its range" if row.at_bound else "chance of a single year") in gaps
+        else:
+            assert row.matched, (name, row, gaps)
+    assert result.matched == (not expected)
     own = result.scenario.params.own_values(fit.DIRECTOR)
     assert own["kind"] == result.form.kind
     for target in fit.TARGETS:  # the fit moved parameters only, each within its range
@@ -217,10 +231,12 @@ def test_the_written_scenario_loads_and_reproduces_the_fitted_start(fits, tmp_pa
     assert text.startswith("# Scénario de départ") and "[organisation]" in text and "[organisations.0]" in text
     loaded = scenarios.load(path)
     assert loaded.params == result.scenario.params
+    again = fit.start_indicators(loaded, SEEDS[0])  # one seed is enough: the same seed gives the same run
     for target in fit.TARGETS:
+        assert target.measure(again) == pytest.approx(target.measure(result.runs[0]))
+    for target in fit.TARGETS:  # and the table's mean is the mean of the runs kept
         row = next(r for r in result.rows if r.key == target.key)
-        again = [target.measure(fit.start_indicators(loaded, seed)) for seed in SEEDS]
-        assert sum(again) / len(again) == pytest.approx(row.model)
+        assert row.model == pytest.approx(sum(target.measure(r) for r in result.runs) / len(result.runs))
     again_form, _ = form.load(path)  # the starting scenario is also a form
     assert again_form == result.form
 
@@ -263,7 +279,10 @@ def test_cli_fits_and_saves_only_when_asked(tmp_path, capsys, monkeypatch):
 
 
 def _quick(original):
+    """Two rounds on a tiny territory with a short spin-up: the command's behaviour, not the fit's quality."""
+    tiny = {"n_users": 300, "n_workers": 12, "n_organisations": 2, "spinup_weeks": 26}
+
     def quick(*args, **kwargs):
-        return original(*args, **{**kwargs, "rounds": 2})
+        return original(*args, **{**kwargs, "rounds": 2, "changes": tiny})
 
     return quick

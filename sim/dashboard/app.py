@@ -1,4 +1,4 @@
-"""The Centaure dashboard (Solara): Explore, Compare, Reform lab, Learn; French and English.
+"""The Centaure dashboard (Solara): Explore, Compare, Reform lab, Learn, My organisation; French and English.
 
 Run it with ``centaure dashboard`` (or ``solara run sim.dashboard.app``).
 Each browser session gets its own state (:mod:`sim.dashboard.session`),
@@ -12,7 +12,7 @@ import solara
 from sim.dashboard import htmlchart
 from sim.dashboard.components.frame import PageFrame
 from sim.dashboard.components.urlsync import UrlSync
-from sim.dashboard.pages import compare, explore, learn, reform
+from sim.dashboard.pages import compare, explore, learn, organisation, reform
 from sim.dashboard.session import session_context, use_new_session, use_session, with_query
 from sim.i18n import t
 
@@ -21,6 +21,7 @@ PAGES = (
     ("/compare", "nav.compare", "mdi-compare"),
     ("/reform", "nav.reform", "mdi-flask-outline"),
     ("/learn", "nav.learn", "mdi-school"),
+    ("/organisation", "nav.organisation", "mdi-home-city-outline"),
 )
 
 CSS = """
@@ -49,6 +50,7 @@ ol.centaure-prose li { margin-bottom: 0.35rem; }
   padding: 8px 14px; outline: 3px solid #000; font-weight: 600; }
 .v-app-bar .v-app-bar__nav-icon { display: none; }
 .centaure-nav .v-btn--active { background: rgba(255,255,255,0.18); }
+.centaure-table { overflow-x: auto; max-width: 100%; }
 .centaure-table table { border-collapse: collapse; font-size: 0.9rem; }
 .centaure-table th { text-align: left; padding: 4px 10px; }
 .centaure-table tbody th { font-weight: 500; border-top: 1px solid #ddd; }
@@ -73,7 +75,7 @@ html { font-size: 20px !important; }
 
 @solara.component
 def Header():
-    """Title, the four pages, and the language switch (on every page)."""
+    """Title, the five pages, and the language switch (on every page)."""
     session = use_session()
     lang = session.lang.value
     router = solara.use_router()
@@ -160,4 +162,5 @@ routes = [
     solara.Route(path="compare", component=compare.Page, label="Compare"),
     solara.Route(path="reform", component=reform.Page, label="Reform lab"),
     solara.Route(path="learn", component=learn.Page, label="Learn"),
+    solara.Route(path="organisation", component=organisation.Page, label="My organisation"),
 ]

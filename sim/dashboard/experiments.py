@@ -201,8 +201,13 @@ def when_text(week: int, lang: str) -> str:
 
 def reform_text(settings: ReformSettings, lang: str) -> str:
     """What the reform does: ``Pression du reporting → 0,2 part du temps de travail, ...``."""
+    return changes_text(settings.changes, lang)
+
+
+def changes_text(changes: dict[str, Any], lang: str) -> str:
+    """``Pression du reporting → 0,2 part du temps de travail, ...`` for any lever = value table."""
     specs = Params.specs()
-    return ", ".join(f"{label(specs[k], lang)} → {value_text(specs[k], v, lang)}" for k, v in settings.changes.items())
+    return ", ".join(f"{label(specs[k], lang)} → {value_text(specs[k], v, lang)}" for k, v in changes.items())
 
 
 def settings_coverage(settings: CompareSettings | ReformSettings) -> Coverage:
@@ -284,9 +289,14 @@ class Effect:
 
 def effects(result: ReformResult, lang: str) -> list[Effect]:
     """Each headline indicator: before → after, the effect (points for a share) with its interval, and a sentence."""
-    coverage = result.coverage
+    return summary_effects(result.summary, result.coverage, lang)
+
+
+def summary_effects(summary: pd.DataFrame, coverage: Coverage, lang: str) -> list[Effect]:
+    """:func:`effects` of a reform summary's rows (indicator, counterfactual, reform, mean, ci_low, ci_high), e.g.
+    one organisation's rows of a reform of that organisation."""
     out = []
-    for row in result.summary.itertuples():
+    for row in summary.itertuples():
         name = row.indicator
         before, after = formats.value(name, row.counterfactual, lang), formats.value(name, row.reform, lang)
         effect = formats.difference(name, row.mean, lang)
@@ -350,27 +360,42 @@ def compare_charts(result: CompareResult, lang: str) -> dict[str, str]:
 
 def reform_charts(result: ReformResult, lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """(both arms with their bands, the paired difference with its band), one HTML chart per headline indicator."""
-    sentences = effect_sentences(result, lang)
+    s = result.settings
+    return arm_charts(
+        result.runs, result.difference, effect_sentences(result, lang), s.years, s.week, result.coverage, lang
+    )
+
+
+def arm_charts(
+    runs: pd.DataFrame,
+    difference: pd.DataFrame,
+    sentences: dict[str, str],
+    years: int,
+    week: int,
+    coverage: Coverage,
+    lang: str,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`reform_charts` of any reform's runs and paired difference (one organisation's, for instance)."""
     arms = charts.band_charts(
-        bands(result.runs, by=("arm",)),
+        bands(runs, by=("arm",)),
         sentences,
         HEADLINE,
         "arm",
         {arm: t(f"reform.arm.{arm}", lang) for arm in charts.ARM_COLOURS},
         dict(charts.ARM_COLOURS),
         lang,
-        WEEKS_PER_YEAR * result.settings.years,
-        marker_week=result.settings.week,
+        WEEKS_PER_YEAR * years,
+        marker_week=week,
         dashed=("counterfactual",),
     )
     differences = charts.difference_charts(
-        bands(result.difference, by=("arm",)),
+        bands(difference, by=("arm",)),
         sentences,
         HEADLINE,
         lang,
-        WEEKS_PER_YEAR * result.settings.years,
-        result.settings.week,
-        interval=interval_name(result.coverage, lang),
+        WEEKS_PER_YEAR * years,
+        week,
+        interval=interval_name(coverage, lang),
     )
     return arms, differences
 

@@ -16,7 +16,21 @@ from sim.errors import CentaureError
 from sim.i18n import NBSP, choice, has, label, number, t, unit
 from sim.params import Params, Spec
 
-PAGE_FIELDS = ("scenario", "scenarios", "seed", "replicates", "draws", "years", "week", "step", "change", "reform")
+PAGE_FIELDS = (
+    "scenario",
+    "scenarios",
+    "seed",
+    "replicates",
+    "draws",
+    "years",
+    "week",
+    "step",
+    "change",
+    "reform",
+    "example",
+    "seeds",
+    "rounds",
+)
 """Keys of the address that are not parameters; their words are ``field.<key>`` in the catalogue (and, for an
 error whose ``allowed`` names a case, ``error.<key>.<case>``)."""
 

@@ -14,6 +14,7 @@ from typing import Any
 import solara
 
 from sim.dashboard import experiments
+from sim.dashboard import organisation as organisation_work
 from sim.dashboard.background import Job, JobState
 from sim.dashboard.live import ExploreRun
 from sim.dashboard.urlstate import lang_from_query, parse_explore, parse_query, presenting_from_query
@@ -32,8 +33,11 @@ class Session:
     compare: Job  # the comparison under way or the last one, kept across pages
     reform: Job  # the reform study under way or the last one
     decompose: Job  # Compare's "what explains the difference" under way or the last one
+    fit: Job  # My organisation: the fit of the director's figures under way or the last one
+    org_reform: Job  # My organisation: the reform of the organisation alone under way or the last one
     url: solara.Reactive[str | None]  # address written by a page without routing (Explore), else None
     presenting: solara.Reactive[bool]  # presentation mode (projector): large type, one chart at a time
+    org_draft: solara.Reactive[dict | None] = None  # My organisation: the figures typed (this session only)
     holder: dict[str, Any] = field(default_factory=dict)  # the live run, each page's last address
 
     def explore_run(self, search: str | None) -> tuple[ExploreRun, list[str]]:
@@ -64,7 +68,7 @@ class Session:
 
     def close(self) -> None:
         """The tab is closed or reloaded: stop playing and stop the batches (called by the kernel's close hook)."""
-        for job in (self.compare, self.reform, self.decompose):
+        for job in (self.compare, self.reform, self.decompose, self.fit, self.org_reform):
             job.close()
 
     def extras(self) -> dict[str, str | None]:
@@ -108,11 +112,15 @@ def use_new_session(search: str | None) -> Session:
     compare_state = solara.use_reactive(JobState())
     reform_state = solara.use_reactive(JobState())
     decompose_state = solara.use_reactive(JobState())
+    fit_state = solara.use_reactive(JobState())
+    org_reform_state = solara.use_reactive(JobState())
     jobs = solara.use_memo(
         lambda: (
             Job("compare", experiments.compare, compare_state),
             Job("reform", experiments.reform, reform_state),
             Job("decompose", experiments.decomposition, decompose_state),
+            Job("fit", organisation_work.run_fit, fit_state),
+            Job("org-reform", organisation_work.run_reform, org_reform_state),
         ),
         [],
     )
@@ -125,8 +133,11 @@ def use_new_session(search: str | None) -> Session:
         compare=jobs[0],
         reform=jobs[1],
         decompose=jobs[2],
+        fit=jobs[3],
+        org_reform=jobs[4],
         url=solara.use_reactive(None),
         presenting=solara.use_reactive(solara.use_memo(lambda: presenting_from_query(search), [])),
+        org_draft=solara.use_reactive(None),
         holder=solara.use_memo(dict, []),
     )
     solara.use_memo(lambda: on_kernel_close(session.close), [])

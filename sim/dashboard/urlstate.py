@@ -24,7 +24,22 @@ from sim.params import Params, levers
 from sim.scenarios import Reform
 
 PAGE_KEYS = frozenset(
-    {"scenario", "seed", "change", "scenarios", "replicates", "draws", "years", "week", "step", "lang", "present"}
+    {
+        "scenario",
+        "seed",
+        "change",
+        "scenarios",
+        "replicates",
+        "draws",
+        "years",
+        "week",
+        "step",
+        "lang",
+        "present",
+        "example",
+        "seeds",
+        "rounds",
+    }
 )
 
 LIMITS: Mapping[str, int] = MappingProxyType(
@@ -331,6 +346,72 @@ def parse_reform(search: str | None) -> tuple[ReformSettings, list[CentaureError
     values, errs = settle(scenarios.load(name).params, values)
     errors += errs
     return ReformSettings(name, week, replicates, years, changes, values, draws), errors
+
+
+# ----------------------------------------------------------------------------- My organisation
+MAX_FIT_SEEDS = 5
+"""Seeds each round of the page's fit runs, at most (the command line goes to 10)."""
+
+
+@dataclass(frozen=True)
+class OrganisationSettings:
+    """The page *My organisation*'s address: never the figures entered (they stay in the session), only the
+    example loaded, the fit's size, the territory's sizes, and the reform of the organisation."""
+
+    example: str | None = None  # a shipped form of scenarios/organisations/
+    seeds: int = 3
+    rounds: int = 8
+    values: Mapping[str, Any] = field(default_factory=dict)  # applied to the baseline before the fit
+    week: int = 53
+    replicates: int = DEFAULT_REPLICATES
+    years: int = 3
+    draws: int = 0
+    changes: Mapping[str, Any] = field(default_factory=dict)  # the reform of the organisation: lever -> value
+
+    def query(self, extras: Iterable[tuple[str, str]] = ()) -> str:
+        items: list[tuple[str, Any]] = [("example", self.example)] if self.example else []
+        items += [("seeds", self.seeds), ("rounds", self.rounds), ("week", self.week)]
+        items += [("replicates", self.replicates), ("draws", self.draws), ("years", self.years)]
+        items += [(f"reform.{k}", format_value(v)) for k, v in self.changes.items()]
+        items += [(k, format_value(v)) for k, v in self.values.items()]
+        items += list(extras)
+        return encode(items)
+
+
+def parse_organisation(
+    search: str | None, examples: Iterable[str] = ()
+) -> tuple[OrganisationSettings, list[CentaureError]]:
+    query = parse_query(search)
+    errors: list[CentaureError] = []
+    example = query.get("example", [None])[-1]
+    if example is not None and example not in tuple(examples):
+        errors.append(ScenarioError(f"example = {example!r}: unknown example", field="example", value=example))
+        example = None
+    seeds, errs = int_value(query, "seeds", 3, 1, MAX_FIT_SEEDS)
+    errors += errs
+    rounds, errs = int_value(query, "rounds", 8, 2, 8)
+    errors += errs
+    replicates, errs = int_value(query, "replicates", DEFAULT_REPLICATES, MIN_REPLICATES, MAX_REPLICATES)
+    errors += errs
+    draws, errs = draws_value(query)
+    errors += errs
+    years, errs = int_value(query, "years", 3, 1, MAX_YEARS)
+    errors += errs
+    week, errs = int_value(query, "week", min(53, 52 * years - 1), 1, max(52 * years - 1, 1))
+    errors += errs
+    changes, errs = parse_params(query, prefix="reform.")
+    errors += errs
+    own = {n for n, spec in levers().items() if spec.per_organisation}
+    for lever in [k for k in changes if k not in own]:
+        errors.append(ScenarioError(f"reform.{lever}: not a lever of one organisation", field="reform", value=lever))
+        changes.pop(lever)
+    values, errs = parse_params(query)
+    errors += errs
+    values.pop("weeks", None)  # the horizon is the page's
+    values, errs = settle(scenarios.load("npm").params, values)
+    errors += errs
+    settings = OrganisationSettings(example, seeds, rounds, values, week, replicates, years, draws, changes)
+    return settings, errors
 
 
 def presenting_from_query(search: str | None) -> bool:

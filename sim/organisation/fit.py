@@ -25,9 +25,10 @@ waiting list per person   waiting list / file active       ``need_arrival_rate@0
 Each indicator is monotone in its parameter, so the search is a bisection of
 all four at once (:data:`ROUNDS` rounds; every round runs the territory once
 per seed, the same seeds every round, and bisects each parameter's interval
-on the sign of its indicator's mean error); the round whose point is closest
-to the figures (the sum of squared errors in units of tolerance, each capped at
-:data:`DISTANCE_CAP`) is kept. Nothing
+on the sign of its indicator's mean error). The search stops at the first
+round whose point matches every figure within its tolerance; otherwise the
+round whose point is closest to the figures (the sum of squared errors in
+units of tolerance, each capped at :data:`DISTANCE_CAP`) is kept. Nothing
 sets an indicator: the fit only moves parameters and reads what the model
 does. The fit's own uncertainty is the spread of the indicators over the
 seeds at the point kept. Where a figure is out of the model's reach (the
@@ -41,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,7 +212,10 @@ class Fit:
     rows: tuple[Row, ...]
     fitted: dict[str, float]
     seeds: tuple[int, ...]
+    rounds: int = ROUNDS  # rounds run (fewer than asked when one matched every figure)
     start: dict[str, float] = field(default_factory=dict)  # the director's week-0 indicators, mean over seeds
+    history: tuple[tuple[bool, float], ...] = ()  # per round run: (every figure matched, distance)
+    runs: tuple[dict[str, float], ...] = ()  # the director's week-0 indicators at the point kept, one per seed
 
     @property
     def matched(self) -> bool:
@@ -219,9 +223,15 @@ class Fit:
 
 
 # ------------------------------------------------------------------ the territory
-def territory(f: Form, base: str = "npm") -> Scenario:
-    """The starting territory before the fit: the director's organisation 0 and the baseline's neighbours."""
+def territory(f: Form, base: str = "npm", changes: Mapping[str, Any] | None = None) -> Scenario:
+    """The starting territory before the fit: the director's organisation 0 and the baseline's neighbours.
+
+    ``changes`` are applied to the baseline first (e.g. ``n_users``, ``n_workers``, ``spinup_weeks`` for a
+    smaller, quicker territory: its size per organisation sets the neighbours').
+    """
     reference = scenarios.load(base)
+    if changes:
+        reference = reference.with_changes(**changes)
     p = reference.params
     posts_per_org = p.n_workers / p.n_organisations
     users_per_org = p.n_users / p.n_organisations
@@ -256,9 +266,19 @@ def start_indicators(scenario: Scenario, seed: int) -> dict[str, float]:
     return {name: float(values[DIRECTOR]) for name, values in model.org_indicators.items()}
 
 
-def _evaluate(scenario: Scenario, values: dict[str, float], seeds: Sequence[int]) -> list[dict[str, float]]:
+def _evaluate(
+    scenario: Scenario,
+    values: dict[str, float],
+    seeds: Sequence[int],
+    progress: Callable[[int], Any] | None = None,
+) -> list[dict[str, float]]:
     trial = scenario.with_changes(**{f"{name}@{DIRECTOR}": v for name, v in values.items()})
-    return [start_indicators(trial, seed) for seed in seeds]
+    out = []
+    for seed in seeds:
+        out.append(start_indicators(trial, seed))
+        if progress is not None:
+            progress(1)  # after each run: a caller may stop the fit between two runs (the dashboard's Cancel)
+    return out
 
 
 def _mean(runs: list[dict[str, float]], measure: Callable[[dict[str, float]], float]) -> float:
@@ -272,26 +292,37 @@ def fit(
     seeds: Sequence[int] = DEFAULT_SEEDS,
     rounds: int = ROUNDS,
     progress: Callable[[int], Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    stop_when_matched: bool = True,
 ) -> Fit:
-    """Search the parameters of :data:`TARGETS` so the director's week-0 indicators match the form."""
+    """Search the parameters of :data:`TARGETS` so the director's week-0 indicators match the form.
+
+    The search stops at the first round whose point matches every figure within its tolerance
+    (``stop_when_matched``; otherwise it runs all ``rounds``), and keeps the best round: one that matches
+    every figure if any does, else the closest. ``progress(1)`` is called after each run (at most
+    ``rounds`` × ``len(seeds)`` runs); ``changes`` go to the baseline before the territory is built
+    (:func:`territory`).
+    """
     seeds = tuple(seeds)
-    start = territory(f, base)
+    start = territory(f, base, changes)
     bounds = {tg.key: [tg.low, tg.high] for tg in TARGETS}
-    tried: list[tuple[float, dict[str, float], list[dict[str, float]]]] = []
+    tried: list[tuple[bool, float, dict[str, float], list[dict[str, float]]]] = []
     for _ in range(rounds):
         values = {tg.parameter: _rounded(tg.midpoint(*bounds[tg.key])) for tg in TARGETS}
-        runs = _evaluate(start, values, seeds)
+        runs = _evaluate(start, values, seeds, progress)
         distance = 0.0  # sum of squared errors in units of tolerance
+        matched = True
         for tg in TARGETS:
             error = _mean(runs, tg.measure) - tg.entered(f)
+            matched = matched and abs(error) <= tg.tolerance(f)
             distance += min((error / tg.tolerance(f)) ** 2, DISTANCE_CAP)
             too_high = error > 0
             side = 1 if too_high == tg.increasing else 0  # move the upper bound down, or the lower up
             bounds[tg.key][side] = values[tg.parameter]
-        tried.append((distance, values, runs))
-        if progress is not None:
-            progress(len(seeds))
-    _, values, runs = min(tried, key=lambda item: item[0])
+        tried.append((not matched, distance, values, runs))
+        if matched and stop_when_matched:
+            break
+    _, _, values, runs = min(tried, key=lambda item: item[:2])
     scenario = start.with_changes(**{f"{name}@{DIRECTOR}": v for name, v in values.items()})
     return Fit(
         form=f,
@@ -300,7 +331,10 @@ def fit(
         rows=tuple(_rows(f, values, runs)),
         fitted=values,
         seeds=seeds,
+        rounds=len(tried),
         start={name: _mean(runs, lambda r, n=name: r[n]) for name in runs[0]},
+        history=tuple((not unmatched, distance) for unmatched, distance, _, _ in tried),
+        runs=tuple(runs),
     )
 
 
@@ -341,11 +375,16 @@ def _value(x: float, share: bool, lang: str) -> str:
     return percent(x, lang, 1) if share else fixed(x, lang, 2 if abs(x) < 10 else 1)
 
 
-def table_lines(result: Fit, lang: str = "fr") -> list[str]:
-    """The side-by-side table "you entered / the model starts from", with the fit's spread and tolerance."""
+def table_cells(result: Fit, lang: str = "fr") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of "you entered / the model starts from": figure, entered, model, spread over the seeds,
+    tolerance, status (matched, not matched, compared)."""
     head = [t("organisation.col.figure", lang), t("organisation.col.entered", lang), t("organisation.col.model", lang)]
-    head += [t("organisation.col.spread", lang), t("organisation.col.tolerance", lang), ""]
-    lines = [f"{head[0]:<40} {head[1]:>14} {head[2]:>14} {head[3]:>20} {head[4]:>12}"]
+    head += [
+        t("organisation.col.spread", lang),
+        t("organisation.col.tolerance", lang),
+        t("organisation.col.status", lang),
+    ]
+    rows = []
     for row in result.rows:
         spread = f"{_value(row.low, row.share, lang)} – {_value(row.high, row.share, lang)}"
         tolerance = "±" + _value(row.tolerance, row.share, lang) if row.fitted else ""
@@ -353,6 +392,15 @@ def table_lines(result: Fit, lang: str = "fr") -> list[str]:
         status = status or t("organisation.compared", lang)
         label = t(f"organisation.row.{row.key}", lang)
         entered, model = _value(row.entered, row.share, lang), _value(row.model, row.share, lang)
+        rows.append([label, entered, model, spread, tolerance, status])
+    return head, rows
+
+
+def table_lines(result: Fit, lang: str = "fr") -> list[str]:
+    """The side-by-side table "you entered / the model starts from", with the fit's spread and tolerance."""
+    head, rows = table_cells(result, lang)
+    lines = [f"{head[0]:<40} {head[1]:>14} {head[2]:>14} {head[3]:>20} {head[4]:>12}"]
+    for label, entered, model, spread, tolerance, status in rows:
         lines.append(f"{label:<40} {entered:>14} {model:>14} {spread:>20} {tolerance:>12}  {status}")
     return lines
 

@@ -368,6 +368,15 @@ def load(path: str | Path) -> tuple[Form, str]:
     return read_document(data, str(path))
 
 
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "organisations"
+"""The shipped example forms (a small association, a public service with vacancies, a for-profit provider)."""
+
+
+def examples() -> dict[str, Path]:
+    """Example name -> its FORM.toml, in alphabetical order."""
+    return {p.stem: p for p in sorted(EXAMPLES_DIR.glob("*.toml"))}
+
+
 def to_toml(form: Form) -> str:
     """The ``[organisation]`` section of ``form`` as TOML (read back by :func:`read`)."""
     values = form.as_dict()

@@ -1,0 +1,250 @@
+"""A report for the board: one printable HTML page (one A4 sheet), French by default.
+
+:func:`html` writes the figures entered (and how they compare with the
+national ones), the model's starting point against them (the fit, its spread
+over the seeds, what could not be matched and why), the reform of the
+director's organisation, its results with their uncertainty (and which
+uncertainty the intervals cover), what happens to the neighbours and the
+territory, and the assumptions that matter, in plain words. The page needs
+nothing from outside (no script, font or picture to fetch): printed or saved
+as PDF from the browser, it is one A4 page (``@media print``).
+
+:func:`scenario_toml` is the scenario that reproduces it (``centaure run``,
+``centaure compare``). The dashboard's *Mon établissement* page and
+``centaure organisation FORM.toml --report report.html`` both call these.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html as html_module
+from collections.abc import Sequence
+
+from sim import scenarios
+from sim.dashboard import experiments
+from sim.i18n import indicator_label, number, plural, t, unit
+from sim.organisation import fit as fit_module
+from sim.organisation import form as form_module
+from sim.organisation.fit import Fit
+from sim.organisation.reform import OWN, TOTALS, OrganisationReform
+
+CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 1.5rem auto; max-width: 60rem; }
+h1 { font-size: 14pt; margin: 0 0 0.2rem; } h2 { font-size: 11pt; margin: 0.7rem 0 0.2rem; border-bottom: 1px solid #999; }
+p, li { margin: 0.15rem 0; } ul { margin: 0.1rem 0; padding-left: 1.1rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.2rem 0; }
+th, td { text-align: left; padding: 1px 5px; border-top: 1px solid #ccc; vertical-align: top; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1rem; }
+.figures td:first-child { width: 55%; }
+.note { font-size: 8.5pt; color: #333; } code { font-size: 8.5pt; }
+@page { size: A4; margin: 11mm; }
+@media print {
+  body { font-size: 7.6pt; margin: 0; max-width: none; }
+  h1 { font-size: 11pt; } h2 { font-size: 8.8pt; margin-top: 0.35rem; }
+  .note, code { font-size: 6.8pt; } th, td { padding: 0 3px; }
+  h2, table { break-inside: avoid; }
+}
+"""
+"""Screen and print styles; at print, small enough that the page fits one A4 sheet."""
+
+
+def _e(text: object) -> str:
+    return html_module.escape(str(text))
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, css: str = "") -> str:
+    def cells(values: Sequence[str], tag: str) -> str:
+        return "".join(f"<{tag}{' class=n' if k >= numeric_from else ''}>{_e(v)}</{tag}>" for k, v in enumerate(values))
+
+    head = f"<thead><tr>{cells(header, 'th')}</tr></thead>"
+    body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
+    return f"<table{f' class={css}' if css else ''}>{head}<tbody>{body}</tbody></table>"
+
+
+def _list(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+
+
+# ------------------------------------------------------------------ the figures entered
+def entered_rows(f: form_module.Form, lang: str) -> list[list[str]]:
+    """(label, value with its unit) for every field of the form that is filled in."""
+    values = f.as_dict()
+    rows = []
+    for field in form_module.FIELDS:
+        section, _, key = field.key.rpartition(".")
+        value = values[section][key] if section else values.get(key)
+        if value is None or section == "participation":
+            continue
+        label = t(f"form.{field.key}.label", lang)
+        if field.key == "kind":
+            shown = t(f"choice.{value}", lang)
+        elif isinstance(value, str):
+            shown = value
+        else:
+            shown = f"{number(value, lang)}\u00a0{unit(field.unit, lang, count=value)}"
+        rows.append([label, shown])
+    instances = [
+        t(f"form.participation.{k}.label", lang) for k in form_module.PARTICIPATION if values["participation"][k]
+    ]
+    rows.append([t("report.participation", lang), ", ".join(instances) or t("report.no_instance", lang)])
+    return rows
+
+
+# ------------------------------------------------------------------ the reform's results
+def _summary_rows(summary, names: Sequence[str], coverage, lang: str) -> list[list[str]]:
+    chosen = summary[summary["indicator"].isin(names)]
+    order = {n: k for k, n in enumerate(names)}
+    chosen = chosen.sort_values("indicator", key=lambda s: s.map(order))
+    return [
+        [indicator_label(e.indicator, lang), e.before, e.after, e.effect, e.interval]
+        for e in experiments.summary_effects(chosen, coverage, lang)
+    ]
+
+
+def coverage(result: OrganisationReform) -> experiments.Coverage:
+    return experiments.Coverage.of(result.own, result.replicates)
+
+
+def effect_header(result: OrganisationReform, lang: str) -> list[str]:
+    return [
+        t("compare.indicator", lang),
+        t("reform.arm.counterfactual", lang),
+        t("reform.arm.reform", lang),
+        t("reform.effect", lang),
+        t(f"uncertainty.effect_interval.{coverage(result).kind}", lang),
+    ]
+
+
+def own_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
+    """The director's organisation: without, with, effect, interval (:data:`sim.organisation.reform.OWN`)."""
+    return _summary_rows(result.own, OWN, coverage(result), lang)
+
+
+def total_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
+    """The territory's totals (every organisation summed)."""
+    return _summary_rows(result.totals, TOTALS, coverage(result), lang)
+
+
+def neighbour_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
+    """Each neighbour's people supported and waiting list: without, with, effect, interval."""
+    rows = []
+    for j, group in result.neighbours.groupby("organisation", sort=True):
+        for row in _summary_rows(group, ("supported", "waiting_list"), coverage(result), lang):
+            rows.append([t("report.neighbour", lang, j=int(j), what=row[0]), *row[1:]])
+    return rows
+
+
+def reform_sentence(result: OrganisationReform, lang: str) -> str:
+    """What was tested: when, which levers, over how many runs, how long."""
+    return t(
+        "report.reform_what",
+        lang,
+        when=experiments.when_text(result.week, lang),
+        what=experiments.changes_text(result.changes, lang),
+        size=experiments.size_text(coverage(result), lang, unit="count.pairs"),
+        years=plural("count.years", result.years, lang),
+    )
+
+
+def assumptions(result: Fit, reform: OrganisationReform | None, lang: str) -> list[str]:
+    """The assumptions that matter, in plain words."""
+    p = result.scenario.params
+    out = [
+        t(
+            "report.assume.territory",
+            lang,
+            neighbours=p.n_organisations - 1,
+            base=scenarios.load(result.base).text("title", lang),
+        ),
+        t("report.assume.fit", lang, seeds=plural("count.seeds", len(result.seeds), lang)),
+        t("report.assume.funding", lang),
+        t("report.assume.posts", lang, posts=number(round(result.start.get("posts", 0.0), 1), lang)),
+    ]
+    if reform is not None:
+        out.append(experiments.covers_text(coverage(reform), lang) + " " + t("report.assume.not_covered", lang))
+    out.append(t("report.assume.model", lang))
+    return out
+
+
+# ------------------------------------------------------------------ the page
+def start_file(lang: str) -> str:
+    """The starting scenario's file name, as the page downloads it and the report names it."""
+    return t("report.file_start", lang)
+
+
+def reform_file(lang: str) -> str:
+    return t("report.file_reform", lang)
+
+
+def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
+    """The board's report as one self-contained HTML page (prints to one A4 page)."""
+    f = result.form
+    parts = [
+        f"<h1>{_e(t('report.title', lang, name=f.name))}</h1>",
+        f"<p class=note>{_e(t('report.private', lang))}</p>",
+        f"<h2>{_e(t('report.entered', lang))}</h2>",
+        '<div class="cols">',
+        _table([t("report.field", lang), t("report.value", lang)], entered_rows(f, lang), css="figures"),
+        "<div>" + _list(form_module.comparisons(f, lang)) + "</div>",
+        "</div>",
+        f"<h2>{_e(t('report.start', lang))}</h2>",
+        f"<p>{_e(t('report.start_how', lang, seeds=plural('count.seeds', len(result.seeds), lang), rounds=result.rounds))}</p>",
+        _table(*fit_module.table_cells(result, lang)),
+    ]
+    gaps = fit_module.unmatched_lines(result, lang)
+    parts.append(f"<p>{_e(t('organisation.unmatched', lang) if gaps else t('organisation.all_matched', lang))}</p>")
+    if gaps:
+        parts.append(_list(gaps))
+    parts.append(
+        f"<p class=note>{_e(t('organisation.fitted_header', lang))} {_e('; '.join(fit_module.parameter_lines(result, lang)))}</p>"
+    )
+    if reform is None:
+        parts.append(f"<h2>{_e(t('report.reform', lang))}</h2><p>{_e(t('report.no_reform', lang))}</p>")
+    else:
+        header = effect_header(reform, lang)
+        parts += [
+            f"<h2>{_e(t('report.reform', lang))}</h2>",
+            f"<p>{_e(reform_sentence(reform, lang))}</p>",
+            f"<p><strong>{_e(f.name)}</strong></p>",
+            _table(header, own_rows(reform, lang)),
+            '<div class="cols"><div>',
+            f"<p><strong>{_e(t('report.neighbours', lang))}</strong></p>",
+            _table(header, neighbour_rows(reform, lang)),
+            "</div><div>",
+            f"<p><strong>{_e(t('report.totals', lang))}</strong></p>",
+            _table(header, total_rows(reform, lang)),
+            "</div></div>",
+            f"<p class=note>{_e(experiments.interval_note(coverage(reform), lang))}</p>",
+        ]
+    parts += [
+        f"<h2>{_e(t('report.assumptions', lang))}</h2>",
+        _list(assumptions(result, reform, lang)),
+        f"<p class=note>{_e(t('report.reproduce', lang, start=start_file(lang), reform=reform_file(lang)))}</p>",
+    ]
+    body = "\n".join(parts)
+    title = _e(t("report.title", lang, name=f.name))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def start_toml(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
+    """The starting scenario without the reform (at the reform's horizon, if any: ``centaure compare`` of it and
+    :func:`scenario_toml` compares like with like)."""
+    if reform is None:
+        return fit_module.to_toml(result, lang)
+    return fit_module.to_toml(dataclasses.replace(result, scenario=reform.scenario), lang)
+
+
+def scenario_toml(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
+    """The scenario that reproduces the report: the fitted start (and the reform, as ``[[reforms]]``)."""
+    if reform is None:
+        return fit_module.to_toml(result, lang)
+    reformed = reform.scenario_with_reform
+    comment = t("report.toml_comment", lang, name=result.form.name, what=reform_sentence(reform, lang))
+    return f"# {comment}\n" + fit_module.to_toml(
+        dataclasses.replace(result, scenario=reformed),
+        lang,
+    )
