@@ -78,7 +78,7 @@ CALIBRATE_EPILOG = f"""exit status:
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register ``sweep`` and ``analyze`` on the ``centaure`` command."""
+    """Register ``sweep``, ``calibrate``, ``analyze`` and ``discover`` on the ``centaure`` command."""
     p = subparsers.add_parser(
         "sweep",
         help="run an experiment (grid, lhs, sobol, morris) through Dask; re-run to resume",
@@ -132,33 +132,6 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_analyze)
 
-
-def add_cluster_options(p: argparse.ArgumentParser, out_help: str) -> None:
-    """--workers | --scheduler, --out and --timeout: how a sweep or a calibration reaches its Dask cluster."""
-    cluster = p.add_mutually_exclusive_group()
-    most = WORKERS_PER_CORE * cpu_count()
-    cluster.add_argument(
-        "--workers",
-        type=integer(1, most),
-        default=None,
-        help=f"worker processes of the embedded cluster, 1 to {most} ({WORKERS_PER_CORE} per core;"
-        " default: one per core)",
-    )
-    cluster.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="use the Dask cluster at ADDRESS (tcp://host:8786) or a scheduler file (.json) instead",
-    )
-    p.add_argument("--out", default=None, metavar="DIR", help=out_help)
-    p.add_argument(
-        "--timeout",
-        type=integer(1, MAX_TIMEOUT),
-        default=TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up after waiting this long for a scheduler file, a scheduler or a worker (default {TIMEOUT})",
-    )
-
     p = subparsers.add_parser(
         "discover",
         help="PRIM scenario discovery: the regions of a sweep's parameter space where a condition holds",
@@ -198,6 +171,33 @@ def add_cluster_options(p: argparse.ArgumentParser, out_help: str) -> None:
         "--out", default=None, metavar="FOLDER", help="where boxes.csv and boxes.png go (default DIR/discover)"
     )
     p.set_defaults(func=cmd_discover)
+
+
+def add_cluster_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    """--workers | --scheduler, --out and --timeout: how a sweep or a calibration reaches its Dask cluster."""
+    cluster = p.add_mutually_exclusive_group()
+    most = WORKERS_PER_CORE * cpu_count()
+    cluster.add_argument(
+        "--workers",
+        type=integer(1, most),
+        default=None,
+        help=f"worker processes of the embedded cluster, 1 to {most} ({WORKERS_PER_CORE} per core;"
+        " default: one per core)",
+    )
+    cluster.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="use the Dask cluster at ADDRESS (tcp://host:8786) or a scheduler file (.json) instead",
+    )
+    p.add_argument("--out", default=None, metavar="DIR", help=out_help)
+    p.add_argument(
+        "--timeout",
+        type=integer(1, MAX_TIMEOUT),
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up after waiting this long for a scheduler file, a scheduler or a worker (default {TIMEOUT})",
+    )
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
