@@ -54,7 +54,22 @@ def test_set_overrides_and_rejects_bad_values(capsys):
 
 def test_compare_writes_table_runs_and_plot(tmp_path, capsys):
     out = tmp_path / "cmp"
-    code = main(["compare", "npm", "alliance", "--replicates", "3", "--weeks", "60", *SMALL_SET, "--out", str(out)])
+    code = main(
+        [
+            "compare",
+            "npm",
+            "alliance",
+            "--replicates",
+            "3",
+            "--draws",
+            "0",
+            "--weeks",
+            "60",
+            *SMALL_SET,
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "Non-recourse: unaware" in text and "alliance" in text

@@ -274,10 +274,13 @@ def test_researcher_notebook(jupyter_dir: Path, tmp_path: Path, monkeypatch: pyt
     # the study functions: a comparison and a reform, summarised as documented
     scenarios, columns, rows = got["comparison"]
     assert scenarios == ["npm", "alliance"] and rows == 2 * 4  # scenarios x indicators
-    assert columns == ["scenario", "indicator", "mean", "ci_low", "ci_high", "replicates"]
+    assert columns == ["scenario", "indicator", "mean", "ci_low", "ci_high", "replicates", "draws", "interval"]
     assert got["comparison_runs"] == [3, 104]
     reform_columns, reforms = got["reform"]
-    assert reform_columns == ["indicator", "counterfactual", "reform", "mean", "ci_low", "ci_high", "replicates"]
+    assert reform_columns == [
+        *["indicator", "counterfactual", "reform", "mean", "ci_low", "ci_high"],
+        *["replicates", "draws", "interval"],
+    ]
     assert reforms == [[52, {"participation_level": 6}]] and got["reform_replicates"] == [3]  # JSON: lists
 
     # the batch API: a complete sweep, resumed without rerunning, analysed with Morris indices

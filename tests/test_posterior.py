@@ -107,3 +107,11 @@ def test_draws_without_a_calibration_is_one_line_and_exit_2(tmp_path, capsys, mo
     err = capsys.readouterr().err
     assert "--draws" in err and "no calibration is shipped" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.shipped_posterior
+def test_the_shipped_calibration_loads_and_gives_draws_by_default():
+    shipped = posterior.shipped()
+    assert shipped is not None and shipped.path == posterior.SHIPPED
+    draws = posterior.draws(shipped, posterior.DEFAULT_DRAWS)
+    assert len(draws) == posterior.DEFAULT_DRAWS and set(draws[0]) == set(shipped.parameters)

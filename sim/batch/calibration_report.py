@@ -469,9 +469,11 @@ def markdown(
         f"{manifest['calibration']['title']}. The parameters below were fitted by approximate Bayesian"
         " computation (pyABC's ABC-SMC, Beaumont et al. 2009; Klinger, Rickert & Hasenauer 2018) so that the"
         f" settled `{key['scenario']}` baseline reproduces every row of `{manifest['targets']['file']}`; every"
-        " other parameter keeps its declared value. Their posterior medians are now the defaults in"
-        " `sim/params.py` (source: *calibrated: pyABC ABC-SMC ...*), so `npm` and every scenario built on it"
-        " use them. The posterior particles are shipped in `sim/data/calibration/npm/posterior.parquet`"
+        " other parameter keeps its declared value. The model's point values (the defaults in `sim/params.py`)"
+        " stay the earlier hand calibration, each inside the posterior's 95% interval (a value the targets"
+        " allow): the mechanism tests, the docking and *My organisation*'s fit were designed at that point, and"
+        " moving the defaults to the medians is left until they are re-validated there. Comparisons carry the"
+        " calibration through posterior draws (`centaure compare --draws`, on by default). The posterior particles are shipped in `sim/data/calibration/npm/posterior.parquet`"
         " (one column per parameter and `weight`) with their `manifest.json`.",
         "",
         "```bash",
