@@ -69,12 +69,12 @@ from sim import schema
 from sim import targets as target_files
 from sim.batch import cluster, provenance, storage
 from sim.batch.cluster import TIMEOUT
-from sim.batch.experiment import DEFAULT_SEED, experiment_dir
+from sim.batch.experiment import CALIBRATION_FILES, DEFAULT_SEED, experiment_dir, read_named
 from sim.batch.runner import Outcome, _signals_stop
 from sim.batch.storage import StorageError
 from sim.batch.tasks import DEFAULT_RUN, RunFunction, canonical, resolve
 from sim.errors import CentaureError, ExperimentError
-from sim.io import read_text, write_table
+from sim.io import write_table
 from sim.params import Spec, suggest
 
 FORMAT = "centaure-calibration/1"
@@ -299,20 +299,8 @@ class BandDistance:
 # ---------------------------------------------------------------------------- loading
 def load(name_or_path: str | Path) -> Calibration:
     """Load a shipped calibration by name or a calibration file by path; raise ExperimentError."""
-    text_name = str(name_or_path)
-    shipped = {p.stem: p for p in sorted(experiment_dir().glob("calibrate_*.toml"))}
-    if text_name in shipped and not Path(text_name).exists():
-        path = shipped[text_name]
-    else:
-        path = Path(text_name)
-        if not path.exists():
-            raise ExperimentError(
-                f"{text_name}: no such calibration file; shipped calibrations: {', '.join(shipped) or 'none'}"
-            )
-    try:
-        text = read_text(path, "TOML calibration file")
-    except CentaureError as err:
-        raise err.located(kind=ExperimentError) from None
+    shipped = {p.stem: p for p in sorted(experiment_dir().glob(CALIBRATION_FILES))}
+    path, text = read_named(name_or_path, shipped, "calibration")
     return loads(text, path=path)
 
 

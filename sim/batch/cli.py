@@ -256,13 +256,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return _report_sweep(report)
 
 
-def _report_sweep(report: Any) -> int:
-    """Print how the sweep ended (one line on stderr if it stopped early); return the exit status."""
-    where = f"{report.stored} of {report.runs} runs stored in {report.out}"
+def _where(report: Any, stored: str) -> str:
+    """What a sweep or a calibration left in its folder, for its last line."""
     if not report.wrote:
-        where = f"nothing was written in {report.out}"
-    elif not report.recorded:
+        return f"nothing was written in {report.out}"
+    where = f"{stored} stored in {report.out}"
+    if not report.recorded:
         where += f" (the status could not be recorded in {report.out / 'manifest.json'})"
+    return where
+
+
+def _stopped_early(report: Any, where: str) -> int | None:
+    """One line on stderr and the exit status if the work stopped before its end (signal, disk, cluster)."""
     if report.outcome is Outcome.INTERRUPTED:
         print(f"{report.message}: {where}; run the same command to resume", file=sys.stderr)
         return 128 + (report.signal or signal.SIGINT)
@@ -276,6 +281,15 @@ def _report_sweep(report: Any) -> int:
     if report.outcome is Outcome.NO_CLUSTER:
         print(f"centaure: error: {report.message}; {where}; run the same command to resume", file=sys.stderr)
         return EXIT_STATUS[report.outcome]
+    return None
+
+
+def _report_sweep(report: Any) -> int:
+    """Print how the sweep ended (one line on stderr if it stopped early); return the exit status."""
+    where = _where(report, f"{report.stored} of {report.runs} runs")
+    early = _stopped_early(report, where)
+    if early is not None:
+        return early
     print(f"{where} ({report.done} this time, {report.seconds:.1f} s)")
     if report.failures:
         print(
@@ -352,24 +366,10 @@ def _clock(seconds: float) -> str:
 
 def _report_calibration(report: Any) -> int:
     """Print how the calibration ended (one line on stderr if it stopped early); return the exit status."""
-    where = f"{report.stored} of {report.planned} generations stored in {report.out}"
-    if not report.wrote:
-        where = f"nothing was written in {report.out}"
-    elif not report.recorded:
-        where += f" (the status could not be recorded in {report.out / 'manifest.json'})"
-    if report.outcome is Outcome.INTERRUPTED:
-        print(f"{report.message}: {where}; run the same command to resume", file=sys.stderr)
-        return 128 + (report.signal or signal.SIGINT)
-    if report.outcome is Outcome.CANNOT_WRITE:
-        print(
-            f"centaure: error: {report.message}; {where}; free space or make the folder writable,"
-            " then run the same command to resume",
-            file=sys.stderr,
-        )
-        return EXIT_STATUS[report.outcome]
-    if report.outcome is Outcome.NO_CLUSTER:
-        print(f"centaure: error: {report.message}; {where}; run the same command to resume", file=sys.stderr)
-        return EXIT_STATUS[report.outcome]
+    where = _where(report, f"{report.stored} of {report.planned} generations")
+    early = _stopped_early(report, where)
+    if early is not None:
+        return early
     stopped = f" (stopped: {report.stopped})" if report.stopped else ""
     print(f"{where}{stopped} ({report.done} this time, {_clock(report.seconds)})")
     print(f"next: centaure analyze {report.out}")

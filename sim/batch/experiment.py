@@ -171,9 +171,29 @@ def experiment_dir() -> Path:
     return packaged if packaged.is_dir() else Path(sim.__file__).resolve().parent.parent / "experiments"
 
 
+CALIBRATION_FILES = "calibrate_*.toml"
+"""Shipped calibrations (sim.batch.calibrate) live beside the experiments under this pattern."""
+
+
 def shipped() -> dict[str, Path]:
-    """Shipped experiment names and their files."""
-    return {p.stem: p for p in sorted(experiment_dir().glob("*.toml"))}
+    """Shipped experiment names and their files (calibrations are not experiments)."""
+    calibrations = set(experiment_dir().glob(CALIBRATION_FILES))
+    return {p.stem: p for p in sorted(experiment_dir().glob("*.toml")) if p not in calibrations}
+
+
+def read_named(name_or_path: str | Path, names: dict[str, Path], what: str) -> tuple[Path, str]:
+    """(path, text) of a shipped file by name or of a file by path; one-line ExperimentError otherwise."""
+    text_name = str(name_or_path)
+    if text_name in names and not Path(text_name).exists():
+        path = names[text_name]
+    else:
+        path = Path(text_name)
+        if not path.exists():
+            raise ExperimentError(f"{text_name}: no such {what} file; shipped {what}s: {', '.join(names) or 'none'}")
+    try:
+        return path, read_text(path, f"TOML {what} file")
+    except CentaureError as err:
+        raise err.located(kind=ExperimentError) from None
 
 
 @dataclass(frozen=True)
@@ -306,18 +326,7 @@ class Experiment:
 # ---------------------------------------------------------------------------- loading
 def load(name_or_path: str | Path) -> Experiment:
     """Load a shipped experiment by name or an experiment file by path; raise ExperimentError."""
-    text_name = str(name_or_path)
-    if text_name in shipped() and not Path(text_name).exists():
-        path = shipped()[text_name]
-    else:
-        path = Path(text_name)
-        if not path.exists():
-            names = ", ".join(shipped()) or "none"
-            raise ExperimentError(f"{text_name}: no such experiment file; shipped experiments: {names}")
-    try:
-        text = read_text(path, "TOML experiment file")
-    except CentaureError as err:
-        raise err.located(kind=ExperimentError) from None
+    path, text = read_named(name_or_path, shipped(), "experiment")
     return loads(text, path=path)
 
 
