@@ -128,7 +128,10 @@ def seeds_and_draws(args: argparse.Namespace, seeds_alone: int) -> tuple[int, li
     """
     from sim import posterior
 
-    chosen = posterior.read(args.posterior) if args.posterior else posterior.shipped()
+    try:
+        chosen = posterior.read(args.posterior) if args.posterior else posterior.shipped()
+    except CentaureError as err:
+        raise err.located("--posterior") from None
     if chosen is None and args.draws:
         raise InputError("no calibration is shipped: give --posterior FILE, or --draws 0", where="--draws")
     k = 0 if chosen is None else posterior.DEFAULT_DRAWS if args.draws is None else args.draws

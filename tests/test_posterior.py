@@ -115,3 +115,14 @@ def test_the_shipped_calibration_loads_and_gives_draws_by_default():
     assert shipped is not None and shipped.path == posterior.SHIPPED
     draws = posterior.draws(shipped, posterior.DEFAULT_DRAWS)
     assert len(draws) == posterior.DEFAULT_DRAWS and set(draws[0]) == set(shipped.parameters)
+
+
+def test_an_unreadable_posterior_option_is_one_line_naming_it_and_exit_2(tmp_path, capsys):
+    from sim.cli import main
+
+    bad = tmp_path / "posterior.parquet"
+    bad.write_text("not parquet")
+    assert main(["compare", "npm", "--posterior", str(bad), *TINY, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--posterior" in err and "not a readable posterior file" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
