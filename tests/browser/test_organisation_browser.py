@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from test_dashboard_a11y import axe_violations, settle
 from test_dashboard_browser import shot
 
@@ -44,7 +45,7 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         page.goto(f"{solara_server.base_url}{PAGE}")
         page.locator(".centaure-nav-organisation", has_text="Mon établissement").wait_for(timeout=30_000)
         page.locator(".centaure-incomplete").wait_for()  # an empty form: nothing to fit yet
-        assert page.locator(".centaure-run-fit").is_disabled()
+        expect(page.locator(".centaure-run-fit")).to_be_disabled(timeout=10_000)
         page.locator(".centaure-example-small_association").click()
         field(page, "funded_posts").wait_for()
         page.wait_for_function(
@@ -57,7 +58,7 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         message = page.locator(".centaure-form-vacant_posts .error--text .v-messages__message")
         message.wait_for(timeout=10_000)
         assert "au plus 7\u00a0ETP" in message.inner_text()
-        assert page.locator(".centaure-run-fit").is_disabled()
+        expect(page.locator(".centaure-run-fit")).to_be_disabled(timeout=10_000)
         field(page, "vacant_posts").fill("abc")
         page.locator(".centaure-form-vacant_posts .v-messages__message", has_text="n'est pas un nombre").wait_for()
         field(page, "vacant_posts").fill("0")
@@ -74,7 +75,7 @@ def test_the_whole_path_in_french(solara_app, solara_server, page_session, watch
         page.locator(".centaure-lever-reporting_pressure label").click()
         page.wait_for_function("() => window.location.search.includes('reform.reporting_pressure')", timeout=10_000)
         page.locator(".centaure-reform-reason").wait_for()  # the organisation's own value: a reform changing nothing
-        assert page.locator(".centaure-run-org-reform").is_disabled()
+        expect(page.locator(".centaure-run-org-reform")).to_be_disabled(timeout=10_000)
         number = page.locator(".centaure-param-reporting_pressure .centaure-number input")
         number.fill("0,1")
         number.press("Enter")
