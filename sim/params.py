@@ -350,15 +350,16 @@ class Params:
         family="needs",
         source="default 0: a stationary territory, so that scenarios differ by governance, not drift; essay §2 (ASE measures +15% 2017-2023, about 2%/year)",
     )
+    # ABC-SMC posterior median (docs/calibration.md); before: 0.0027, source: assumption; value calibrated by hand on targets.csv (npm)
     need_arrival_rate: float = _p(
-        0.0027,
+        0.0023,
         0.0,
         0.05,
         unit="per person per week",
         group="context",
         scope="organisation",
         family="needs",
-        source="assumption; value calibrated by hand on targets.csv (npm)",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
     )
     # ---------------------------------------------------------------- structure (MODEL.md §2)
     n_users: int = _p(5000, 20, 5_000_000, unit="people", group="structure", source="MODEL.md §2 reference territory")
@@ -579,13 +580,14 @@ class Params:
         group="behaviour",
         source="essay §4 (déplacer le guichet, bonne conscience); value an assumption",
     )
+    # ABC-SMC posterior median (docs/calibration.md); before: -2.8, source: MODEL.md §7 logistic choice; calibrated on targets.csv
     ask_intercept: float = _p(
-        -2.8,
+        -3.09,
         -10.0,
         5.0,
         unit="log-odds per week",
         group="behaviour",
-        source="MODEL.md §7 logistic choice; calibrated on targets.csv",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
     )
     ask_need: float = _p(2.5, 0.0, 10.0, unit="log-odds per unit of need", group="behaviour")
     ask_trust: float = _p(3.0, 0.0, 10.0, unit="log-odds per unit of trust", group="behaviour")
@@ -658,13 +660,14 @@ class Params:
         source="MODEL.md §3.10 (reciprocity complements casework); value an assumption",
     )
     need_worsening: float = _p(0.003, 0.0, 0.1, unit="per week", group="behaviour")
+    # ABC-SMC posterior median (docs/calibration.md); before: 0.006, source: assumption (eligibility is volatile: incomes and situations change); value calibrated by hand on targets.csv (npm)
     spontaneous_exit_rate: float = _p(
-        0.006,
+        0.00534,
         0.0,
         0.2,
         unit="per week",
         group="behaviour",
-        source="assumption (eligibility is volatile: incomes and situations change); value calibrated by hand on targets.csv (npm)",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
     )
     chronic_share: float = _p(
         0.3,
@@ -726,7 +729,15 @@ class Params:
     jdr_load: float = _p(
         0.25, 0.0, 1.0, unit="weight", group="behaviour", source="Bakker & Demerouti 2007 (job demands)"
     )
-    load_saturation: float = _p(2.0, 0.5, 5.0, unit="caseload over capacity", group="behaviour")
+    # ABC-SMC posterior median (docs/calibration.md); before: 2.0, source: assumption
+    load_saturation: float = _p(
+        2.0,
+        0.5,
+        5.0,
+        unit="caseload over capacity",
+        group="behaviour",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
+    )
     jdr_reporting: float = _p(
         0.25,
         0.0,
@@ -817,15 +828,24 @@ class Params:
         group="behaviour",
         source="assumption: retirements, moves and career changes, part of the 21% a year (Axess 2023) that has nothing to do with the job",
     )
+    # ABC-SMC posterior median (docs/calibration.md); before: 0.00035, source: Homer 1985; Levine et al. 1985; calibrated on Axess 2023 departures
     quit_base: float = _p(
-        0.00035,
+        0.000476,
         0.0,
         0.1,
         unit="per week",
         group="behaviour",
-        source="Homer 1985; Levine et al. 1985; calibrated on Axess 2023 departures",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
     )
-    quit_exhaustion: float = _p(3.0, 0.0, 10.0, unit="log-hazard per unit of exhaustion", group="behaviour")
+    # ABC-SMC posterior median (docs/calibration.md); before: 3.0, source: assumption
+    quit_exhaustion: float = _p(
+        2.33,
+        0.0,
+        10.0,
+        unit="log-hazard per unit of exhaustion",
+        group="behaviour",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
+    )
     quit_meaning_gap: float = _p(
         2.0,
         0.0,
@@ -842,8 +862,14 @@ class Params:
         group="behaviour",
         source="Sverke, Hellgren & Näswall 2002 (job insecurity and turnover intention, meta-analysis); value an assumption",
     )
+    # ABC-SMC posterior median (docs/calibration.md); before: 0.35, source: calibrated on Axess 2023 vacancy rate
     hire_rate: float = _p(
-        0.35, 0.0, 1.0, unit="per vacancy per week", group="behaviour", source="calibrated on Axess 2023 vacancy rate"
+        0.431,
+        0.0,
+        1.0,
+        unit="per vacancy per week",
+        group="behaviour",
+        source="calibrated: pyABC ABC-SMC on sim/data/targets.csv (npm), posterior median; docs/calibration.md",
     )
     new_hire_engagement: float = _p(
         0.75,

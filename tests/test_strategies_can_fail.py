@@ -82,8 +82,10 @@ def test_budgets_below_cost_growth_exhaust_workers_and_raise_turnover_not_only_n
     stable = runs(final_two_years, budget_growth=0.02, cost_growth=0.02, **larger)
     cut = runs(final_two_years, budget_growth=-0.04, cost_growth=0.02, **larger)
     assert higher(cut["non_recourse"], stable["non_recourse"])  # users pay, in both worlds
+    # Job-driven departures: in the mutant too the cuts exhaust workers a little (capacity falls with exhaustion,
+    # so held cases end above it), but they barely leave for it (about +2 points a year against +9 intact).
     workers_pay = higher(cut["high_exhaustion_share"], stable["high_exhaustion_share"], 0.03) and higher(
-        cut["annual_turnover"], stable["annual_turnover"], 0.01
+        cut["turnover_job"], stable["turnover_job"], 0.04
     )
     assert workers_pay != mutant
 
@@ -224,7 +226,9 @@ FAVOURABLE = dict(
 
 @MUTANT
 def test_exogenous_departures_alone_keep_a_turnover_floor_no_governance_removes(monkeypatch, mutant):
-    """Part of the departures has nothing to do with the job. Mutant: every departure is job-driven."""
+    """Part of the departures has nothing to do with the job: under the most favourable governance, other things
+    equal, exogenous departures at their default raise turnover by about their own rate (the floor) above a world
+    without them, and turnover stays above that floor. Mutant: every departure is job-driven."""
     if mutant:
         original = turnover.departures
         monkeypatch.setattr(turnover, "departures", lambda s, p, rng: original(s, p.replace(quit_exogenous=0.0), rng))
@@ -232,7 +236,9 @@ def test_exogenous_departures_alone_keep_a_turnover_floor_no_governance_removes(
 
     floor = 1.0 - (1.0 - load("npm").params.quit_exogenous) ** 52
     best = runs(final_year, **FAVOURABLE)["annual_turnover"]
-    assert (best.mean() >= 0.9 * floor) != mutant
+    without = runs(final_year, **FAVOURABLE, quit_exogenous=0.0)["annual_turnover"]
+    assert best.mean() >= 0.9 * floor
+    assert higher(best, without, 0.5 * floor) != mutant
 
 
 @MUTANT

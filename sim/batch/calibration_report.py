@@ -469,12 +469,14 @@ def markdown(
         f"{manifest['calibration']['title']}. The parameters below were fitted by approximate Bayesian"
         " computation (pyABC's ABC-SMC, Beaumont et al. 2009; Klinger, Rickert & Hasenauer 2018) so that the"
         f" settled `{key['scenario']}` baseline reproduces every row of `{manifest['targets']['file']}`; every"
-        " other parameter keeps its declared value. The model's point values (the defaults in `sim/params.py`)"
-        " stay the earlier hand calibration, each inside the posterior's 95% interval (a value the targets"
-        " allow): the mechanism tests, the docking and *My organisation*'s fit were designed at that point, and"
-        " moving the defaults to the medians is left until they are re-validated there. Comparisons carry the"
-        " calibration through posterior draws (`centaure compare --draws`, on by default). The posterior particles are shipped in `sim/data/calibration/npm/posterior.parquet`"
-        " (one column per parameter and `weight`) with their `manifest.json`.",
+        " other parameter keeps its declared value. The model's point values (the defaults in `sim/params.py`,"
+        " which `npm` and every scenario built on it use) are the posterior's weighted medians, rounded to three"
+        " significant digits (`scripts/set_calibrated_defaults.py`; each declaration says where its value came"
+        " from and what it replaced). Comparisons carry the calibration's uncertainty through posterior draws"
+        " (`centaure compare --draws`; `centaure sweep`, whose replicates each take a draw; on by default)."
+        " The posterior particles"
+        " are shipped in `sim/data/calibration/npm/posterior.parquet` (one column per parameter and `weight`)"
+        " with their `manifest.json`.",
         "",
         "```bash",
         "centaure sweep experiments/screen_npm.toml && centaure analyze results/screen_npm   # the screen",
