@@ -193,6 +193,8 @@ def results(out: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
         return manifest, runs.iloc[0:0].assign(week=pd.Series(dtype="int64"))
     data = data[["run_id", "week", *indicators]]
     frame = runs.merge(data, on="run_id", how="inner", validate="many_to_many")
+    if manifest.get("posterior"):  # replicate r ran with posterior draw r: summaries then say so (sim.stats.covers)
+        frame["draw"] = frame["replicate"]
     return manifest, frame.sort_values([*KEYS, "week"], kind="stable").reset_index(drop=True)
 
 

@@ -227,6 +227,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             f" on {info['scheduler'] or 'no cluster'} -> {info['out']}",
             file=sys.stderr,
         )
+        if exp.draws():
+            print(
+                f"each replicate runs with its own draw of the posterior {exp.posterior.path}: intervals cover"
+                ' posterior draws x seeds (posterior = "none" in the experiment file: seeds alone)',
+                file=sys.stderr,
+            )
         if info.get("dashboard"):
             print(f"Dask dashboard: {info['dashboard']}", file=sys.stderr)
         if info["todo"] and not args.no_progress:

@@ -14,6 +14,9 @@ An experiment::
     indicators = ["engagement", "annual_turnover", "non_recourse"]
     output = "results/my_experiment"
     batch = 1                      # runs per Dask task (raise it for very fast run functions)
+    posterior = "shipped"          # shipped | none | a posterior.parquet path: with 2 replicates or more, replicate r
+                                   # runs with posterior draw r for the calibrated parameters the scenario and the
+                                   # design leave at their defaults (intervals then cover posterior draws x seeds)
     run = "sim.batch.tasks:centaure_run"   # optional: another importable run function
 
     [levers]                       # what varies: any parameter of sim/params.py
@@ -55,6 +58,7 @@ from typing import Any
 import numpy as np
 
 import sim
+from sim import posterior as posterior_draws
 from sim import scenarios as scenario_files
 from sim import schema
 from sim.batch import designs
@@ -65,6 +69,7 @@ from sim.io import read_text
 from sim.params import Params, Spec, levers, suggest
 
 SEED_MODES = ("common", "independent")
+SHIPPED_POSTERIOR, NO_POSTERIOR = "shipped", "none"
 DEFAULT_SEED = 20251114
 DEFAULT_SCENARIOS = ("npm",)
 DEFAULT_PRECISION = 0.05
@@ -141,6 +146,9 @@ EXPERIMENT_FILE = schema.Table(
         ),
         "output": schema.Text(nonempty=True, allowed="a folder path", default=None),
         "batch": schema.Integer(low=1, high=MAX_BATCH, default=1),
+        "posterior": schema.Text(
+            nonempty=True, allowed='"shipped", "none" or the path of a posterior.parquet', default=SHIPPED_POSTERIOR
+        ),
         "run": schema.Text(allowed="an importable 'module:function'", default=DEFAULT_RUN),
         "levers": schema.TableOf(allowed="a table of lever = [low, high] or lever = [value, value, ...]", default={}),
         "fixed": schema.TableOf(allowed="a table of parameter = value", default={}),
@@ -221,6 +229,7 @@ class Experiment:
     output: Path
     batch: int
     analysis: dict[str, Any] = field(default_factory=dict)
+    posterior: posterior_draws.Posterior | None = None  # replicate r runs with draw r of it (see draws())
 
     @property
     def where(self) -> str:
@@ -267,6 +276,30 @@ class Experiment:
             out[scenario.name] = (params.as_dict(), reforms)
         return out
 
+    def draws(self) -> list[dict[str, Any]]:
+        """One posterior draw per replicate (systematic resampling from the experiment's seed), or none.
+
+        None with a single replicate: one draw would put every run at one particle of the posterior rather
+        than at the calibrated defaults (its medians), and no interval could show the spread.
+        """
+        if self.posterior is None or self.replicates < 2:
+            return []
+        return posterior_draws.draws(self.posterior, self.replicates, self.seed)
+
+    def replicate_bases(self, base: dict[str, Any]) -> list[dict[str, Any]]:
+        """Per replicate, the scenario's parameters with that replicate's posterior draw.
+
+        A draw sets only the calibrated parameters the scenario keeps at their default and the design does
+        not vary (:func:`sim.posterior.apply`'s rule): the same draw for replicate r at every design point
+        and in every scenario, as the seeds are common (parameter uncertainty as common random numbers).
+        """
+        draws = self.draws()
+        if not draws:
+            return [base] * self.replicates
+        defaults, varied = Params().as_dict(), {f.name for f in self.factors}
+        free = [n for n in draws[0] if n not in varied and base[n] == defaults[n]]
+        return [{**base, **{n: draw[n] for n in free}} for draw in draws]
+
     def plan(self, sample: np.ndarray | None = None, progress: Callable[[int], None] | None = None) -> list[RunSpec]:
         """Every run: scenarios x design points x replicates, with its parameters, seed and id.
 
@@ -280,10 +313,11 @@ class Experiment:
         version = sim.__version__
         for scenario, (base, reforms) in self.base_sets().items():
             checked = Params.from_mapping(base) if self.run.uses_scenarios else None
+            bases = self.replicate_bases(base)
             for point, varied in enumerate(points):
                 self._check_point(checked, varied, scenario, point)
-                params = {**base, **varied}
-                for replicate in range(self.replicates):
+                for replicate, drawn in enumerate(bases):
+                    params = {**drawn, **varied}
                     key = (replicate,) if self.seeds == "common" else (point, replicate)
                     rid = run_id(
                         params,
@@ -296,7 +330,7 @@ class Experiment:
                         every=self.every,
                         indicators=self.indicators,
                     )
-                    runs.append(RunSpec(rid, scenario, point, replicate, varied, base, self.seed, key, reforms))
+                    runs.append(RunSpec(rid, scenario, point, replicate, varied, drawn, self.seed, key, reforms))
                 if progress:
                     progress(1)
         return runs
@@ -376,6 +410,7 @@ def _experiment(doc: dict[str, Any], text: str, path: Path | None, name: str) ->
         output=Path(doc["output"] or f"results/{name}"),
         batch=doc["batch"],
         analysis=doc["analysis"],
+        posterior=_posterior(doc["posterior"], run, path),
     )
     _differences(experiment.analysis["differences"], experiment.scenario_names, run)
     if experiment.planned > MAX_RUNS:
@@ -397,6 +432,21 @@ def _run_function(path: str) -> RunFunction:
         return resolve(path)
     except CentaureError as err:
         raise _fail("run", err.detail) from None
+
+
+def _posterior(entry: str, run: RunFunction, path: Path | None) -> posterior_draws.Posterior | None:
+    """The posterior whose draws the replicates run with: the shipped one by default (none if none is shipped)."""
+    if entry == NO_POSTERIOR or (entry == SHIPPED_POSTERIOR and not run.uses_scenarios):
+        return None
+    if not run.uses_scenarios:
+        raise _fail("posterior", f"the run function {run.path} takes no scenarios: its parameters have no posterior")
+    if entry == SHIPPED_POSTERIOR:
+        return posterior_draws.shipped()
+    target = Path(entry) if Path(entry).is_absolute() or path is None else path.parent / entry
+    try:
+        return posterior_draws.read(target)
+    except CentaureError as err:
+        raise _fail("posterior", err.detail) from None
 
 
 def _scenarios(entries: list[str] | None, run: RunFunction, path: Path | None) -> tuple[scenario_files.Scenario, ...]:

@@ -60,7 +60,9 @@ def build_manifest(
             "seed": {"entropy": experiment.seed, "mode": experiment.seeds},
             "analysis": experiment.analysis,
             "scenarios": {name: {"params": params, "reforms": reforms} for name, (params, reforms) in bases.items()},
-            "runs_note": "a run's parameters are scenarios[scenario].params updated with its params",
+            "posterior": _posterior(experiment),
+            "runs_note": "a run's parameters are scenarios[scenario].params updated with posterior.draws[replicate]"
+            " (the calibrated parameters the scenario and the design leave at their defaults), then with its params",
             "runs": [
                 {
                     "run_id": r.run_id,
@@ -78,6 +80,14 @@ def build_manifest(
             "failures": [],
         }
     )
+
+
+def _posterior(experiment: Experiment) -> dict[str, Any] | None:
+    """The posterior whose draws the replicates run with: its file, checksum and one draw per replicate."""
+    if not experiment.draws():
+        return None
+    path = experiment.posterior.path
+    return {"file": str(path), "sha256": storage.digest(path), "draws": experiment.draws()}
 
 
 def _identity(experiment: Experiment) -> dict[str, Any]:

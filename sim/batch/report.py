@@ -98,6 +98,13 @@ def sentence(pair: str, indicator: str, diffs: pd.Series, indices: pd.DataFrame 
     return text + "."
 
 
+def _draws_note(manifest: dict[str, Any]) -> str:
+    """Which uncertainty the replicates cover: seeds alone, or one posterior draw each as well."""
+    if not manifest.get("posterior"):
+        return ", calibrated parameters at their defaults: intervals cover seeds"
+    return ", each replicate with its own posterior draw: intervals cover posterior draws x seeds"
+
+
 def section(report: AnalysisReport, manifest: dict[str, Any], figures: Sequence[str]) -> str:
     """The generated Markdown: the design, one sentence per difference and indicator, the tables, the figure."""
     design = manifest["design"]
@@ -114,7 +121,8 @@ def section(report: AnalysisReport, manifest: dict[str, Any], figures: Sequence[
         "",
         f"- Design: {design['method']}, N = {design['samples']}, {len(design['factors'])} parameters, "
         f"{report.runs_found} runs ({len(manifest['scenarios'])} scenarios × {len(design['sample'])} points × "
-        f"{manifest['replicates']} replicate(s), common seeds); horizon {manifest['record']['weeks']} weeks, "
+        f"{manifest['replicates']} replicate(s), common seeds{_draws_note(manifest)}); horizon"
+        f" {manifest['record']['weeks']} weeks, "
         "outcome = mean of the final 52 weeks.",
         f"- Wall time recorded in the folder's manifest: {sum(s.get('runs_done', 0) for s in sweeps)} runs computed in"
         f" {seconds / 60:.0f} min on {workers} worker(s).",
