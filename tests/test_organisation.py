@@ -188,20 +188,7 @@ def fits():
     return out
 
 
-NOT_YET_FITTED = pytest.mark.xfail(
-    reason="at the calibrated defaults (ABC-SMC posterior medians: a higher baseline quit hazard, less weight on"
-    " exhaustion) the small association's list cannot be reached because its budget follows the fitted inflow of"
-    " needs (more needs, more posts, a shorter list: see test_the_territory_gives_the_director_their_posts), and a"
-    " team of 8's departures are a count of 1-3 a year that steers the bisection by chance; the for-profit"
-    " provider's 32 % departures lie beyond the model's reach (manager_style at 0 gives about 20 %); issue 12",
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=NOT_YET_FITTED) if n in ("small_association", "for_profit_activity") else n for n in NAMES],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_the_fit_matches_the_examples_within_tolerance(fits, name):
     result = fits[name]
     assert len(result.history) == result.rounds <= ROUNDS
@@ -225,12 +212,6 @@ def test_the_fit_matches_the_examples_within_tolerance(fits, name):
         assert target.low <= own[target.parameter] <= target.high
 
 
-@pytest.mark.xfail(
-    reason="model v2: the funders re-allocate budgets by assessed needs during the spin-up, so a catchment with a"
-    " fitted high inflow of needs ends with more posts than entered (small association: 12 for 8); needs a way to"
-    " hold an organisation's budget to the form, or posts as a fitted figure",
-    strict=False,
-)
 def test_the_territory_gives_the_director_their_posts(fits):
     for result in fits.values():
         assert abs(result.start["posts"] - result.form.funded_posts) <= 1
@@ -299,3 +280,18 @@ def _quick(original):
         return original(*args, **{**kwargs, "rounds": 2, "changes": tiny})
 
     return quick
+
+
+def test_the_search_steps_to_the_root_of_the_errors_line_and_falls_back_to_the_bracket():
+    rising = next(tg for tg in fit.TARGETS if tg.increasing)
+    falling = next(tg for tg in fit.TARGETS if not tg.increasing)
+    assert fit._next_position(rising, [0.0, 1.0], []) == 0.5  # the first rounds bisect
+    assert fit._next_position(rising, [0.5, 1.0], [(0.5, -0.2)]) == 0.75
+    # the error line through the last rounds: e = 0.4 (x - 0.3), plus noise that averages out
+    history = [(0.5, 0.08 + 0.01), (0.75, 0.18 - 0.01), (0.6, 0.12 + 0.01), (0.4, 0.04 - 0.01)]
+    assert fit._next_position(rising, [0.0, 0.4], history) == pytest.approx(0.3, abs=0.02)
+    # a root beyond the bracket is tried all the same: an earlier round's sign is not final
+    assert fit._next_position(rising, [0.4, 0.5], history) == pytest.approx(0.3, abs=0.02)
+    # noise gives the line the wrong slope: the bracket's midpoint; a root outside the range: its end
+    assert fit._next_position(falling, [0.2, 0.4], history) == pytest.approx(0.3)
+    assert fit._next_position(rising, [0.0, 1.0], [(0.5, 0.6), (0.6, 0.7)]) == 0.0

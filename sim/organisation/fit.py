@@ -4,7 +4,8 @@
 others follow the baseline scenario (``npm`` unless the form names another)
 at the baseline's size (its posts and people per organisation). The
 director's organisation gets its kind, its participation offer, its outreach
-and its funded posts (``org_size`` gives it the budget that pays them); its
+and its funded posts (``org_size`` gives it the budget that pays them, and the
+fit then adjusts it so that it keeps them: see below); its
 catchment holds as many people at risk per post as the baseline's
 (``catchment_weight``); the funding mix and the growth of budget and costs are
 the territory's (:func:`sim.organisation.form.levers`).
@@ -16,23 +17,41 @@ indicators matches what was entered (:data:`TARGETS`):
 ========================  ===============================  ============================
 indicator                 entered as                       searched parameter
 ========================  ===============================  ============================
+funded posts              funded posts (FTE)               ``org_size@0``
 vacancy rate              vacant / funded posts            ``recruitment_difficulty@0``
 departures a year         departures / FTE in post         ``manager_style@0``
 reporting share           time on reporting (%)            ``reporting_pressure@0``
 waiting list per person   waiting list / file active       ``need_arrival_rate@0``
 ========================  ===============================  ============================
 
-Each indicator is monotone in its parameter, so the search is a bisection of
-all four at once (:data:`ROUNDS` rounds; every round runs the territory once
-per seed, the same seeds every round, and bisects each parameter's interval
-on the sign of its indicator's mean error). The search stops at the first
-round whose point matches every figure within its tolerance; otherwise the
-round whose point is closest to the figures (the sum of squared errors in
-units of tolerance, each capped at :data:`DISTANCE_CAP`) is kept. Nothing
-sets an indicator: the fit only moves parameters and reads what the model
-does. The fit's own uncertainty is the spread of the indicators over the
-seeds at the point kept. Where a figure is out of the model's reach (the
-parameter at the end of its range), the table says so and why.
+The funded posts are fitted because the funders re-allocate budgets each year,
+partly by assessed needs (:mod:`sim.mechanisms.funding`): the budget that pays
+the entered posts at the start is not the one the organisation holds after the
+spin-up, and a catchment fitted with a higher inflow of needs would otherwise
+end with more posts than entered (and a shorter list). The organisation's share
+of the territory's funding (``org_size``) is the local quantity that makes its
+posts what the director entered once the allocation has settled.
+
+Each indicator is monotone in its parameter. The search moves all five at
+once (at most :data:`ROUNDS` rounds; every round runs the territory once per
+seed, the same seeds every round): two rounds of bisection, then, for each
+parameter, the root of the straight line through its figure's mean errors over
+the last :data:`REGRESSION_ROUNDS` rounds (a secant step on the search scale,
+log for the inflow of needs and the size), clipped to the parameter's range,
+or the bracket's midpoint when noise gives the line the wrong slope. A line
+over several rounds averages the seeds' noise and the drift of the other
+parameters, where a bisection would take one noisy sign as final. A figure is
+matched when the model's mean over the seeds is within its tolerance plus one
+standard error of that mean (the admitted gap: the fit's own uncertainty, so
+that a start within noise of the figure is not refused for the seeds'
+chance). The search stops at the first round whose point matches every
+figure; otherwise the round whose point is closest to the figures (the sum of
+squared errors in units of admitted gap, each capped at :data:`DISTANCE_CAP`)
+is kept. Nothing sets an indicator: the fit only moves parameters and reads
+what the model does. The fit's own uncertainty is the spread of the
+indicators over the seeds at the point kept. Where a figure is out of the
+model's reach (the parameter at the end of its range), the table says so and
+why.
 
 Other figures are compared, not fitted (:data:`CHECKS`): people per worker
 in post, the usual wait and, if entered, the local non-take-up.
@@ -60,8 +79,8 @@ DIRECTOR = 0
 NEIGHBOURS = 3
 """Organisations that follow the baseline beside the director's (a small territory: the fit runs it many times)."""
 DEFAULT_SEEDS = (1, 2, 3)
-ROUNDS = 8
-"""Bisection rounds: each halves every parameter's interval (8 rounds: 1/256 of its range)."""
+ROUNDS = 12
+"""Rounds of the search at most (two of bisection, then secant steps); it stops at the first that matches."""
 REPORTING_TOLERANCE = 0.03
 """Reporting share: a director's estimate is rarely finer than 3 points of work time."""
 VACANCY_TOLERANCE = 0.02
@@ -73,7 +92,12 @@ DISTANCE_CAP = 4.0
 """A figure further than two tolerances counts as two when rounds are compared: one out of reach does not
 decide which round is kept."""
 BOUND_MARGIN = 0.02
-"""A parameter within 2 % of the end of its search range (on the bisection's scale) has reached the end."""
+"""A parameter within 2 % of the end of its search range (on the search's scale) has reached the end."""
+POSTS_TOLERANCE = 1.0
+POSTS_SHARE_TOLERANCE = 0.05
+"""Funded posts: one post, or 5 % of the posts if more (posts are whole; the allocation moves with the needs)."""
+REGRESSION_ROUNDS = 4
+"""Rounds whose errors the search regresses on (after two rounds of bisection)."""
 WAITING_TOLERANCE = 0.2
 """Waiting list per person supported: 20 % of the entered ratio, at least 0.05 (a list moves from week to week)."""
 
@@ -102,20 +126,35 @@ class Target:
     low: float
     high: float
     increasing: bool
-    geometric: bool = False  # bisect on a log scale (a rate spanning orders of magnitude)
+    geometric: bool = False  # search on a log scale (a quantity spanning orders of magnitude)
     share: bool = True  # shown as a percentage
 
-    def midpoint(self, low: float, high: float) -> float:
-        return math.sqrt(low * high) if self.geometric else 0.5 * (low + high)
-
     def position(self, value: float) -> float:
-        """Where ``value`` lies in the search range, 0 to 1 (on the scale the bisection uses)."""
+        """Where ``value`` lies in the search range, 0 to 1 (on the scale the search uses)."""
         if self.geometric:
             return math.log(value / self.low) / math.log(self.high / self.low)
         return (value - self.low) / (self.high - self.low)
 
+    def value(self, position: float) -> float:
+        """The parameter's value at ``position`` (0 to 1) of the search range."""
+        if self.geometric:
+            return self.low * (self.high / self.low) ** position
+        return self.low + position * (self.high - self.low)
+
 
 TARGETS: tuple[Target, ...] = (
+    Target(
+        "posts",
+        lambda r: r["posts"],
+        lambda f: f.funded_posts,
+        lambda f: max(POSTS_TOLERANCE, POSTS_SHARE_TOLERANCE * f.funded_posts),
+        "org_size",
+        0.05,
+        20.0,
+        increasing=True,
+        geometric=True,
+        share=False,
+    ),
     Target(
         "vacancy_rate",
         lambda r: r["vacancy_rate"],
@@ -192,14 +231,21 @@ class Row:
     tolerance: float | None = None  # None: compared, not fitted
     parameter: str = ""
     at_bound: bool = False  # the parameter ended at the end of its range
+    se: float = 0.0  # standard error of the model's mean over the seeds
 
     @property
     def fitted(self) -> bool:
         return self.tolerance is not None
 
     @property
+    def admitted(self) -> float:
+        """The gap admitted: the figure's tolerance plus one standard error of the model's mean (the fit's own
+        uncertainty: a start within noise of the figure is not refused for the seeds' chance)."""
+        return (self.tolerance or 0.0) + self.se
+
+    @property
     def matched(self) -> bool:
-        return self.tolerance is not None and abs(self.model - self.entered) <= self.tolerance
+        return self.tolerance is not None and abs(self.model - self.entered) <= self.admitted
 
 
 @dataclass(frozen=True)
@@ -305,20 +351,26 @@ def fit(
     """
     seeds = tuple(seeds)
     start = territory(f, base, changes)
-    bounds = {tg.key: [tg.low, tg.high] for tg in TARGETS}
+    bounds = {tg.key: [0.0, 1.0] for tg in TARGETS}  # bracket of each parameter's position
+    errors: dict[str, list[tuple[float, float]]] = {tg.key: [] for tg in TARGETS}  # (position, error) per round
     tried: list[tuple[bool, float, dict[str, float], list[dict[str, float]]]] = []
     for _ in range(rounds):
-        values = {tg.parameter: _rounded(tg.midpoint(*bounds[tg.key])) for tg in TARGETS}
+        values = {
+            tg.parameter: _rounded(tg.value(_next_position(tg, bounds[tg.key], errors[tg.key]))) for tg in TARGETS
+        }
         runs = _evaluate(start, values, seeds, progress)
         distance = 0.0  # sum of squared errors in units of tolerance
         matched = True
         for tg in TARGETS:
             error = _mean(runs, tg.measure) - tg.entered(f)
-            matched = matched and abs(error) <= tg.tolerance(f)
-            distance += min((error / tg.tolerance(f)) ** 2, DISTANCE_CAP)
+            admitted = tg.tolerance(f) + _standard_error([tg.measure(r) for r in runs])
+            matched = matched and abs(error) <= admitted
+            distance += min((error / admitted) ** 2, DISTANCE_CAP)
+            position = tg.position(values[tg.parameter])
+            errors[tg.key].append((position, error))
             too_high = error > 0
             side = 1 if too_high == tg.increasing else 0  # move the upper bound down, or the lower up
-            bounds[tg.key][side] = values[tg.parameter]
+            bounds[tg.key][side] = position
         tried.append((not matched, distance, values, runs))
         if matched and stop_when_matched:
             break
@@ -336,6 +388,33 @@ def fit(
         history=tuple((not unmatched, distance) for unmatched, distance, _, _ in tried),
         runs=tuple(runs),
     )
+
+
+def _next_position(tg: Target, bracket: list[float], history: list[tuple[float, float]]) -> float:
+    """Where to try ``tg``'s parameter next, as a position in its range (0 to 1).
+
+    The first two rounds bisect. Then the error is regressed on the position over the last
+    :data:`REGRESSION_ROUNDS` rounds and the line's root is tried (a secant step that averages the seeds'
+    noise and the drift of the other parameters instead of trusting one round's sign); when the slope has
+    the wrong sign or none (noise, or every round at one position), the bracket's midpoint (the bracket
+    moves on each round's sign, as in a bisection). The root is clipped to the whole range, not to the
+    bracket: a wrong sign of an earlier round is not final.
+    """
+    midpoint = 0.5 * (bracket[0] + bracket[1])
+    if len(history) < 2:
+        return midpoint
+    x, y = np.array(history[-REGRESSION_ROUNDS:]).T
+    if np.ptp(x) <= 0:
+        return midpoint
+    slope, intercept = np.polyfit(x, y, 1)
+    if (slope > 0) != tg.increasing or slope == 0:
+        return midpoint
+    return float(np.clip(-intercept / slope, 0.0, 1.0))
+
+
+def _standard_error(measured: Sequence[float]) -> float:
+    """Standard error of the mean over the seeds (0 with one seed)."""
+    return float(np.std(measured, ddof=1) / math.sqrt(len(measured))) if len(measured) > 1 else 0.0
 
 
 def _rounded(x: float) -> float:
@@ -359,6 +438,7 @@ def _rows(f: Form, values: dict[str, float], runs: list[dict[str, float]]) -> li
                 tg.tolerance(f),
                 tg.parameter,
                 at_bound,
+                _standard_error(measured),
             )
         )
     for check in CHECKS:
@@ -387,7 +467,7 @@ def table_cells(result: Fit, lang: str = "fr") -> tuple[list[str], list[list[str
     rows = []
     for row in result.rows:
         spread = f"{_value(row.low, row.share, lang)} – {_value(row.high, row.share, lang)}"
-        tolerance = "±" + _value(row.tolerance, row.share, lang) if row.fitted else ""
+        tolerance = "±" + _value(row.admitted, row.share, lang) if row.fitted else ""
         status = t("organisation.ok" if row.matched else "organisation.off", lang) if row.fitted else ""
         status = status or t("organisation.compared", lang)
         label = t(f"organisation.row.{row.key}", lang)
