@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim import scenarios
+from sim.constants import WEEKS_PER_YEAR
 from sim.errors import CentaureError, InputError
 from sim.i18n import fixed, indicator_label, indicator_unit, interval, t
 from sim.io import TABLE_SUFFIXES
@@ -37,6 +38,7 @@ MAX_SEED = 2**63 - 1
 MAX_REPLICATES = 10_000
 DEFAULT_REPLICATES = 10
 DEFAULT_DECOMPOSE_REPLICATES = 5
+MAX_REFORM_WEEK = 30 * WEEKS_PER_YEAR
 USAGE_ERROR = 2
 
 
@@ -89,6 +91,24 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         except CentaureError as err:
             raise err.located("--set") from None
     return out
+
+
+def own_reform(items: list[str]) -> dict[str, Any]:
+    """``--reform LEVER=VALUE ...``: levers an organisation sets for itself, each checked by its declaration."""
+    from sim.organisation.reform import own_levers
+
+    try:
+        changes = parse_set(items)
+    except CentaureError as err:
+        raise InputError(err.detail, where="--reform") from None
+    allowed = own_levers()
+    for name in changes:
+        if name not in allowed:
+            raise InputError(
+                f"{name}: not a lever an organisation sets for itself; one of {', '.join(sorted(allowed))}",
+                where="--reform",
+            )
+    return changes
 
 
 def writable_file(path: Path, option: str, suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> Path:
@@ -259,23 +279,41 @@ def cmd_organisation(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from sim.io import atomic_write_text
-    from sim.organisation import fit, form
+    from sim.organisation import fit, form, report
+    from sim.organisation import reform as reform_module
 
     out = writable_file(Path(args.out), "--out", (".toml",)) if args.out else None
     report_path = writable_file(Path(args.report), "--report", (".html",)) if args.report else None
+    changes = own_reform(args.reform)
+    if changes and args.week > WEEKS_PER_YEAR * args.years:
+        raise InputError(f"{args.week}: the reform must start within the {args.years} year(s) run", where="--week")
+    seeds_per_draw, draws = seeds_and_draws(args, DEFAULT_REPLICATES) if changes else (0, [])
     entered, base = form.load(args.form)
     scenarios.load(base)  # the baseline must exist before anything runs
     seeds = tuple(range(1, args.seeds + 1))
     with tqdm(total=fit.ROUNDS * len(seeds), desc="runs", unit="run", file=sys.stderr) as bar:
         result = fit.fit(entered, base, seeds=seeds, progress=bar.update)
     print("\n".join(fit.report_lines(result, args.lang)))
+    reformed = None
+    if changes:
+        same = reform_module.unchanged(result.scenario, changes)
+        if len(same) == len(changes):
+            raise InputError(
+                f"{', '.join(same)}: already the organisation's value at the fitted start; the reform changes"
+                " nothing (give another value)",
+                where="--reform",
+            )
+        runs = 2 * seeds_per_draw * max(1, len(draws))
+        with tqdm(total=runs, desc="reform", unit="run", file=sys.stderr) as bar:
+            reformed = reform_module.run(
+                result.scenario, args.week, changes, seeds_per_draw, args.years, draws, progress=bar.update
+            )
+        print("\n".join(["", report.reform_sentence(reformed, args.lang), *report.text_table(reformed, args.lang)]))
     if out:
-        atomic_write_text(out, fit.to_toml(result, args.lang))
+        atomic_write_text(out, report.scenario_toml(result, reformed, args.lang))
         print(t("cli.wrote", args.lang, files=out))
     if report_path:
-        from sim.organisation import report
-
-        atomic_write_text(report_path, report.html(result, None, args.lang))
+        atomic_write_text(report_path, report.html(result, reformed, args.lang))
         print(t("cli.wrote", args.lang, files=report_path))
     if not out and not report_path:
         print(t("organisation.nothing_saved", args.lang))
@@ -337,8 +375,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("form", help="FORM.toml with an [organisation] section (see scenarios/organisations/)")
     p.add_argument("--out", help="write the starting scenario to FILE.toml (default: nothing is saved)")
-    p.add_argument("--report", help="write the board's report (the figures and the fit) to FILE.html")
+    p.add_argument("--report", help="write the board's report (the figures, the fit and the reform) to FILE.html")
     p.add_argument("--seeds", type=integer(1, 10), default=3, help="seeds each round of the fit runs (default: 3)")
+    p.add_argument(
+        "--reform",
+        action="append",
+        default=[],
+        metavar="LEVER=VALUE",
+        help="a lever the organisation changes (repeatable): the reform runs against its counterfactual on the"
+        " fitted start, and goes into --report and --out",
+    )
+    p.add_argument("--week", type=integer(1, MAX_REFORM_WEEK), default=53, help="week the reform starts (default 53)")
+    p.add_argument("--years", type=integer(1, 30), default=5, help="years the reform is followed (default 5)")
+    p.add_argument(
+        "--replicates",
+        type=integer(1, MAX_REPLICATES),
+        default=None,
+        help=f"seeds per arm of the reform (default {DEFAULT_REPLICATES}; with posterior draws, seeds per draw, default 2)",
+    )
+    add_draws_options(p)
     p.set_defaults(func=cmd_organisation)
 
     for module in EXTRA_COMMANDS:

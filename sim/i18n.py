@@ -122,7 +122,7 @@ def number(x: float | int | None, lang: str, digits: int = 3) -> str:
         return "–"
     if isinstance(x, bool):
         return t("yes" if x else "no", lang)
-    if isinstance(x, int) or float(x).is_integer() and abs(x) >= 1:
+    if isinstance(x, int) or float(x).is_integer() and abs(x) >= 1 or abs(x) >= 10**digits:
         return f"{int(round(x)):,}".replace(",", NNBSP if lang == "fr" else ",")
     text = f"{x:.{digits}g}"
     if "e" in text:

@@ -272,6 +272,65 @@ def test_cli_fits_and_saves_only_when_asked(tmp_path, capsys, monkeypatch):
     assert scenarios.load(out).params.own_values(0)["kind"] == "non_profit"
 
 
+def test_cli_reform_runs_against_its_counterfactual_and_goes_into_the_report_and_the_scenario(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(fit, "ROUNDS", 2)
+    monkeypatch.setattr(fit, "fit", _quick(fit.fit))
+    good = EXAMPLES / "small_association.toml"
+    page, toml = tmp_path / "rapport.html", tmp_path / "reforme.toml"
+    argv = ["--lang", "fr", "organisation", str(good), "--seeds", "1", "--reform", "reporting_pressure=0.1"]
+    argv += [
+        "--week",
+        "20",
+        "--years",
+        "1",
+        "--replicates",
+        "2",
+        "--draws",
+        "0",
+        "--report",
+        str(page),
+        "--out",
+        str(toml),
+    ]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Pression du reporting → 0,1" in out and "IC 95\u202f% de l'effet (graines)" in out
+    assert "Le territoire (tous les établissements)" in out
+    assert "Pression du reporting" in page.read_text(encoding="utf-8") and "sans la réforme" in page.read_text(
+        encoding="utf-8"
+    )
+    reformed = scenarios.load(toml)
+    (reform,) = reformed.reforms
+    assert reform.week == 20 and reform.organisation == 0 and reform.changes == {"reporting_pressure@0": 0.1}
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--reform", "kind=for_profit"], "--reform: kind: not a lever an organisation sets for itself"),
+        (["--reform", "reporting_pressure=5"], "--reform: reporting_pressure = 5.0 is out of range"),
+        (["--reform", "reporting_pressure"], "--reform: 'reporting_pressure': expected LEVER=VALUE"),
+        (["--reform", "reporting_pressure=0.1", "--week", "300", "--years", "2"], "--week: 300: the reform must"),
+    ],
+)
+def test_a_bad_reform_is_one_line_before_anything_runs(extra, message, capsys, monkeypatch):
+    monkeypatch.setattr(fit, "fit", lambda *a, **k: pytest.fail("the fit ran before the options were checked"))
+    assert main(["organisation", str(EXAMPLES / "small_association.toml"), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_a_reform_that_changes_nothing_is_refused(capsys, monkeypatch):
+    monkeypatch.setattr(fit, "ROUNDS", 2)
+    monkeypatch.setattr(fit, "fit", _quick(fit.fit))
+    # the small association has peer workers already
+    argv = ["organisation", str(EXAMPLES / "small_association.toml"), "--seeds", "1"]
+    assert main([*argv, "--reform", "peer_worker_programme=true", "--draws", "0"]) == 2
+    assert "the reform changes nothing" in capsys.readouterr().err
+
+
 def _quick(original):
     """Two rounds on a tiny territory with a short spin-up: the command's behaviour, not the fit's quality."""
     tiny = {"n_users": 300, "n_workers": 12, "n_organisations": 2, "spinup_weeks": 26}

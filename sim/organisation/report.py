@@ -135,6 +135,18 @@ def neighbour_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
     return rows
 
 
+def text_table(result: OrganisationReform, lang: str) -> list[str]:
+    """The director's organisation and the territory's totals as aligned text lines (the command line's)."""
+    header, own, totals = effect_header(result, lang), own_rows(result, lang), total_rows(result, lang)
+    widths = [max(len(row[k]) for row in (header, *own, *totals)) for k in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        cells = zip(row, widths, strict=True)
+        return "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(cells))
+
+    return [line(header), *map(line, own), "", t("report.totals", lang), *map(line, totals)]
+
+
 def reform_sentence(result: OrganisationReform, lang: str) -> str:
     """What was tested: when, which levers, over how many runs, how long."""
     return t(
