@@ -33,6 +33,7 @@ SMALL = "[fixed]\nn_users = 300\nn_workers = 12\nn_organisations = 2\n"
 GRID = (
     'scenarios = ["npm", "alliance"]\nweeks = 52\nevery = 4\nreplicates = 2\n'
     'indicators = ["engagement", "non_recourse", "annual_turnover"]\n'
+    'posterior = "none"\n'  # seeds alone, in this process and in the `centaure sweep` ones alike
     "[levers]\nreporting_pressure = [0.1, 0.5]\n[grid]\nlevels = 2\n" + SMALL
 )
 RECORDED_WEEKS = list(range(0, 53, 4))

@@ -49,6 +49,8 @@ ol.centaure-prose li { margin-bottom: 0.35rem; }
 .centaure-skip:focus { position: fixed; left: 8px; top: 8px; z-index: 10000; background: #fff; color: #000;
   padding: 8px 14px; outline: 3px solid #000; font-weight: 600; }
 .v-app-bar .v-app-bar__nav-icon { display: none; }
+/* below 1500 px the title has no room beside the five pages (it was cut to "Mo…"); the active page names it */
+@media (max-width: 1500px) { .v-app-bar .v-toolbar__title { display: none; } }
 .centaure-nav .v-btn--active { background: rgba(255,255,255,0.18); }
 .centaure-table { overflow-x: auto; max-width: 100%; }
 .centaure-table table { border-collapse: collapse; font-size: 0.9rem; }

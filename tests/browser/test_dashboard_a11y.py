@@ -110,6 +110,17 @@ def text_sizes(page, selector: str) -> list[float]:
     )
 
 
+def app_bar_cuts(page, width: int) -> list[str]:
+    """Texts of the app bar that are cut (an ellipsis: wider than their box) or reach past the window."""
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('.v-app-bar .v-toolbar__title, .v-app-bar .v-btn')]
+            .filter(el => el.offsetParent !== null)
+            .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > width)
+            .map(el => el.innerText)""",
+        width,
+    )
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
 def test_presentation_mode_shows_one_large_chart_with_readable_french_text(
     solara_app, solara_server, browser, browser_context_args, watch, server_log, size
@@ -122,6 +133,7 @@ def test_presentation_mode_shows_one_large_chart_with_readable_french_text(
             watch(page)
             page.goto(f"{solara_server.base_url}/?{TINY}")
             page.locator(".centaure-week").wait_for(timeout=30_000)
+            assert app_bar_cuts(page, width) == [], "the app bar cuts or overflows"
             for _ in range(3):
                 page.locator(".centaure-step").click()
             page.locator(".centaure-chart-workforce .cchart-summary", has_text="Semaine 3").wait_for()
