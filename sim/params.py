@@ -194,11 +194,19 @@ class Params:
         1.0,
         unit="weight",
         group="lever",
+        scope="organisation",
         family="funding",
         source="Polanyi's three principles, via the essay's hybridisation strategy; value an assumption",
     )
     funding_redistribution: float = _p(
-        0.4, 0.0, 1.0, unit="weight", group="lever", family="funding", source="Polanyi; assumption"
+        0.4,
+        0.0,
+        1.0,
+        unit="weight",
+        group="lever",
+        scope="organisation",
+        family="funding",
+        source="Polanyi; assumption",
     )
     funding_reciprocity: float = _p(
         0.0,
@@ -206,6 +214,7 @@ class Params:
         1.0,
         unit="weight",
         group="lever",
+        scope="organisation",
         family="funding",
         source="Polanyi; Eynaud & França Filho 2019; assumption",
     )
@@ -224,6 +233,7 @@ class Params:
         0.1,
         unit="per year",
         group="lever",
+        scope="organisation",
         family="budget",
         source="essay §2 (Ségur wage increases, energy); 2% a year an assumption",
     )
@@ -249,6 +259,7 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        scope="organisation",
         family="procedures",
         source="Moynihan, Herd & Harvey 2015 (compliance costs); value an assumption",
     )
@@ -258,6 +269,7 @@ class Params:
         1.0,
         unit="index 0-1",
         group="lever",
+        scope="organisation",
         family="procedures",
         source="Moynihan, Herd & Harvey 2015; essay §2 (sanctions, RSA duties); value an assumption",
     )
@@ -1165,7 +1177,7 @@ class Params:
 
     @property
     def funding_weights(self) -> tuple[float, float, float]:
-        """(market, redistribution, reciprocity), normalised to sum to 1."""
+        """The territory's (market, redistribution, reciprocity), normalised to sum to 1."""
         total = self.funding_market + self.funding_redistribution + self.funding_reciprocity
         return (
             self.funding_market / total,
@@ -1174,11 +1186,24 @@ class Params:
         )
 
 
+FUNDING_PRINCIPLES = ("funding_market", "funding_redistribution", "funding_reciprocity")
+
+
+def org_funding_weights(p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each organisation's (market, redistribution, reciprocity) weights, normalised to sum to 1."""
+    m, r, c = (p.org_array(name).astype(np.float64) for name in FUNDING_PRINCIPLES)
+    total = m + r + c
+    return m / total, r / total, c / total
+
+
 def _some_funding(p: Params) -> None:
-    if p.funding_market + p.funding_redistribution + p.funding_reciprocity <= 0:
+    totals = sum(p.org_array(name).astype(np.float64) for name in FUNDING_PRINCIPLES)
+    if p.funding_market + p.funding_redistribution + p.funding_reciprocity <= 0 or np.any(totals <= 0):
+        j = int(np.argmax(totals <= 0))
+        where = "" if p.funding_market + p.funding_redistribution + p.funding_reciprocity <= 0 else f"@{j}"
         raise ParameterError(
-            "funding_market + funding_redistribution + funding_reciprocity must be > 0",
-            field="funding_market",
+            f"funding_market{where} + funding_redistribution{where} + funding_reciprocity{where} must be > 0",
+            field=f"funding_market{where}",
             allowed="weights that sum to more than 0",
         )
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.constants import LADDER_TOP, TIE_BREAK, WEEKS_PER_YEAR
-from sim.params import Params, organisation_specs
+from sim.params import Params, org_funding_weights, organisation_specs
 
 NEVER = -(2**30)
 """Week stamp of an event that never happened (a user never met by outreach, never resolved)."""
@@ -156,6 +156,8 @@ class OrgLevers:
         self.for_profit = self.kind == "for_profit"
         offer = (self.participation_level / LADDER_TOP) ** p.voice_exponent
         self.offer = offer.astype(np.float64)  # weight of the rung offered, 0 .. 1
+        self.market, self.redistribution, self.reciprocity = org_funding_weights(p)  # normalised, per organisation
+        self.burden = (self.procedure_complexity + self.conditionality) / 2.0  # administrative burden of asking
 
 
 def beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
@@ -251,7 +253,7 @@ def affordable_posts(p: Params, budget: np.ndarray, cost: np.ndarray, for_profit
 
     The margin is ``for_profit_margin`` for a for-profit organisation, 0 otherwise.
     """
-    m, r, _ = p.funding_weights
+    m, r, _ = org_funding_weights(p)
     margin = np.where(for_profit, p.for_profit_margin, 0.0)
     return np.floor((m + r) * budget * (1.0 - margin) / cost + TIE_BREAK).astype(np.int64)
 

@@ -291,11 +291,12 @@ class RefUser(SynchronousAgent):
         return changes
 
     def burden(self) -> float:
-        """Administrative burden (procedure_complexity + conditionality) / 2, lowered by a share
+        """Administrative burden (procedure_complexity + conditionality) / 2 of the user's organisation, lowered by a share
         ``accompanied_burden_relief`` for one met by *accompanied* outreach less than
         ``accompaniment_weeks`` ago (the worker helps with the procedure)."""
         p = self.model.params
-        burden = 0.5 * (p.procedure_complexity + p.conditionality)
+        lv = self.org.levers
+        burden = (lv.procedure_complexity + lv.conditionality) / 2.0
         if self.met_accompanied and self.met_within(p.accompaniment_weeks):
             burden *= 1.0 - p.accompanied_burden_relief
         return burden
@@ -315,12 +316,12 @@ class RefUser(SynchronousAgent):
     def priority(self, u: float) -> float:
         """Intake priority key under my organisation's rule, lower first; ``u`` ~ U(0, 1) breaks ties.
 
-        by_funding: (2m - 1) need + (1 - |2m - 1|) u / 2 (m the market weight: cream-skimming
+        by_funding: (2m - 1) need + (1 - |2m - 1|) u / 2 (m the organisation's market weight: cream-skimming
         when m -> 1, greatest need first when m -> 0); greatest_need: -need; easiest_first:
         need; first_come: -weeks waited."""
         match self.org.levers.intake_priority:
             case "by_funding":
-                lean = 2.0 * self.model.params.funding_weights[0] - 1.0
+                lean = 2.0 * self.org.funding_weights()[0] - 1.0
                 key = lean * self.need + 0.5 * (1.0 - abs(lean)) * u
             case "greatest_need":
                 key = -self.need
@@ -705,8 +706,14 @@ class RefOrganisation(SynchronousAgent):
 
     def affordable(self) -> int:
         """Posts the budget pays: floor((m + r) B (1 - margin) / cost) (reciprocity funds no post)."""
-        m, r, _ = self.model.params.funding_weights
+        m, r, _ = self.funding_weights()
         return math.floor((m + r) * self.budget * (1.0 - self.margin()) / self.cost + TIE_BREAK)
+
+    def funding_weights(self) -> tuple[float, float, float]:
+        """This organisation's (market, redistribution, reciprocity) weights, normalised to sum to 1."""
+        lv = self.levers
+        total = lv.funding_market + lv.funding_redistribution + lv.funding_reciprocity
+        return lv.funding_market / total, lv.funding_redistribution / total, lv.funding_reciprocity / total
 
     def offer(self) -> float:
         """Weight of the rung of Arnstein's ladder offered: (rung / 7)^voice_exponent."""
@@ -727,7 +734,7 @@ class RefOrganisation(SynchronousAgent):
 
             R <- min(R_max, R + 12 ((m + r) B (1 - margin) - cost x worker-years) / (cost x max(1, posts)))."""
         p = self.model.params
-        m, r, _ = p.funding_weights
+        m, r, _ = self.funding_weights()
         balance = (m + r) * self.budget * (1.0 - self.margin()) - self.cost * self.paid_weeks / WEEKS_PER_YEAR
         yearly_cost = self.cost * max(self.posts, 1)
         self.reserves = min(p.reserves_max_months, self.reserves + MONTHS_PER_YEAR * balance / yearly_cost)
@@ -778,7 +785,7 @@ class RefOrganisation(SynchronousAgent):
         self.autonomy = (1.0 - lv.standardisation) * (floor + (1.0 - floor) * style)
         waiting = sum(1 for u in self.users if u.status == WAITING)
         queue = min(1.0, waiting / max(self.capacity_total, 1))
-        self.overbooking = p.activity_target_push * p.funding_weights[0] * (1.0 - style) * queue
+        self.overbooking = p.activity_target_push * self.funding_weights()[0] * (1.0 - style) * queue
 
     # ------------------------------------------------------------------ 3. time
     def time_use(self) -> None:
@@ -982,7 +989,7 @@ class RefOrganisation(SynchronousAgent):
         f = p.reciprocity_floor
         engaged = f + (1.0 - f) * real * mean_trust
         real_budget = self.budget / self.cost
-        target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
+        target = self.funding_weights()[2] * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
         self.community_hours += rate * (target - self.community_hours)
 
     def update_peer_workers(self) -> None:
@@ -1171,7 +1178,7 @@ class ReferenceModel(mesa.Model):
         if not self.stationary:
             total *= 1.0 + p.budget_growth
             for org in orgs:
-                org.cost *= 1.0 + p.cost_growth
+                org.cost *= 1.0 + org.levers.cost_growth
             self.need_factor *= 1.0 + p.need_growth
         year = (self.week - 1) // WEEKS_PER_YEAR
         if year % p.call_for_projects_period == 0:
@@ -1216,7 +1223,7 @@ class ReferenceModel(mesa.Model):
         raw = []
         for org, n in zip(orgs, needs, strict=True):
             need_share = n / total_needs if total_needs > 0 else 1.0 / len(orgs)
-            m = p.funding_weights[0] * (1.0 - p.cobudget_shift * org.cobudget)
+            m = org.funding_weights()[0] * (1.0 - p.cobudget_shift * org.cobudget)
             raw.append(m * org.market_share + (1.0 - m) * need_share)
         for org, x in zip(orgs, raw, strict=True):
             org.budget = total * x / sum(raw)

@@ -154,6 +154,8 @@ def configuration(name: str) -> Scenario:
     * budget scissors: the budget falls 5 % a year while costs rise 5 % and needs
       5 %, with thin reserves: hiring freezes, job insecurity and posts cut
       with lay-offs (in about half the runs);
+    * organisations' own funding mix (0: market funding, no reciprocity grants),
+      procedures and cost growth (2: heavier procedures, costs that outgrow the others');
     * more peer workers, and a reform of organisation 1 alone at week 91 (more
       and fully accompanied outreach, a lower rung, its peer-worker programme
       stopped), besides the territory's reform at week 78 that raises reporting
@@ -190,8 +192,11 @@ def configuration(name: str) -> Scenario:
             peer_worker_rate=0.05,
             **own_values(
                 {
+                    0: {"funding_market": 0.9, "funding_redistribution": 0.1, "funding_reciprocity": 0.0},
                     1: {"intake_priority": "greatest_need", "cobuilt_budget": False},
                     2: {
+                        "cost_growth": 0.08,
+                        "procedure_complexity": 0.9,
                         "kind": "for_profit",
                         "intake_priority": "easiest_first",
                         "manager_style": 0.15,

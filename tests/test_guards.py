@@ -117,6 +117,10 @@ DERIVED = {
     "offer": ("participation_level", "voice_exponent"),  # OrgLevers: (rung / 7) ^ voice_exponent
     "intake_rule": ("intake_priority",),  # OrgLevers: the rule's index
     "for_profit": ("kind",),  # OrgLevers: kind == "for_profit"
+    "market": ("funding_market",),  # OrgLevers: each organisation's weights, normalised
+    "redistribution": ("funding_redistribution",),
+    "reciprocity": ("funding_reciprocity",),
+    "burden": ("procedure_complexity", "conditionality"),  # OrgLevers: their mean
 }
 """Values the code reads that are computed from parameters: named in a docstring by their name or their sources'."""
 

@@ -19,7 +19,7 @@ import copy
 import numpy as np
 import pytest
 
-from sim import CentaureModel
+from sim import CentaureModel, state
 from sim.mechanisms import (
     awareness,
     demand,
@@ -346,6 +346,49 @@ def test_market_funding_allocates_by_market_share_alone():
     set_needs(s, [0.9, 0.3, 0.3])
     s.orgs.market_share[:] = [0.2, 0.3, 0.5]
     np.testing.assert_allclose(funding.allocate(s, p, 30.0), [6.0, 9.0, 15.0])
+
+
+def test_each_organisation_is_funded_by_its_own_mix():
+    """Organisation 0 funded by market share alone, the others by the territory's mix: under the same needs and
+    market shares, only 0's budget ignores its needs; a reciprocity weight of its own pays 0 no post."""
+    s, p = territory(funding_market=0.5, funding_redistribution=0.5, organisations={0: {"funding_market": 1.0}})
+    set_needs(s, [0.9, 0.9, 0.3])
+    s.orgs.market_share[:] = 1 / 3
+    total = s.orgs.budget.sum()
+    own = funding.allocate(s, p, total)
+    territory_mix = funding.allocate(with_levers(twin(s), p.replace(**{"funding_market@0": 0.5})), p, total)
+    assert own[0] < territory_mix[0]  # its high needs no longer bring it budget
+    np.testing.assert_allclose(own.sum(), total)
+    paying = state.affordable_posts(p, s.orgs.budget, s.orgs.cost, s.orgs.for_profit)
+    grants = p.replace(**{"funding_reciprocity@0": 1.0})
+    assert state.affordable_posts(grants, s.orgs.budget, s.orgs.cost, s.orgs.for_profit)[0] < paying[0]
+    np.testing.assert_array_equal(
+        state.affordable_posts(grants, s.orgs.budget, s.orgs.cost, s.orgs.for_profit)[1:], paying[1:]
+    )
+
+
+def test_an_organisation_whose_costs_outgrow_the_budget_loses_posts_and_the_others_keep_theirs():
+    """Other things equal, organisation 0's own cost growth above the budget's raises its cost of a post, and the
+    budget round then pays it fewer posts; the neighbours, at the territory's cost growth, keep theirs."""
+    s, p = territory(budget_growth=0.0, cost_growth=0.0, call_for_projects_period=10)
+    scissors = p.replace(**{"cost_growth@0": 0.1})
+    cut = with_levers(twin(s), scissors)
+    for variant, params in ((s, p), (cut, scissors)):
+        for week in (53, 105, 157):  # three budget rounds
+            variant.week = week
+            funding.step(variant, params, rng())
+    assert cut.orgs.cost[0] == pytest.approx(1.1**3 * s.orgs.cost[0])
+    np.testing.assert_array_equal(cut.orgs.cost[1:], s.orgs.cost[1:])
+    assert cut.orgs.posts[0] < s.orgs.posts[0]
+    assert cut.orgs.posts[1:].sum() >= s.orgs.posts[1:].sum()
+
+
+def test_each_organisation_s_procedures_weigh_on_its_own_users():
+    s, p = territory(procedure_complexity=0.2, conditionality=0.2, organisations={1: {"procedure_complexity": 1.0}})
+    people = np.concatenate((catchment(s, 0)[:5], catchment(s, 1)[:5]))
+    burden = demand.compliance_burden(s, p, people)
+    np.testing.assert_allclose(burden[:5], 0.2)
+    np.testing.assert_allclose(burden[5:], 0.6)
 
 
 # ========================================================================================== 2. management

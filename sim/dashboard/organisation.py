@@ -145,6 +145,12 @@ def _rule_message(key: str, section: Mapping[str, Any], lang: str) -> str:
         share = form_module.MAX_OUTREACH_SHARE
         most = share * Params().hours_per_week * staff
         return t("orgpage.rule.outreach_hours_per_week", lang, share=percent(share, lang, 0), most=number(most, lang))
+    if key == "cost_growth_percent":
+        low, high = form_module.SCISSORS_RANGE
+        budget = section["budget_growth_percent"]
+        return t(
+            "orgpage.rule.cost_growth_percent", lang, low=number(budget + low, lang), high=number(budget + high, lang)
+        )
     if key == "funding":
         total = sum(section["funding"].values())
         return t("orgpage.rule.funding", lang, total=number(total, lang))

@@ -4,9 +4,9 @@ An aware eligible user who is not asking (or who gave up) asks this week with
 (MODEL.md §7; administrative burden, Moynihan, Herd & Harvey 2015):
 
     p_ask = sigmoid(a0 + a_need need + a_trust trust - a_stigma stigma - a_burden burden_i),
-    burden_i = (procedure_complexity + conditionality) / 2 x (1 - relief [accompanied_i]),
+    burden_i = (procedure_complexity_j + conditionality_j) / 2 x (1 - relief [accompanied_i]),
 
-(a0 = ``ask_intercept``, a_need = ``ask_need``, a_trust = ``ask_trust``,
+(j the user's organisation, whose procedures they face; a0 = ``ask_intercept``, a_need = ``ask_need``, a_trust = ``ask_trust``,
 a_stigma = ``ask_stigma``, a_burden = ``ask_burden``), psychological costs
 entering through the user's felt stigma, compliance costs
 through the burden; accompanied_i: met by *accompanied* outreach less than
@@ -46,7 +46,7 @@ def compliance_burden(s: Territory, p: Params, people: np.ndarray) -> np.ndarray
     """Administrative burden each of ``people`` faces, lowered for those accompanied by outreach."""
     users = s.users
     accompanied = users.met_accompanied[people] & (s.week - users.met_week[people] < p.accompaniment_weeks)
-    burden = (p.procedure_complexity + p.conditionality) / 2.0
+    burden = s.levers.burden[users.org[people]]
     return burden * (1.0 - p.accompanied_burden_relief * accompanied)
 
 

@@ -2,12 +2,14 @@
 
 At the first week of every year (weeks w with (w - 1) mod 52 = 0: 1, 53, 105, ...,
 and -51, -103, ... in the spin-up), except the run's very first week, with
-normalised weights (m, r, c) of ``funding_market``, ``funding_redistribution``
-and ``funding_reciprocity`` for market, redistribution and reciprocity (Polanyi,
-via the essay's hybridisation strategy):
+organisation j's normalised weights (m_j, r_j, c_j) of ``funding_market``,
+``funding_redistribution`` and ``funding_reciprocity`` for market,
+redistribution and reciprocity (Polanyi, via the essay's hybridisation
+strategy; each organisation may be funded by its own mix, the territory's
+otherwise):
 
-    B       <- B (1 + budget_growth),             cost_j <- cost_j (1 + cost_growth),
-    B_j      = B (m_j s_j + (1 - m_j) n_j / sum(n)) / sum_k(...),     m_j = m (1 - cobudget_shift x cobudget_j),
+    B       <- B (1 + budget_growth),             cost_j <- cost_j (1 + cost_growth_j),
+    B_j      = B (m'_j s_j + (1 - m'_j) n_j / sum(n)) / sum_k(...),     m'_j = m_j (1 - cobudget_shift x cobudget_j),
 
 s_j being j's share of the market envelope, n_j its assessed needs (eligible
 users of its catchment) and cobudget_j the maturity of its co-built budget
@@ -34,12 +36,12 @@ First, before budgets and costs move, reserves (months of spending) take the
 past year's balance, what the budget paid for posts minus what the workers in
 post cost:
 
-    R_j <- min(R_max, R_j + 12 ((m + r) B_j (1 - margin_j) - cost_j x worker-years_j) / (cost_j x max(1, posts_j))),
+    R_j <- min(R_max, R_j + 12 ((m_j + r_j) B_j (1 - margin_j) - cost_j x worker-years_j) / (cost_j x max(1, posts_j))),
 
 R_max = ``reserves_max_months`` (there is no floor: reserves may be overdrawn).
 
 Reciprocity money funds community hours, not posts. The new budget pays
-``affordable_j = floor((m + r) B_j (1 - margin_j) / cost_j)`` posts. Then,
+``affordable_j = floor((m_j + r_j) B_j (1 - margin_j) / cost_j)`` posts. Then,
 with H_j the workers in post and P_j the posts funded so far, the
 organisation keeps posts_j = min(affordable_j, room_j) funded posts:
 
@@ -97,7 +99,7 @@ def allocate(s: Territory, p: Params, total: float) -> np.ndarray:
     needs = s.per_catchment(s.users.status != Status.RESOLVED).astype(np.float64)
     n_orgs = needs.size
     need_share = needs / needs.sum() if needs.sum() > 0 else np.full(n_orgs, 1.0 / n_orgs)
-    m = p.funding_weights[0] * (1.0 - p.cobudget_shift * orgs.cobudget)
+    m = s.levers.market * (1.0 - p.cobudget_shift * orgs.cobudget)
     raw = m * orgs.market_share + (1.0 - m) * need_share
     return total * raw / raw.sum()
 
@@ -105,9 +107,9 @@ def allocate(s: Territory, p: Params, total: float) -> np.ndarray:
 def take_balance(s: Territory, p: Params, worker_years: np.ndarray) -> None:
     """Reserves take the year's balance: what the budget paid for posts minus what the workers in post cost."""
     orgs = s.orgs
-    m, r, _ = p.funding_weights
+    paid = s.levers.market + s.levers.redistribution  # the budget's share that pays posts
     margin = np.where(orgs.for_profit, p.for_profit_margin, 0.0)
-    balance = (m + r) * orgs.budget * (1.0 - margin) - orgs.cost * worker_years
+    balance = paid * orgs.budget * (1.0 - margin) - orgs.cost * worker_years
     yearly_cost = orgs.cost * np.maximum(orgs.posts, 1)
     orgs.reserves = np.minimum(p.reserves_max_months, orgs.reserves + MONTHS_PER_YEAR * balance / yearly_cost)
 
@@ -148,7 +150,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     total = orgs.budget.sum()
     if not s.stationary:
         total *= 1.0 + p.budget_growth
-        orgs.cost = orgs.cost * (1.0 + p.cost_growth)
+        orgs.cost = orgs.cost * (1.0 + s.levers.cost_growth)
         s.need_factor *= 1.0 + p.need_growth
     year = (s.week - 1) // WEEKS_PER_YEAR
     if year % p.call_for_projects_period == 0:

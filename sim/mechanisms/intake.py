@@ -17,10 +17,10 @@ before anyone gets a second.
 
 **Priority** (lower key first), organisation j's rule ``intake_priority_j``:
 
-* ``by_funding``: ``(2 m - 1) need + (1 - |2 m - 1|) u / 2``, u ~ U(0, 1), with m
-  the market weight (``funding_market``, normalised): under indicator-driven funding (m -> 1) the easiest cases
+* ``by_funding``: ``(2 m_j - 1) need + (1 - |2 m_j - 1|) u / 2``, u ~ U(0, 1), with m_j
+  j's market weight (``funding_market``, normalised): under indicator-driven funding (m_j -> 1) the easiest cases
   (least need) come first — cream-skimming — under needs-based funding
-  (m -> 0) the greatest need first, and in between the rule is partly random;
+  (m_j -> 0) the greatest need first, and in between the rule is partly random;
 * ``greatest_need``: ``-need``; ``easiest_first``: ``need``;
 * ``first_come``: ``-weeks waited``;
 
@@ -57,7 +57,7 @@ def priority_key(
     s: Territory, p: Params, org: np.ndarray, need: np.ndarray, wait_weeks: np.ndarray, u: np.ndarray
 ) -> np.ndarray:
     """Ascending key: who enters support first under each person's organisation's rule (``u``: uniform draws)."""
-    lean = 2.0 * p.funding_weights[0] - 1.0
+    lean = 2.0 * s.levers.market[org] - 1.0
     keys = (
         lean * need + ((1.0 - abs(lean)) / 2.0 + TIE_BREAK) * u,  # by_funding
         TIE_BREAK * u - need,  # greatest_need

@@ -20,9 +20,9 @@ admit beyond the face-to-face capacity of their teams to keep activity up and
 the waiting list down, the more so the longer the queue and the more
 controlling they are:
 
-    overbooking_j = activity_target_push x m x (1 - style_j) x min(1, waiting_j / max(1, capacity_j)),
+    overbooking_j = activity_target_push x m_j x (1 - style_j) x min(1, waiting_j / max(1, capacity_j)),
 
-m the market weight of the funding mix (``funding_market``, normalised), waiting_j the people on j's waiting
+m_j the market weight of j's funding mix (``funding_market``, normalised), waiting_j the people on j's waiting
 list and capacity_j the cases its workers' face-to-face hours allow (last
 week's); admissions then go up to ``capacity x (1 + overbooking_j)``, never
 above the caseload cap (:mod:`intake`). When capacity shrinks (vacancies,
@@ -71,4 +71,4 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     orgs.autonomy = (1.0 - levers.standardisation) * (floor + (1.0 - floor) * style)
     waiting = s.per_catchment(s.users.status == Status.WAITING)
     queue = np.minimum(1.0, waiting / np.maximum(s.per_organisation(s.workers.capacity), 1))
-    orgs.overbooking = p.activity_target_push * p.funding_weights[0] * (1.0 - style) * queue
+    orgs.overbooking = p.activity_target_push * levers.market * (1.0 - style) * queue

@@ -48,9 +48,9 @@ toward assessed needs (:mod:`funding`):
 **Reciprocity** (community hours) grows with real participation and trust,
 toward
 
-    target_j = c (B_j / cost_j) hours_per_week x reciprocity_leverage x (f + (1 - f) realised_j x mean trust_j),
+    target_j = c_j (B_j / cost_j) hours_per_week x reciprocity_leverage x (f + (1 - f) realised_j x mean trust_j),
 
-(c the reciprocity weight, ``funding_reciprocity`` normalised, B_j / cost_j the
+(c_j j's reciprocity weight, ``funding_reciprocity`` normalised, B_j / cost_j the
 budget in posts at today's cost, f = ``reciprocity_floor``; same time constant): it
 complements casework — outreach and peer support (:mod:`awareness`,
 :mod:`support`) — but holds no case, and needs coordination hours
@@ -133,7 +133,7 @@ def mature(s: Territory, p: Params) -> None:
     f = p.reciprocity_floor
     engaged = f + (1.0 - f) * real * mean_trust
     real_budget = orgs.budget / orgs.cost  # post-years the budget buys at today's cost
-    target = p.funding_weights[2] * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
+    target = levers.reciprocity * p.hours_per_week * p.reciprocity_leverage * engaged * real_budget
     orgs.community_hours += rate * (target - orgs.community_hours)
 
 

@@ -7,8 +7,8 @@ director's organisation gets its kind, its participation offer, its outreach
 and its funded posts (``org_size`` gives it the budget that pays them, and the
 fit then adjusts it so that it keeps them: see below); its
 catchment holds as many people at risk per post as the baseline's
-(``catchment_weight``); the funding mix and the growth of budget and costs are
-the territory's (:func:`sim.organisation.form.levers`).
+(``catchment_weight``); its funding mix and the gap between its costs' growth
+and its budget's are its own (:func:`sim.organisation.form.levers`).
 
 **The fit.** The figures do not give a few local quantities directly; each
 is searched so that, after the spin-up, one of the organisation's week-0
@@ -283,13 +283,14 @@ def territory(f: Form, base: str = "npm", changes: Mapping[str, Any] | None = No
     users_per_org = p.n_users / p.n_organisations
     territory_levers, own = form_module.levers(f, p)
     p = p.replace(**territory_levers)
-    m, r, _ = p.funding_weights
+    m, r, _ = p.funding_weights  # the neighbours'
+    paid = own["funding_market"] + own["funding_redistribution"]  # the director's budget share that pays posts
     posts = max(2, round(f.funded_posts))
     for_profit = f.kind == "for_profit"
     cost = p.for_profit_cost_ratio if for_profit else 1.0
     margin = p.for_profit_margin if for_profit else 0.0
     # the budget (in post-years) that pays `posts` posts, relative to a neighbour's that pays posts_per_org
-    size = posts * cost / (1.0 - margin) / posts_per_org
+    size = posts * cost * (m + r) / ((1.0 - margin) * paid * posts_per_org)
     weight = posts / posts_per_org
     n_orgs = 1 + NEIGHBOURS
     n_workers = math.ceil(posts_per_org * (NEIGHBOURS + size) / (m + r))

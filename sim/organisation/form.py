@@ -71,6 +71,14 @@ MAX_CASELOAD = Params.specs()["caseload_cap"].high
 """People supported per worker in post above which the figures are inconsistent (the model's largest caseload cap)."""
 MAX_TURNOVER = 2.0
 """Departures a year per worker in post above which the figures are inconsistent (each post emptied twice a year)."""
+_COST_GROWTH = Params.specs()["cost_growth"]
+SCISSORS_RANGE = (
+    100.0 * (_COST_GROWTH.low - Params().budget_growth),
+    100.0 * (_COST_GROWTH.high - Params().budget_growth),
+)
+"""Points a year by which costs may grow faster (or slower) than the budget: the declared range of
+``cost_growth`` around the reference territory's budget growth (the organisation's costs grow by its
+budget's growth plus that gap, :func:`levers`)."""
 MAX_OUTREACH_SHARE = Params.specs()["outreach_share"].high
 """Share of the team's hours on outreach above which the figures are inconsistent (the model's largest outreach share)."""
 CITATIONS = {
@@ -292,6 +300,19 @@ def _plausible_outreach(f: Form) -> None:
         )
 
 
+def _plausible_scissors(f: Form) -> None:
+    low, high = SCISSORS_RANGE
+    gap = f.cost_growth_percent - f.budget_growth_percent
+    if not low <= gap <= high:
+        _inconsistent(
+            "cost_growth_percent",
+            f.cost_growth_percent,
+            f"costs grow {gap:+g} points a year against the budget",
+            f"from {f.budget_growth_percent + low:g} to {f.budget_growth_percent + high:g} (% a year): within"
+            f" {low:g} to {high:+g} points of the budget's growth",
+        )
+
+
 def _funding_sums_to_100(f: Form) -> None:
     total = sum(getattr(f.funding, key) for key in FUNDING)
     if abs(total - 100.0) > FUNDING_SUM_TOLERANCE:
@@ -316,6 +337,7 @@ CONSISTENCY: tuple[Callable[[Form], None], ...] = (
     _plausible_caseload,
     _plausible_departures,
     _plausible_outreach,
+    _plausible_scissors,
     _funding_sums_to_100,
 )
 """Rules between fields, checked after every field is (the first that fails is reported)."""
@@ -436,21 +458,25 @@ def funding_weights(f: Funding) -> dict[str, float]:
 def levers(form: Form, base: Params) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the form sets directly: (the territory's levers, the director's organisation's own values).
 
-    The funding mix and the budget's and costs' growth are the territory's in
-    the model (its funders fund every organisation by the same rules), so the
-    neighbours are funded the same way; the rest is the organisation's own.
+    Everything is the organisation's own; the neighbours keep the baseline's
+    values. Its funding mix is its own (:func:`funding_weights`). The budget's
+    growth is the funders' envelope, the same for every organisation
+    (``budget_growth``, the baseline's): what the form's two growth figures
+    give the organisation is their gap, the scissors, as its own cost growth
+    ``cost_growth@0 = budget_growth + (costs % - budget %) / 100`` — its costs
+    outgrow (or undergrow) what its budget follows by as many points as the
+    director entered (within :data:`SCISSORS_RANGE`).
     """
-    territory = {
-        **funding_weights(form.funding),
-        "budget_growth": form.budget_growth_percent / 100.0,
-        "cost_growth": form.cost_growth_percent / 100.0,
-    }
+    gap = (form.cost_growth_percent - form.budget_growth_percent) / 100.0
+    spec = Params.specs()["cost_growth"]
     own = {
         "kind": form.kind,
         **participation_levers(form.participation),
         "outreach_share": round(form.outreach_share(base.hours_per_week), 4),
+        **funding_weights(form.funding),
+        "cost_growth": round(min(spec.high, max(spec.low, base.budget_growth + gap)), 6),
     }
-    return territory, own
+    return {}, own
 
 
 # ------------------------------------------------------------------ the figures against the national ones
