@@ -281,15 +281,41 @@ class Observer:
     def observe(self, s: Territory, p: Params) -> np.ndarray:
         """Indicators of the week just simulated: one row per name of :data:`INDICATORS`,
         one column per organisation and a last one for the territory."""
+        supported, eligible, unsupported = self.advance(s)
+        return self.indicators(s, p, supported, eligible, unsupported)
+
+    def advance(self, s: Territory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The week's part that later weeks read: the unsupported streaks (and the window's clock).
+
+        Enough for a spin-up week whose events fall out of the window before week 0.
+        Returns the masks (supported, eligible, eligible and unsupported) of the users.
+        """
+        status = s.users.status
+        supported = status == Status.SUPPORTED
+        eligible = status != Status.RESOLVED
+        unsupported = eligible ^ supported  # eligible and not supported (the supported are eligible)
+        streak = s.users.unsupported_streak
+        streak += 1
+        streak *= unsupported
+        self.filled += 1
+        return supported, eligible, unsupported
+
+    def record(self, s: Territory, head: np.ndarray | None = None) -> None:
+        """Add the week's events and headcounts to the 52-week windows (after :meth:`advance`)."""
+        slot = (self.filled - 1) % WINDOW
+        events = self.events[slot]
+        for k, name in enumerate(EVENTS):
+            events[k] = s.events[name]
+        self.heads[slot] = s.headcount() if head is None else head
+
+    def indicators(
+        self, s: Territory, p: Params, supported: np.ndarray, eligible: np.ndarray, unsupported: np.ndarray
+    ) -> np.ndarray:
+        """Record the week (after :meth:`advance`) and compute its indicators (see :meth:`observe`)."""
         users, workers, orgs, levers = s.users, s.workers, s.orgs, s.levers
         n, table = self.n_orgs, self.table
         status = users.status
-        supported = status == Status.SUPPORTED
-        eligible = status != Status.RESOLVED
         streak = users.unsupported_streak
-        streak += 1
-        unsupported = eligible ^ supported  # eligible and not supported (the supported are eligible)
-        streak *= unsupported
         counts = np.bincount(self.status_key + status, minlength=n * N_STATUS).reshape(n, N_STATUS)
         table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ counts.T
         user_columns = (
@@ -319,10 +345,7 @@ class Observer:
             np.array(worker_columns, dtype=np.float64), orgs.position_start, axis=1
         )
         head = table[_ROW["head"], :n]
-        slot = self.filled % WINDOW
-        self.events[slot] = [s.events[name] for name in EVENTS]
-        self.heads[slot] = head
-        self.filled += 1
+        self.record(s, head)
         table[_ROW["posts"] : _ROW["organisations"], :n] = (
             orgs.posts,
             np.maximum(orgs.posts - head, 0.0),
