@@ -25,11 +25,12 @@ share of eligible users not ``SUPPORTED``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.constants import LADDER_TOP, TIE_BREAK, WEEKS_PER_YEAR
+from sim.network import NeighbourCount
 from sim.params import Params, organisation_specs
 
 NEVER = -(2**30)
@@ -353,6 +354,12 @@ class Territory:
     left: np.ndarray | None = None  # posts whose worker quit this week
     hired: np.ndarray | None = None  # posts filled this week
     events: dict[str, np.ndarray] | None = None  # this week's counts per organisation (see sim.metrics.EVENTS)
+    aware_peers: NeighbourCount = field(init=False, repr=False)  # aware peers of each user, kept up to date
+    peer_worker_peers: NeighbourCount = field(init=False, repr=False)  # peer-worker peers of each user, likewise
+
+    def __post_init__(self) -> None:
+        self.aware_peers = NeighbourCount(self.peer_adj)
+        self.peer_worker_peers = NeighbourCount(self.peer_adj)
 
     def headcount(self) -> np.ndarray:
         """Workers in post per organisation (its posts are one block starting at ``position_start``)."""
