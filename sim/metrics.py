@@ -337,13 +337,8 @@ class Observer:
             workers.caseload > workers.capacity,  # capacity is 0 on vacant posts, as caseload
         )
         first_user, first_worker = _ROW[_USER_ROWS[0]], _ROW[_WORKER_ROWS[0]]
-        users_rows = slice(first_user, first_user + len(user_columns))
-        workers_rows = slice(first_worker, first_worker + len(worker_columns))
-        # one reduceat per population over its stacked columns (summed in float64, in the same order)
-        table[users_rows, :n] = np.add.reduceat(np.array(user_columns, dtype=np.float64), s.catchment_start, axis=1)
-        table[workers_rows, :n] = np.add.reduceat(
-            np.array(worker_columns, dtype=np.float64), orgs.position_start, axis=1
-        )
+        block_sums(table[first_user : first_user + len(user_columns), :n], user_columns, s.catchment_start)
+        block_sums(table[first_worker : first_worker + len(worker_columns), :n], worker_columns, orgs.position_start)
         head = table[_ROW["head"], :n]
         self.record(s, head)
         table[_ROW["posts"] : _ROW["organisations"], :n] = (
@@ -365,6 +360,22 @@ class Observer:
             table[row, :n] = table[plus, :n].sum(axis=0) - table[minus, :n].sum(axis=0)
         table[:, n] = table[:, :n].sum(axis=1)
         return indicator_values(table)
+
+
+def block_sums(rows: np.ndarray, columns: tuple[np.ndarray, ...], starts: np.ndarray) -> None:
+    """Write into ``rows[k]`` the sums of ``columns[k]`` over the blocks starting at ``starts``.
+
+    Counts and whole numbers are summed as integers (exact, so in any order;
+    a block holds fewer than 2^31 people), floats as they are, by
+    ``np.add.reduceat`` over each block.
+    """
+    for row, column in zip(rows, columns, strict=True):
+        if column.dtype == np.bool_:
+            row[:] = np.add.reduceat(column.view(np.uint8), starts, dtype=np.int32)
+        elif column.dtype.kind in "iu":
+            row[:] = np.add.reduceat(column, starts, dtype=np.int64)
+        else:
+            row[:] = np.add.reduceat(column, starts)
 
 
 def indicator_values(table: np.ndarray) -> np.ndarray:
