@@ -30,11 +30,16 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
 
 
-def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-    """``x`` bounded to [low, high], by the cheaper of two ways for its size (same result)."""
+def rank_in_groups(sorted_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rank of each entry within its group (0 for the first), for entries sorted by group (0 .. n_groups - 1)."""
+    return np.arange(sorted_group.size) - sorted_group.searchsorted(np.arange(n_groups))[sorted_group]
+
+
+def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
+    """``x`` bounded to [low, high] (into ``out`` if given), by the cheaper of two ways for its size (same result)."""
     if x.size >= CLIP_CALL_FROM:
-        return np.clip(x, low, high)
-    return np.minimum(np.maximum(x, low), high)
+        return np.clip(x, low, high, out=out)
+    return np.minimum(np.maximum(x, low, out=out), high, out=out)
 
 
 def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray:
@@ -82,7 +87,7 @@ def match_in_groups(
     item_order = np.lexsort((item_key, item_group))
     slot_order = np.lexsort((slot_key, slot_group))
     sorted_item_group = item_group[item_order]
-    item_rank = np.arange(item_order.size) - sorted_item_group.searchsorted(sorted_item_group)  # rank in its group
+    item_rank = rank_in_groups(sorted_item_group, n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)
     slot_start = slot_count.cumsum() - slot_count
     matched = item_rank < slot_count[sorted_item_group]
