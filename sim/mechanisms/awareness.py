@@ -70,7 +70,7 @@ def visit(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray
     inside = reach[None, :] < width[:, None]  # a small catchment is met once, not twice
     local = (place[:, None] + reach[None, :]) % size[:, None]
     met = (s.catchment_start[org][:, None] + local)[inside]
-    return met, np.broadcast_to(accompanied[:, None], inside.shape)[inside]
+    return met, accompanied.repeat(width)  # a visit meets its first `width` places: one mode for them all
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
