@@ -60,7 +60,8 @@ from sim.state import N_STATUS, Status, Territory
 
 PERSISTENT_WEEKS = 39
 BLOCK_COUNTS_FROM = 50_000
-"""Users from which statuses are counted one at a time over the catchments rather than by one bincount (faster)."""
+"""Users (or posts) from which per-organisation sums go column by column, statuses one at a time, rather than
+through one stacked array or one bincount (fewer passes over large arrays; more calls on small ones)."""
 WINDOW = WEEKS_PER_YEAR
 
 
@@ -380,10 +381,15 @@ class Observer:
 def block_sums(rows: np.ndarray, columns: tuple[np.ndarray, ...], starts: np.ndarray) -> None:
     """Write into ``rows[k]`` the sums of ``columns[k]`` over the blocks starting at ``starts``.
 
-    Counts and whole numbers are summed as integers (exact, so in any order;
-    a block holds fewer than 2^31 people), floats as they are, by
-    ``np.add.reduceat`` over each block.
+    In a small territory, one ``np.add.reduceat`` over the columns stacked in
+    float64 (fewer calls); in a large one (``BLOCK_COUNTS_FROM``), column by
+    column without that copy: counts and whole numbers as integers (exact, so
+    in any order; a block holds fewer than 2^31 people), floats as they are, by
+    the same ``np.add.reduceat`` over each block.
     """
+    if columns[0].size < BLOCK_COUNTS_FROM:
+        rows[:] = np.add.reduceat(np.array(columns, dtype=np.float64), starts, axis=1)
+        return
     for row, column in zip(rows, columns, strict=True):
         if column.dtype == np.bool_:
             row[:] = np.add.reduceat(column.view(np.uint8), starts, dtype=np.int32)
