@@ -24,3 +24,6 @@ SUBSET_DRAW_FROM = 50_000
 
 CLIP_CALL_FROM = 1_000
 """Elements from which ``np.clip`` (one pass, more Python around it) beats two ufunc calls."""
+
+PRUNE_SLOTS_FROM = 5_000
+"""Free slots from which a matching first drops those that cannot be matched (far more slots than items) before sorting."""

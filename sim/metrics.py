@@ -59,6 +59,9 @@ from sim.params import Params
 from sim.state import N_STATUS, Status, Territory
 
 PERSISTENT_WEEKS = 39
+BLOCK_COUNTS_FROM = 50_000
+"""Users (or posts) from which per-organisation sums go column by column, statuses one at a time, rather than
+through one stacked array or one bincount (fewer passes over large arrays; more calls on small ones)."""
 WINDOW = WEEKS_PER_YEAR
 
 
@@ -281,17 +284,56 @@ class Observer:
     def observe(self, s: Territory, p: Params) -> np.ndarray:
         """Indicators of the week just simulated: one row per name of :data:`INDICATORS`,
         one column per organisation and a last one for the territory."""
-        users, workers, orgs, levers = s.users, s.workers, s.orgs, s.levers
-        n, table = self.n_orgs, self.table
-        status = users.status
+        supported, eligible, unsupported = self.advance(s)
+        return self.indicators(s, p, supported, eligible, unsupported)
+
+    def advance(self, s: Territory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The week's part that later weeks read: the unsupported streaks (and the window's clock).
+
+        Enough for a spin-up week whose events fall out of the window before week 0.
+        Returns the masks (supported, eligible, eligible and unsupported) of the users.
+        """
+        status = s.users.status
         supported = status == Status.SUPPORTED
         eligible = status != Status.RESOLVED
-        streak = users.unsupported_streak
-        streak += 1
         unsupported = eligible ^ supported  # eligible and not supported (the supported are eligible)
+        streak = s.users.unsupported_streak
+        streak += 1
         streak *= unsupported
-        counts = np.bincount(self.status_key + status, minlength=n * N_STATUS).reshape(n, N_STATUS)
-        table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ counts.T
+        self.filled += 1
+        return supported, eligible, unsupported
+
+    def record(self, s: Territory, head: np.ndarray | None = None) -> None:
+        """Add the week's events and headcounts to the 52-week windows (after :meth:`advance`)."""
+        slot = (self.filled - 1) % WINDOW
+        events = self.events[slot]
+        for k, name in enumerate(EVENTS):
+            events[k] = s.events[name]
+        self.heads[slot] = s.headcount() if head is None else head
+
+    def status_counts(self, s: Territory) -> np.ndarray:
+        """Users of each status (rows) in each organisation's catchment (columns), as whole numbers.
+
+        One bincount over (organisation, status) keys, or, in a large territory,
+        one count per status over the blocks (fewer passes over the users).
+        """
+        status = s.users.status
+        if status.size < BLOCK_COUNTS_FROM:
+            return np.bincount(self.status_key + status, minlength=self.n_orgs * N_STATUS).reshape(-1, N_STATUS).T
+        counts = np.zeros((N_STATUS, self.n_orgs), dtype=np.int64)
+        for code in range(N_STATUS):
+            if _STATUS_SUMS[:, code].any():  # RESOLVED enters no row
+                counts[code] = s.per_catchment(status == code)
+        return counts
+
+    def indicators(
+        self, s: Territory, p: Params, supported: np.ndarray, eligible: np.ndarray, unsupported: np.ndarray
+    ) -> np.ndarray:
+        """Record the week (after :meth:`advance`) and compute its indicators (see :meth:`observe`)."""
+        users, workers, orgs, levers = s.users, s.workers, s.orgs, s.levers
+        n, table = self.n_orgs, self.table
+        streak = users.unsupported_streak
+        table[: len(_STATUS_ROWS), :n] = _STATUS_SUMS @ self.status_counts(s)
         user_columns = (
             streak >= PERSISTENT_WEEKS,
             users.wait_weeks,  # 0 unless waiting
@@ -311,18 +353,10 @@ class Observer:
             workers.caseload > workers.capacity,  # capacity is 0 on vacant posts, as caseload
         )
         first_user, first_worker = _ROW[_USER_ROWS[0]], _ROW[_WORKER_ROWS[0]]
-        users_rows = slice(first_user, first_user + len(user_columns))
-        workers_rows = slice(first_worker, first_worker + len(worker_columns))
-        # one reduceat per population over its stacked columns (summed in float64, in the same order)
-        table[users_rows, :n] = np.add.reduceat(np.array(user_columns, dtype=np.float64), s.catchment_start, axis=1)
-        table[workers_rows, :n] = np.add.reduceat(
-            np.array(worker_columns, dtype=np.float64), orgs.position_start, axis=1
-        )
+        block_sums(table[first_user : first_user + len(user_columns), :n], user_columns, s.catchment_start)
+        block_sums(table[first_worker : first_worker + len(worker_columns), :n], worker_columns, orgs.position_start)
         head = table[_ROW["head"], :n]
-        slot = self.filled % WINDOW
-        self.events[slot] = [s.events[name] for name in EVENTS]
-        self.heads[slot] = head
-        self.filled += 1
+        self.record(s, head)
         table[_ROW["posts"] : _ROW["organisations"], :n] = (
             orgs.posts,
             np.maximum(orgs.posts - head, 0.0),
@@ -342,6 +376,27 @@ class Observer:
             table[row, :n] = table[plus, :n].sum(axis=0) - table[minus, :n].sum(axis=0)
         table[:, n] = table[:, :n].sum(axis=1)
         return indicator_values(table)
+
+
+def block_sums(rows: np.ndarray, columns: tuple[np.ndarray, ...], starts: np.ndarray) -> None:
+    """Write into ``rows[k]`` the sums of ``columns[k]`` over the blocks starting at ``starts``.
+
+    In a small territory, one ``np.add.reduceat`` over the columns stacked in
+    float64 (fewer calls); in a large one (``BLOCK_COUNTS_FROM``), column by
+    column without that copy: counts and whole numbers as integers (exact, so
+    in any order; a block holds fewer than 2^31 people), floats as they are, by
+    the same ``np.add.reduceat`` over each block.
+    """
+    if columns[0].size < BLOCK_COUNTS_FROM:
+        rows[:] = np.add.reduceat(np.array(columns, dtype=np.float64), starts, axis=1)
+        return
+    for row, column in zip(rows, columns, strict=True):
+        if column.dtype == np.bool_:
+            row[:] = np.add.reduceat(column.view(np.uint8), starts, dtype=np.int32)
+        elif column.dtype.kind in "iu":
+            row[:] = np.add.reduceat(column, starts, dtype=np.int64)
+        else:
+            row[:] = np.add.reduceat(column, starts)
 
 
 def indicator_values(table: np.ndarray) -> np.ndarray:

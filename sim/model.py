@@ -176,13 +176,14 @@ class CentaureModel(mesa.Model):
         s.left = _NO_POSTS
         for mechanism in WEEKLY_ORDER:
             mechanism.step(s, p, self.rng)
-        self._observe()
+        self._observe(ahead=-week)
 
     def _spin_up(self, weeks: int) -> None:
         """Weeks 1 - ``weeks`` .. 0 under the week-0 levers, budgets, costs and needs held stationary (MODEL.md §4).
 
         Nothing is recorded; the observation's windows run, so week 0 reports a
-        settled year. Agents are created afterwards, on the settled state.
+        settled year (indicators are computed at week 0 only: earlier values are
+        never read). Agents are created afterwards, on the settled state.
         """
         s = self.territory
         s.stationary = True
@@ -239,8 +240,16 @@ class CentaureModel(mesa.Model):
         if changed:
             self.territory.levers = state.OrgLevers(self.params)
 
-    def _observe(self) -> None:
-        values = self._observer.observe(self.territory, self.params)
+    def _observe(self, ahead: int = 0) -> None:
+        """Observe the week just simulated, ``ahead`` weeks before week 0 (the spin-up's weeks: only
+        what week 0 will read, the streaks and, in its last year, the windows); at week 0 and after, everything."""
+        observer, s = self._observer, self.territory
+        if ahead > 0:
+            observer.advance(s)
+            if ahead < metrics.WINDOW:
+                observer.record(s)
+            return
+        values = observer.observe(s, self.params)
         self.indicators: dict[str, float] = dict(zip(metrics.INDICATORS, values[:, -1].tolist(), strict=True))
         self._org_values = values[:, :-1]
 
@@ -267,7 +276,7 @@ class CentaureModel(mesa.Model):
         users.status[users.status == Status.WAITING] = Status.NOT_ASKING
         supported = (users.status == Status.SUPPORTED).nonzero()[0]
         users.weeks_with_worker[supported] = self.rng.integers(0, WEEKS_PER_YEAR, supported.size)
-        self._observe()
+        self._observe(ahead=p.spinup_weeks)
 
     def _hire_agents(self, posts: np.ndarray) -> None:
         for post in posts:

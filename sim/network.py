@@ -33,6 +33,8 @@ NETWORKX_MAX_USERS = 20_000
 
 ROWS_PRODUCT_FROM = 50_000
 """Users from which :func:`neighbour_sum` gathers only the requested rows' ties when they are few."""
+FEW_ROWS = 12
+"""Rows are few when fewer than 1 / FEW_ROWS of the nodes: their ties are gathered rather than the whole product taken."""
 
 
 def watts_strogatz_sparse(n: int, k: int, p: float, rng: np.random.Generator) -> sp.csr_matrix:
@@ -100,14 +102,62 @@ def neighbour_sum(adj: sp.csr_matrix, values: np.ndarray, rows: np.ndarray | Non
     x = values.astype(np.float32)
     if rows is None:
         return adj @ x
-    if values.size < ROWS_PRODUCT_FROM or 12 * rows.size > values.size:
+    if not gathers_rows(values.size, rows.size):
         return (adj @ x)[rows]
+    positions, lengths = tie_positions(adj, rows)
+    owner = np.repeat(np.arange(rows.size), lengths)
+    return np.bincount(owner, weights=x[adj.indices[positions]], minlength=rows.size)
+
+
+def gathers_rows(n: int, rows: int) -> bool:
+    """Whether :func:`neighbour_sum` gathers the ties of ``rows`` of ``n`` nodes (then in float64) or takes the product."""
+    return n >= ROWS_PRODUCT_FROM and FEW_ROWS * rows <= n
+
+
+def tie_positions(adj: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in ``adj.indices`` of the ties of ``rows``, row after row; the number of ties of each row)."""
     starts = adj.indptr[rows]
     lengths = adj.indptr[rows + 1] - starts
     offsets = np.cumsum(lengths) - lengths
-    positions = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
-    owner = np.repeat(np.arange(rows.size), lengths)
-    return np.bincount(owner, weights=x[adj.indices[positions]], minlength=rows.size)
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum())), lengths
+
+
+class NeighbourCount:
+    """``A @ x`` for a boolean ``x`` that changes little from call to call, kept up to date.
+
+    The first call is the product; each later one adds +1 or -1 to the
+    neighbours of the nodes whose value changed since the previous call (all of
+    it again when many did). The counts are whole numbers in float32, so they
+    are exactly the product's, whatever the order of the additions.
+    """
+
+    def __init__(self, adj: sp.csr_matrix) -> None:
+        self.adj = adj
+        self.seen: np.ndarray | None = None
+        self.counts: np.ndarray | None = None
+
+    def __call__(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """``neighbour_sum(adj, values, rows)``: the same values, of the same dtype.
+
+        Without ``rows``, the counts themselves: do not modify them (they are kept for the next call).
+        """
+        counts = self._update(values)
+        if rows is None:
+            return counts
+        return counts[rows].astype(np.float64) if gathers_rows(values.size, rows.size) else counts[rows]
+
+    def _update(self, values: np.ndarray) -> np.ndarray:
+        if self.seen is not None:
+            changed = (values != self.seen).nonzero()[0]
+            if FEW_ROWS * changed.size <= values.size:
+                positions, lengths = tie_positions(self.adj, changed)
+                step = np.where(values[changed], np.float32(1.0), np.float32(-1.0))
+                np.add.at(self.counts, self.adj.indices[positions], step.repeat(lengths))
+                self.seen[changed] = values[changed]
+                return self.counts
+        self.counts = neighbour_sum(self.adj, values)
+        self.seen = values.copy()
+        return self.counts
 
 
 def multiplex_graph(model) -> nx.MultiGraph:

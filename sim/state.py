@@ -25,11 +25,12 @@ share of eligible users not ``SUPPORTED``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.constants import LADDER_TOP, TIE_BREAK, WEEKS_PER_YEAR
+from sim.network import NeighbourCount
 from sim.params import Params, org_funding_weights, organisation_specs
 
 NEVER = -(2**30)
@@ -355,6 +356,12 @@ class Territory:
     left: np.ndarray | None = None  # posts whose worker quit this week
     hired: np.ndarray | None = None  # posts filled this week
     events: dict[str, np.ndarray] | None = None  # this week's counts per organisation (see sim.metrics.EVENTS)
+    aware_peers: NeighbourCount = field(init=False, repr=False)  # aware peers of each user, kept up to date
+    peer_worker_peers: NeighbourCount = field(init=False, repr=False)  # peer-worker peers of each user, likewise
+
+    def __post_init__(self) -> None:
+        self.aware_peers = NeighbourCount(self.peer_adj)
+        self.peer_worker_peers = NeighbourCount(self.peer_adj)
 
     def headcount(self) -> np.ndarray:
         """Workers in post per organisation (its posts are one block starting at ``position_start``)."""
@@ -362,6 +369,8 @@ class Territory:
 
     def per_catchment(self, column: np.ndarray) -> np.ndarray:
         """Sum of a user column over each organisation's catchment (a block of users)."""
+        if column.dtype == np.bool_:  # counted as bytes into int32 (twice as fast), returned as int64 as before
+            return np.add.reduceat(column.view(np.uint8), self.catchment_start, dtype=np.int32).astype(np.int64)
         return np.add.reduceat(column, self.catchment_start)
 
     def per_organisation(self, column: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.constants import CLIP_CALL_FROM, SUBSET_DRAW_FROM
+from sim.constants import CLIP_CALL_FROM, PRUNE_SLOTS_FROM, SUBSET_DRAW_FROM
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -30,11 +30,16 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
 
 
-def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-    """``x`` bounded to [low, high], by the cheaper of two ways for its size (same result)."""
+def rank_in_groups(sorted_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rank of each entry within its group (0 for the first), for entries sorted by group (0 .. n_groups - 1)."""
+    return np.arange(sorted_group.size) - sorted_group.searchsorted(np.arange(n_groups))[sorted_group]
+
+
+def clip(x: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
+    """``x`` bounded to [low, high] (into ``out`` if given), by the cheaper of two ways for its size (same result)."""
     if x.size >= CLIP_CALL_FROM:
-        return np.clip(x, low, high)
-    return np.minimum(np.maximum(x, low), high)
+        return np.clip(x, low, high, out=out)
+    return np.minimum(np.maximum(x, low, out=out), high, out=out)
 
 
 def adjust(x: np.ndarray, target: np.ndarray | float, rate: float) -> np.ndarray:
@@ -75,13 +80,36 @@ def match_in_groups(
     group the k-th item (by key) gets the k-th slot (by key) while slots last.
     No agent order matters: the keys alone decide, so the update is synchronous.
     """
+    kept = None
+    if slot_key.size >= PRUNE_SLOTS_FROM:
+        kept = lowest_slots(slot_group, slot_key, np.bincount(item_group, minlength=n_groups))
+        slot_group, slot_key = slot_group[kept], slot_key[kept]
     item_order = np.lexsort((item_key, item_group))
     slot_order = np.lexsort((slot_key, slot_group))
     sorted_item_group = item_group[item_order]
-    item_rank = np.arange(item_order.size) - sorted_item_group.searchsorted(sorted_item_group)  # rank in its group
+    item_rank = rank_in_groups(sorted_item_group, n_groups)
     slot_count = np.bincount(slot_group, minlength=n_groups)
     slot_start = slot_count.cumsum() - slot_count
     matched = item_rank < slot_count[sorted_item_group]
     items = item_order[matched]
     slots = slot_order[slot_start[sorted_item_group[matched]] + item_rank[matched]]
-    return items, slots
+    return items, (slots if kept is None else kept[slots])
+
+
+def lowest_slots(slot_group: np.ndarray, slot_key: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions of the slots that can be matched: in each group, its ``wanted`` lowest keys (keys >= 0) and a few more.
+
+    Slots are put in buckets of keys (about one slot a bucket; the bucket grows
+    with the key); a group keeps its buckets up to the first that brings its count
+    to ``wanted`` (all of them if it never does). Every slot dropped has a greater
+    key than all those kept, which are at least ``wanted``: the matching, and the
+    order of the slots kept, do not change.
+    """
+    n_groups = wanted.size
+    fine = max(1, slot_key.size // (n_groups * (int(slot_key.max()) + 1)))  # buckets per unit of key
+    bucket = (slot_key * fine).astype(np.intp)  # non-decreasing in the key (>= 0)
+    width = int(bucket.max()) + 1
+    counts = np.bincount(slot_group * width + bucket, minlength=n_groups * width).reshape(n_groups, width)
+    enough = counts.cumsum(axis=1) >= wanted[:, None]
+    last = np.where(enough.any(axis=1), enough.argmax(axis=1), width)
+    return (bucket <= last[slot_group]).nonzero()[0]

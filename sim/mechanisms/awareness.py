@@ -39,7 +39,6 @@ import math
 
 import numpy as np
 
-from sim.network import neighbour_sum
 from sim.params import Params
 from sim.state import Status, Territory
 
@@ -71,7 +70,7 @@ def visit(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray
     inside = reach[None, :] < width[:, None]  # a small catchment is met once, not twice
     local = (place[:, None] + reach[None, :]) % size[:, None]
     met = (s.catchment_start[org][:, None] + local)[inside]
-    return met, np.broadcast_to(accompanied[:, None], inside.shape)[inside]
+    return met, accompanied.repeat(width)  # a visit meets its first `width` places: one mode for them all
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
@@ -85,9 +84,9 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
     s.events["reached"] = np.bincount(users.org[np.unique(reached)], minlength=n_orgs)
     has_peer_workers = users.peer_worker.any()
-    s.peer_worker_ties = neighbour_sum(s.peer_adj, users.peer_worker) if has_peer_workers else None
+    s.peer_worker_ties = s.peer_worker_peers(users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]
-    hazard = -math.log1p(-p.learn_from_peer) * neighbour_sum(s.peer_adj, users.aware, rows=unaware)
+    hazard = -math.log1p(-p.learn_from_peer) * s.aware_peers(users.aware, rows=unaware)
     if has_peer_workers:
         hazard -= math.log1p(-p.learn_from_peer_worker) * s.peer_worker_ties[unaware]
     learns = unaware[(rng.standard_exponential(unaware.size) < hazard) | (users.met_week[unaware] == s.week)]

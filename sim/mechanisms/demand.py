@@ -58,15 +58,19 @@ def ask_log_odds(p: Params, need: np.ndarray, trust: np.ndarray, stigma: np.ndar
 def update_trust(s: Territory, p: Params) -> None:
     users = s.users
     trust = users.trust
-    change = p.trust_contagion * (neighbour_sum(s.peer_adj, trust) * s.inverse_degree - trust)
+    change = neighbour_sum(s.peer_adj, trust) * s.inverse_degree  # in place from here on: one array, same values
+    change -= trust
+    change *= p.trust_contagion
     supported = (users.worker >= 0).nonzero()[0]
     target = p.trust_base_supported + (1.0 - p.trust_base_supported) * users.quality[supported]
     change[supported] += p.trust_rate_supported * (target - trust[supported])
     met = (users.met_week == s.week).nonzero()[0]
     change[met] += p.outreach_trust_gain * (1.0 - trust[met])
     if s.peer_worker_ties is not None:
-        change += np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
-    users.trust = clip(trust + change)
+        bridge = np.minimum(1.0, p.peer_worker_trust_gain * s.peer_worker_ties) * (1.0 - trust)
+        change += bridge
+    change += trust
+    users.trust = clip(change, out=change)
 
 
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:

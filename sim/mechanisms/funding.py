@@ -68,7 +68,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.constants import MONTHS_PER_YEAR, WEEKS_PER_YEAR
-from sim.mechanisms._common import clip
+from sim.mechanisms._common import clip, rank_in_groups
 from sim.mechanisms.turnover import leave
 from sim.params import Params
 from sim.state import Status, Territory, affordable_posts
@@ -136,7 +136,7 @@ def lay_off(s: Territory, p: Params, rng: np.random.Generator) -> None:
     active = workers.active.nonzero()[0]
     order = active[np.lexsort((rng.random(active.size), workers.org[active]))]
     org = workers.org[order]
-    rank = np.arange(order.size) - org.searchsorted(org)
+    rank = rank_in_groups(org, orgs.posts_cut.size)
     leave(s, p, order[rank < orgs.posts_cut[org]], rng)
 
 

@@ -92,11 +92,13 @@ def assign(s: Territory, people: np.ndarray, slot_worker: np.ndarray) -> None:
     workers.caseload += np.bincount(slot_worker, minlength=workers.caseload.size)
 
 
-def admit(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
-    """Match waiting users to free slots by priority; returns the users admitted."""
+def admit(s: Territory, p: Params, rng: np.random.Generator, asking: np.ndarray | None = None) -> np.ndarray:
+    """Match waiting users (``asking``, if already found) to free slots by priority; returns the users admitted."""
     users, workers = s.users, s.workers
     n_orgs = s.catchment_size.size
-    waiting = admissible(s, p, bernoulli_subset(rng, (users.status == Status.WAITING).nonzero()[0], p.intake_rate))
+    if asking is None:
+        asking = (users.status == Status.WAITING).nonzero()[0]
+    waiting = admissible(s, p, bernoulli_subset(rng, asking, p.intake_rate))
     slots = admission_slots(s)
     free = slots.nonzero()[0]
     if waiting.size == 0 or free.size == 0:
@@ -134,7 +136,7 @@ def record(s: Territory, p: Params, asking: np.ndarray, admitted: np.ndarray) ->
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     asking = (users.status == Status.WAITING).nonzero()[0]
-    admitted = admit(s, p, rng)
+    admitted = admit(s, p, rng, asking)
     record(s, p, asking, admitted)
     left = asking[users.status[asking] == Status.WAITING]
     users.wait_weeks[left] += 1

@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import adjust, bernoulli_subset, clip, sigmoid
+from sim.mechanisms._common import adjust, bernoulli_subset, clip, rank_in_groups, sigmoid
 from sim.mechanisms.support import realised, tokenism
 from sim.params import Params
 from sim.state import Status, Territory
@@ -87,14 +87,16 @@ def update_responsiveness(s: Territory, p: Params) -> None:
     orgs.responsiveness = adjust(orgs.responsiveness, target, 1.0 / p.responsiveness_weeks)
 
 
-def uptake(s: Territory, p: Params, people: np.ndarray) -> np.ndarray:
-    """How readily each of ``people`` takes part: sigmoid of trust, power to act and responsiveness."""
+def uptake(s: Territory, p: Params, people: np.ndarray, org: np.ndarray | None = None) -> np.ndarray:
+    """How readily each of ``people`` (of organisations ``org``, if already looked up) takes part:
+    sigmoid of trust, power to act and responsiveness."""
     users = s.users
+    org = users.org[people] if org is None else org
     index = (
         p.uptake_intercept
         + p.uptake_trust * users.trust[people]
         + p.uptake_power * users.power[people]
-        + p.uptake_responsiveness * s.orgs.responsiveness[users.org[people]]
+        + p.uptake_responsiveness * s.orgs.responsiveness[org]
     )
     return sigmoid(index)
 
@@ -104,9 +106,10 @@ def update_participants(s: Territory, p: Params, rng: np.random.Generator) -> No
     eligible = (users.status == Status.SUPPORTED) | users.peer_worker
     users.participant &= eligible
     people = eligible.nonzero()[0]
-    u = uptake(s, p, people)
+    org = users.org[people]
+    u = uptake(s, p, people, org)
     taking_part = users.participant[people]
-    join = p.participation_join_rate * s.levers.offer[users.org[people]] * u
+    join = p.participation_join_rate * s.levers.offer[org] * u
     leave = p.participation_join_rate * (1.0 - u)
     draw = rng.random(people.size)
     users.participant[people] = np.where(taking_part, draw >= leave, draw < join)
@@ -158,7 +161,7 @@ def update_peer_workers(s: Territory, p: Params, rng: np.random.Generator) -> No
     # respect each catchment's cap: keep `room` of the chosen per organisation, in random order
     chosen = chosen[np.lexsort((rng.random(chosen.size), users.org[chosen]))]
     org = users.org[chosen]
-    rank = np.arange(chosen.size) - org.searchsorted(org)
+    rank = rank_in_groups(org, room.size)
     users.peer_worker[chosen[rank < room[org]]] = True
 
 

@@ -80,15 +80,18 @@ def community_support(s: Territory, p: Params, supported_by_org: np.ndarray) -> 
     return np.minimum(1.0, hours / (np.maximum(supported_by_org, 1) * p.hours_per_case))
 
 
-def worker_quality(s: Territory, p: Params, supported_by_org: np.ndarray) -> np.ndarray:
-    """The part of support quality that depends on the worker (and their organisation), per post."""
+def worker_quality(s: Territory, p: Params, supported_by_org: np.ndarray, real: np.ndarray | None = None) -> np.ndarray:
+    """The part of support quality that depends on the worker (and their organisation), per post.
+
+    ``real``: :func:`realised`, if already computed.
+    """
     workers, orgs = s.workers, s.orgs
     time = np.minimum(1.0, s.face_to_face_hours / (np.maximum(workers.caseload, 1) * p.hours_per_case))
     v, c = p.quality_voice_boost, p.community_support_effect
     f_a, f_e, f_x = p.autonomy_quality_floor, p.engagement_quality_floor, p.experience_floor
     organisation = (
         (f_a + (1.0 - f_a) * orgs.autonomy)
-        * (1.0 + v * realised(s))
+        * (1.0 + v * (realised(s) if real is None else real))
         / (1.0 + v)
         * (1.0 + c * community_support(s, p, supported_by_org))
         / (1.0 + c)
@@ -115,13 +118,13 @@ def close_cases(s: Territory, supported: np.ndarray, unsupported: np.ndarray) ->
 
 def arrivals(s: Territory, p: Params, rng: np.random.Generator, no_need: np.ndarray) -> np.ndarray:
     """Residents with no current need who get a new one this week: the exogenous inflow, per catchment."""
-    org = s.users.org[no_need]  # ascending: catchments are contiguous blocks
-    count = np.bincount(org, minlength=s.catchment_size.size)
+    first = no_need.searchsorted(s.catchment_start)  # ascending: catchments are contiguous blocks
+    count = np.diff(first, append=no_need.size)
     k = rng.poisson(s.levers.need_arrival_rate * s.need_factor * s.catchment_size) * (count > 0)
     if not k.any():
         return no_need[:0]
     drawn = np.arange(k.size).repeat(k)
-    position = (count.cumsum() - count)[drawn] + (rng.random(drawn.size) * count[drawn]).astype(np.int64)
+    position = first[drawn] + (rng.random(drawn.size) * count[drawn]).astype(np.int64)
     return no_need[np.unique(position)]
 
 
@@ -157,16 +160,18 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     supported, no_need = is_supported.nonzero()[0], has_no_need.nonzero()[0]
     unmet = (~(is_supported | has_no_need)).nonzero()[0]  # eligible, not supported
     post = users.worker[supported]
-    supported_by_org = s.per_catchment(is_supported)
-    quality = worker_quality(s, p, supported_by_org)[post] * (
+    supported_by_org = np.diff(supported.searchsorted(s.catchment_start), append=supported.size)  # users ascending
+    real = realised(s)
+    quality = worker_quality(s, p, supported_by_org, real)[post] * (
         1.0 - np.exp(users.weeks_with_worker[supported] * (-1.0 / p.continuity_weeks))
     )
     users.quality.fill(0.0)
     users.quality[supported] = quality
     chronic = users.chronic[supported]
+    acute = ~chronic
     power = users.power[supported]
     relief = p.support_effect * quality * (1.0 + p.power_resolution_effect * power)
-    need = users.need[supported] * (1.0 - relief * ~chronic)
+    need = users.need[supported] * (1.0 - relief * acute)
     users.need[supported] = need
     users.power[supported] = power + p.power_gain * quality * (
         1.0 + p.participation_power_boost * users.participant[supported]
@@ -175,7 +180,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     per_case = 1.0 / np.maximum(workers.caseload, 1)
     trust_sum = np.bincount(post, weights=users.trust[supported], minlength=per_case.size)
     org = workers.org
-    scale = p.recognition_base + p.recognition_participation * realised(s)
+    scale = p.recognition_base + p.recognition_participation * real
     workers.recognition = clip(trust_sum * per_case * scale[org] - p.recognition_tokenism * tokenism(s)[org])
     workers.emotional_load = np.bincount(post, weights=need, minlength=per_case.size) * per_case
 
@@ -184,7 +189,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users.power[unmet] *= 1.0 - p.power_loss
     chronic_unmet = users.chronic[unmet]
     ending = bernoulli_subset(rng, supported[chronic], p.chronic_end_rate)
-    resolved = np.concatenate((supported[~chronic & (need < p.resolve_threshold)], ending))
+    resolved = np.concatenate((supported[acute & (need < p.resolve_threshold)], ending))
     left_alone = np.concatenate(
         (
             bernoulli_subset(rng, unmet[~chronic_unmet], p.spontaneous_exit_rate),

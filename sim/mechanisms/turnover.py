@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import expand_slots, match_in_groups
+from sim.mechanisms._common import expand_slots, match_in_groups, rank_in_groups
 from sim.mechanisms.intake import assign
 from sim.params import Params
 from sim.state import Status, Territory, new_expectation, new_sensitivity
@@ -129,7 +129,7 @@ def hire(s: Territory, p: Params, rng: np.random.Generator) -> np.ndarray:
     # fill the lowest-numbered empty positions of each organisation
     empty = (~workers.active).nonzero()[0]
     empty_org = workers.org[empty]
-    rank = np.arange(empty.size) - empty_org.searchsorted(empty_org)
+    rank = rank_in_groups(empty_org, headcount.size)
     new = empty[rank < hires[empty_org]]
     org = workers.org[new]
     meaning = s.per_organisation(workers.engagement) / np.maximum(headcount, 1)
