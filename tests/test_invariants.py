@@ -130,8 +130,9 @@ def check_state(model, highest_cap, was_peer_worker):
 
 NOT_YET_A_SHARE = {
     "outreach_take_up": "its askers (reached_asked) include people outreach met without counting them as reached"
-    " (met while without a need, or before the 52-week window): the ratio can exceed 1 (reported to the lead;"
-    " see test_outreach_take_up_is_a_share)",
+    " (met while without a need, or before the 52-week window): the ratio can exceed 1, and is infinite when"
+    " someone asks after such a contact in a window where no one was reached (hypothesis found it after a reform"
+    " nearly stopping outreach); the fix is a cohort share, see test_outreach_take_up_is_a_share",
 }
 """Indicators declared shares that can leave [0, 1]: checked as levels until fixed (strict xfail below)."""
 
@@ -140,8 +141,11 @@ def check_indicators(values, counts, max_reserves):
     """Indicators of the territory or of one organisation (``values``: name -> number)."""
     for name, info in INDICATORS.items():
         x = values[name]
+        if name in NOT_YET_A_SHARE:
+            assert not np.isnan(x) and x >= 0.0, name
+            continue
         assert np.isfinite(x), name
-        if info.share and name not in NOT_YET_A_SHARE:
+        if info.share:
             assert -1e-12 <= x <= 1.0 + 1e-12, (name, x)
         elif name == "cream_skimming":  # 1 - admitted need / asking need: at most 1, below 0 when needs come first
             assert x <= 1.0, x
@@ -233,7 +237,11 @@ def test_the_checks_can_fail():
 @pytest.mark.xfail(strict=True, reason=NOT_YET_A_SHARE["outreach_take_up"])
 def test_outreach_take_up_is_a_share():
     """Someone met by outreach while without a need, whose need then arises, asks: counted as outreach's
-    take-up although never counted among the people reached (hypothesis found it: 1.2 in one organisation)."""
+    take-up although never counted among the people reached (hypothesis found it: 1.2 in one organisation).
+
+    The fix (not done yet): a cohort share. Record each person's week of being reached; when their
+    ``accompaniment_weeks`` have passed, count them in the denominator and, if they asked in between, in the
+    numerator, both in that week's events: every asker counted is then one of the reached, in the same window."""
     model = CentaureModel(small(weeks=5, spinup_weeks=0, outreach_share=0.0, ask_intercept=5.0), rng=1)
     users = model.users
     person = int(np.flatnonzero((users.status == Status.RESOLVED) & (users.org == 0))[0])
