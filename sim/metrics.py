@@ -31,10 +31,11 @@ over the last 52 weeks (a year; fewer in a run's first year). Definitions:
   of those asking, i.e. waiting when intake opens), over the last 52 weeks:
   0 when intake ignores need, above 0 when the easiest cases enter first,
   below 0 when the greatest needs do;
-* ``outreach_take_up``: people who asked within ``accompaniment_weeks`` of an
-  outreach contact / eligible people reached (met while neither supported nor
-  waiting), over the last 52 weeks (a share: the askers are counted once each,
-  the reached once per week they were met);
+* ``outreach_take_up``: among the people reached by outreach (met while
+  eligible, neither supported nor waiting) whose ``accompaniment_weeks`` ended
+  in the last 52 weeks, the share who asked for support in those weeks (a
+  cohort share: both counts close in the same week, :mod:`awareness`; a person
+  reached again restarts their weeks);
 * ``outreach_yield``: people admitted over the last 52 weeks who had been met by
   outreach less than ``promise_weeks`` before; ``outreach_need``: their mean need;
 * ``participation_offered``: mean rung offered (0-7, ``participation_level``) over organisations;

@@ -86,6 +86,8 @@ class Users:
     peer_worker: np.ndarray  # bool: is a peer worker (pair-aidant)
     met_week: np.ndarray  # int32: week last met by outreach (NEVER if never)
     met_accompanied: np.ndarray  # bool: that contact was accompanied (help with the procedure)
+    reached_week: np.ndarray  # int32: week last *reached* by outreach (met while eligible, not supported nor waiting)
+    reach_asked: np.ndarray  # bool: asked for support within accompaniment_weeks of that reach
     resolved_week: np.ndarray  # int32: week the last need was resolved (NEVER if never)
     quality: np.ndarray  # float64: quality of support received this week (0 if none)
 
@@ -229,6 +231,8 @@ def initial_users(p: Params, rng: np.random.Generator) -> Users:
         peer_worker=np.zeros(n, dtype=bool),
         met_week=np.full(n, NEVER, dtype=np.int32),
         met_accompanied=np.zeros(n, dtype=bool),
+        reached_week=np.full(n, NEVER, dtype=np.int32),
+        reach_asked=np.zeros(n, dtype=bool),
         resolved_week=np.full(n, NEVER, dtype=np.int32),
         quality=np.zeros(n),
     )

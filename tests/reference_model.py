@@ -222,6 +222,10 @@ class RefUser(SynchronousAgent):
         self.peer_worker = False
         self.met_week: float = NEVER  # week last met by outreach
         self.met_accompanied = False  # ... and whether that contact was accompanied
+        self.reached_week: float = (
+            NEVER  # week last reached by outreach (met while eligible, not supported nor waiting)
+        )
+        self.reach_asked = False  # ... and asked within accompaniment_weeks of it
         self.resolved_week: float = NEVER  # week the last need was resolved
         self.asked_week: float = NEVER  # week of the last request for support
         self.quality = 0.0  # quality of the support received this week
@@ -847,8 +851,8 @@ class RefOrganisation(SynchronousAgent):
             accompanied = rnd.random() < a
             for k in range(width):
                 user = self.users[(place + k) % n]
-                if user.met_week != week and user.status in (UNAWARE, NOT_ASKING, DROPPED):
-                    events["reached"] += 1  # eligible, neither supported nor waiting: once a week
+                if user.status in (UNAWARE, NOT_ASKING, DROPPED):  # eligible, neither supported nor waiting
+                    user.reached_week, user.reach_asked = week, False
                 user.met_week = week
                 user.met_accompanied = accompanied
             events["contacts"] += width
@@ -1230,7 +1234,11 @@ class ReferenceModel(mesa.Model):
 
     # ------------------------------------------------------------------ 4. awareness
     def awareness(self) -> None:
-        """Mechanism 4: outreach visits in each catchment, then each user's learning (synchronous)."""
+        """Mechanism 4: the take-up cohort reached accompaniment_weeks ago closes; outreach visits in each
+        catchment; then each user's learning (synchronous)."""
+        closing = [u for u in self.users if u.reached_week == self.week - self.params.accompaniment_weeks]
+        self.events["reached"] += len(closing)
+        self.events["reached_asked"] += sum(1 for u in closing if u.reach_asked)
         for org in self.organisations:
             org.outreach()
         any_peer_worker = any(u.peer_worker for u in self.users)
@@ -1240,11 +1248,13 @@ class ReferenceModel(mesa.Model):
 
     # ------------------------------------------------------------------ 5. demand
     def demand(self) -> None:
-        """Mechanism 5: trust and asking (synchronous); askers met by outreach less than
-        ``accompaniment_weeks`` ago are outreach's take-up."""
+        """Mechanism 5: trust and asking (synchronous); askers reached by outreach less than
+        ``accompaniment_weeks`` ago have taken it up."""
         synchronous(self.users, "demand")
         weeks = self.params.accompaniment_weeks
-        self.events["reached_asked"] += sum(1 for u in self.users if u.asked_week == self.week and u.met_within(weeks))
+        for u in self.users:
+            if u.asked_week == self.week and self.week - u.reached_week < weeks:
+                u.reach_asked = True
 
     # ------------------------------------------------------------------ 6. intake
     def intake(self) -> None:

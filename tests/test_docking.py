@@ -121,6 +121,10 @@ WINDOWS = {"w0": (0, 0), "y1": (1, 52), "y3": (105, 156)}
 N_RUNS = 40  # reference runs per configuration (about 0.5 s each)
 N_VEC = 80  # vectorised runs per configuration (about 0.25 s each)
 N_MUTANT = 25  # reference runs of each broken variant
+N_MUTANT_PROMISE = 60
+"""Reference runs of the variant without the promise penalty: it moves outreach's take-up by 5 points in the
+final years (a cohort share, among the people outreach reached), which 25 runs see at p = 3e-5, short of the
+Bonferroni level; 60 runs see it at p = 1e-7."""
 ALPHA = 0.001  # family-wise error rate of the difference tests, per configuration
 ALPHA_EQUIVALENCE = 0.05  # level of each one-sided test of the TOST
 RELATIVE_MARGIN = 0.10
@@ -532,6 +536,7 @@ def test_docking_detects_broken_rules(samples, agent_class, flagged):
     Each broken rule is caught by Welch's test at the Bonferroni level (not merely for lack of
     evidence) on the indicator it should move, in ``stress``, where the mechanism is active.
     """
-    table = dock(ref(samples, "stress", broken(agent_class), N_MUTANT), vec(samples, "stress"))
+    runs = N_MUTANT_PROMISE if agent_class is NoPromisePenalty else N_MUTANT
+    table = dock(ref(samples, "stress", broken(agent_class), runs), vec(samples, "stress"))
     assert not table["ok"].all()
     assert not table.loc[flagged, "welch_ok"], _report(table)

@@ -10,7 +10,6 @@ week 0 and every few weeks after.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -128,22 +127,10 @@ def check_state(model, highest_cap, was_peer_worker):
         assert getattr(orgs, name).min() >= 0, name
 
 
-NOT_YET_A_SHARE = {
-    "outreach_take_up": "its askers (reached_asked) include people outreach met without counting them as reached"
-    " (met while without a need, or before the 52-week window): the ratio can exceed 1, and is infinite when"
-    " someone asks after such a contact in a window where no one was reached (hypothesis found it after a reform"
-    " nearly stopping outreach); the fix is a cohort share, see test_outreach_take_up_is_a_share",
-}
-"""Indicators declared shares that can leave [0, 1]: checked as levels until fixed (strict xfail below)."""
-
-
 def check_indicators(values, counts, max_reserves):
     """Indicators of the territory or of one organisation (``values``: name -> number)."""
     for name, info in INDICATORS.items():
         x = values[name]
-        if name in NOT_YET_A_SHARE:
-            assert not np.isnan(x) and x >= 0.0, name
-            continue
         assert np.isfinite(x), name
         if info.share:
             assert -1e-12 <= x <= 1.0 + 1e-12, (name, x)
@@ -234,19 +221,40 @@ def test_the_checks_can_fail():
         raise AssertionError("a broken invariant went unnoticed")
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET_A_SHARE["outreach_take_up"])
 def test_outreach_take_up_is_a_share():
-    """Someone met by outreach while without a need, whose need then arises, asks: counted as outreach's
-    take-up although never counted among the people reached (hypothesis found it: 1.2 in one organisation).
-
-    The fix (not done yet): a cohort share. Record each person's week of being reached; when their
-    ``accompaniment_weeks`` have passed, count them in the denominator and, if they asked in between, in the
-    numerator, both in that week's events: every asker counted is then one of the reached, in the same window."""
+    """Someone met by outreach while without a need, whose need then arises, asks: not outreach's take-up, since
+    they were never reached (hypothesis found it counted once: 1.2 in one organisation, and an infinite share in a
+    window where no one was reached). Take-up is a cohort share: the reached, and those of them who asked within
+    ``accompaniment_weeks``, both counted in the week the cohort closes."""
     model = CentaureModel(small(weeks=5, spinup_weeks=0, outreach_share=0.0, ask_intercept=5.0), rng=1)
     users = model.users
     person = int(np.flatnonzero((users.status == Status.RESOLVED) & (users.org == 0))[0])
     users.met_week[person] = 0  # met at week 0, without a need: not "reached"
     users.need[person], users.status[person], users.aware[person] = 0.6, Status.NOT_ASKING, True
+    users.stigma[person], users.trust[person] = 0.0, 1.0  # asks for sure (log-odds about 8)
     model.step()
-    assert users.status[person] == Status.WAITING  # they asked, within accompaniment_weeks of the contact
+    assert users.status[person] in (
+        Status.WAITING,
+        Status.SUPPORTED,
+    )  # they asked, within accompaniment_weeks of the contact
     assert model.org_indicators["outreach_take_up"][0] <= 1.0
+    assert not users.reach_asked[person] and model.org_indicators["outreach_take_up"][0] == 0.0
+
+
+def test_the_take_up_cohort_closes_accompaniment_weeks_after_the_reach():
+    """Reached at week 10: counted among the reached, and among those who asked if they asked in weeks 10-17,
+    in week 10 + accompaniment_weeks (8) exactly; asking later does not count."""
+    from sim.mechanisms import awareness
+
+    model = CentaureModel(small(weeks=5, spinup_weeks=0), rng=1)
+    s, p = model.territory, model.params
+    users = s.users
+    people = np.flatnonzero(users.org == 0)[:3]
+    users.reached_week[:] = -(2**30)
+    users.reached_week[people] = 10
+    users.reach_asked[people] = [True, False, True]
+    for week, expected in ((10 + p.accompaniment_weeks - 1, (0, 0)), (10 + p.accompaniment_weeks, (3, 2))):
+        s.week = week
+        awareness.close_reach_cohort(s, p)
+        assert (s.events["reached"][0], s.events["reached_asked"][0]) == expected
+        assert s.events["reached"][1:].sum() == 0

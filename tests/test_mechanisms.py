@@ -739,12 +739,13 @@ def test_accompanied_outreach_makes_more_people_ask():
     accompanied = twin(s)
     for t, mode in ((s, False), (accompanied, True)):
         t.users.met_week[candidates] = 19  # last week: no outreach trust gain this week
+        t.users.reached_week[candidates] = 19
         t.users.met_accompanied[candidates] = mode
         demand.step(t, p, rng(7))
     plain = s.users.status[candidates] == Status.WAITING
     helped = accompanied.users.status[candidates] == Status.WAITING
     assert np.all(helped >= plain) and helped.sum() > plain.sum()
-    assert accompanied.events["reached_asked"].sum() == helped.sum()
+    assert accompanied.users.reach_asked[candidates].sum() == helped.sum()  # outreach's take-up, when its cohort closes
 
 
 def isolate_trust(**changes):

@@ -21,6 +21,11 @@ wrapping within the catchment); each visit is accompanied with probability a_j.
 The same streets can be visited again while others are not. A person met
 records the week (``met_week``) and the mode (``met_accompanied``) and learns
 their rights, even with no current need (they will know them if one arises).
+One met while eligible and neither supported nor waiting is *reached*
+(``reached_week``): ``accompaniment_weeks`` later their take-up cohort closes,
+counting each of them once among the reached and, if they asked in between
+(:mod:`demand`), among the reached who asked: outreach's take-up is then a
+share of the same people, in the same week.
 
 **Learning from others.** An unaware eligible user learns of their rights with
 
@@ -73,6 +78,15 @@ def visit(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray
     return met, accompanied.repeat(width)  # a visit meets its first `width` places: one mode for them all
 
 
+def close_reach_cohort(s: Territory, p: Params) -> None:
+    """People reached ``accompaniment_weeks`` ago, and those of them who asked since: outreach's take-up cohort."""
+    users = s.users
+    closing = (users.reached_week == s.week - p.accompaniment_weeks).nonzero()[0]
+    n_orgs = s.catchment_size.size
+    s.events["reached"] = np.bincount(users.org[closing], minlength=n_orgs)
+    s.events["reached_asked"] = np.bincount(users.org[closing[users.reach_asked[closing]]], minlength=n_orgs)
+
+
 def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users = s.users
     met, accompanied = visit(s, p, rng)
@@ -80,9 +94,11 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     users.met_accompanied[met] = accompanied
     n_orgs = s.catchment_size.size
     s.events["contacts"] = np.bincount(users.org[met], minlength=n_orgs)
+    close_reach_cohort(s, p)
     status = users.status[met]
     reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
-    s.events["reached"] = np.bincount(users.org[np.unique(reached)], minlength=n_orgs)
+    users.reached_week[reached] = s.week
+    users.reach_asked[reached] = False
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = s.peer_worker_peers(users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]

@@ -13,8 +13,9 @@ through the burden; accompanied_i: met by *accompanied* outreach less than
 ``accompaniment_weeks`` ago (the worker helps with the procedure), relief =
 ``accompanied_burden_relief``. A user asks when a standard logistic draw falls
 below the log-odds (one draw per user, the same Bernoulli(p_ask)). Askers join
-their organisation's waiting list; those met by outreach less than
-``accompaniment_weeks`` ago are counted as outreach's take-up (:mod:`sim.metrics`).
+their organisation's waiting list; those *reached* by outreach less than
+``accompaniment_weeks`` ago are marked as having taken it up (``reach_asked``,
+counted when their cohort closes: :mod:`awareness`).
 
 Trust moves synchronously for every user (MODEL.md §3.5, §7):
 
@@ -82,5 +83,4 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     askers = candidates[rng.logistic(size=candidates.size) < log_odds]
     users.status[askers] = Status.WAITING
     users.wait_weeks[askers] = 0
-    after_contact = askers[s.week - users.met_week[askers] < p.accompaniment_weeks]
-    s.events["reached_asked"] = np.bincount(users.org[after_contact], minlength=s.catchment_size.size)
+    users.reach_asked[askers[s.week - users.reached_week[askers] < p.accompaniment_weeks]] = True
