@@ -99,14 +99,18 @@ def test_interrupted_calibration_resumes_into_one_history_and_recovers_the_toy_p
 
 
 def test_centaure_recovers_a_known_parameter_from_a_synthetic_target(tmp_path: Path) -> None:
-    """A tiny territory: the non-take-up made with need_arrival_rate = 0.0025 gives it back."""
+    """A tiny territory: the non-take-up made with need_arrival_rate = 0.0025 gives it back.
+
+    pyABC's own draws on the Dask workers are not seeded, so the posterior differs from run to run: a band of
+    +-0.015 around the made value and 24 particles x 4 generations narrow the prior's sd to 0.41-0.50 of it
+    (three runs), well inside the 0.6 asked (with +-0.03 and 12 x 3 it was 0.57-0.72: the test failed once)."""
     fixed = "[fixed]\nn_users = 400\nn_workers = 16\nn_organisations = 2\nspinup_weeks = 78\n"
     truth = 0.0025
     placeholder = tmp_path / "targets.csv"
     placeholder.write_text("target,value,low,high\nnon_take_up_rate,0.4,0.3,0.5\n", encoding="utf-8")
     text = (
         'scenario = "npm"\ntargets = "targets.csv"\nweeks = 52\nevery = 4\nseed = 11\nseeds = 1\n'
-        "population = 12\ngenerations = 3\n" + fixed + "[priors]\nneed_arrival_rate = [0.001, 0.005]\n"
+        "population = 24\ngenerations = 4\n" + fixed + "[priors]\nneed_arrival_rate = [0.001, 0.005]\n"
     )
     path = tmp_path / "centaure.toml"
     path.write_text(text, encoding="utf-8")
@@ -114,7 +118,7 @@ def test_centaure_recovers_a_known_parameter_from_a_synthetic_target(tmp_path: P
     made = simulator.statistics(simulator.runs({"need_arrival_rate": truth}, [(99, s) for s in range(4)]))
     value = made["non_take_up_rate"]
     placeholder.write_text(
-        f"target,value,low,high\nnon_take_up_rate,{value},{value - 0.03},{value + 0.03}\n", encoding="utf-8"
+        f"target,value,low,high\nnon_take_up_rate,{value},{value - 0.015},{value + 0.015}\n", encoding="utf-8"
     )
     out = tmp_path / "out"
     report = calibrate.calibrate(calibrate.load(path), out=out, workers=2)
@@ -125,8 +129,9 @@ def test_centaure_recovers_a_known_parameter_from_a_synthetic_target(tmp_path: P
     w = posterior["weight"].to_numpy()
     v = posterior["need_arrival_rate"].to_numpy()
     sd = np.sqrt(np.average((v - np.average(v, weights=w)) ** 2, weights=w))
-    assert sd < 0.6 * (
-        0.004 / np.sqrt(12)
+    prior_sd = 0.004 / np.sqrt(12)
+    assert sd < 0.6 * prior_sd, (
+        sd / prior_sd
     )  # the target narrows the prior (a parameter that did not reach the model would not)
 
 
