@@ -360,6 +360,7 @@ class Territory:
     left: np.ndarray | None = None  # posts whose worker quit this week
     hired: np.ndarray | None = None  # posts filled this week
     events: dict[str, np.ndarray] | None = None  # this week's counts per organisation (see sim.metrics.EVENTS)
+    reached_by_week: dict[int, np.ndarray] = field(default_factory=dict)  # users reached each recent week (awareness)
     aware_peers: NeighbourCount = field(init=False, repr=False)  # aware peers of each user, kept up to date
     peer_worker_peers: NeighbourCount = field(init=False, repr=False)  # peer-worker peers of each user, likewise
 

@@ -253,6 +253,7 @@ def test_the_take_up_cohort_closes_accompaniment_weeks_after_the_reach():
     users.reached_week[:] = -(2**30)
     users.reached_week[people] = 10
     users.reach_asked[people] = [True, False, True]
+    s.reached_by_week[10] = people
     for week, expected in ((10 + p.accompaniment_weeks - 1, (0, 0)), (10 + p.accompaniment_weeks, (3, 2))):
         s.week = week
         awareness.close_reach_cohort(s, p)

@@ -79,9 +79,15 @@ def visit(s: Territory, p: Params, rng: np.random.Generator) -> tuple[np.ndarray
 
 
 def close_reach_cohort(s: Territory, p: Params) -> None:
-    """People reached ``accompaniment_weeks`` ago, and those of them who asked since: outreach's take-up cohort."""
+    """People reached ``accompaniment_weeks`` ago, and those of them who asked since: outreach's take-up cohort.
+
+    Only the users reached that week are looked at (not every user): those reached again since are left out,
+    their cohort being the later one.
+    """
     users = s.users
-    closing = (users.reached_week == s.week - p.accompaniment_weeks).nonzero()[0]
+    week = s.week - p.accompaniment_weeks
+    closing = s.reached_by_week.pop(week, np.zeros(0, dtype=np.intp))
+    closing = closing[users.reached_week[closing] == week]
     n_orgs = s.catchment_size.size
     s.events["reached"] = np.bincount(users.org[closing], minlength=n_orgs)
     s.events["reached_asked"] = np.bincount(users.org[closing[users.reach_asked[closing]]], minlength=n_orgs)
@@ -97,8 +103,10 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     close_reach_cohort(s, p)
     status = users.status[met]
     reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
+    reached = np.unique(reached)
     users.reached_week[reached] = s.week
     users.reach_asked[reached] = False
+    s.reached_by_week[s.week] = reached
     has_peer_workers = users.peer_worker.any()
     s.peer_worker_ties = s.peer_worker_peers(users.peer_worker) if has_peer_workers else None
     unaware = (users.status == Status.UNAWARE).nonzero()[0]
