@@ -43,6 +43,14 @@ resumes, when the same command is run again, from its last complete
 generation. After every generation ``DIR/posterior.parquet`` (one column per
 calibrated parameter and ``weight``, the last generation's normalised
 weights) and ``DIR/manifest.json`` are rewritten atomically.
+
+With one worker and no ``--scheduler`` the particles are drawn in this
+process (pyABC's ``SingleCoreSampler``), numpy's and Python's generators
+seeded for generation ``t`` from ``SeedSequence(seed, spawn_key=(SAMPLER_KEY, t))``:
+the calibration is then reproducible to the bit, interrupted and resumed or
+not. On a Dask cluster pyABC reseeds every task from the operating system's
+entropy (``pyabc.sampler.eps_mixin``) and takes the first particles that
+come back, so two calibrations agree in distribution, not to the bit.
 """
 
 from __future__ import annotations
@@ -70,7 +78,7 @@ from sim import targets as target_files
 from sim.batch import cluster, provenance, storage
 from sim.batch.cluster import TIMEOUT
 from sim.batch.experiment import CALIBRATION_FILES, DEFAULT_SEED, experiment_dir, read_named
-from sim.batch.runner import Outcome, _signals_stop
+from sim.batch.runner import Outcome, _signals_stop, stop_if_signalled
 from sim.batch.storage import StorageError
 from sim.batch.tasks import DEFAULT_RUN, RunFunction, canonical, resolve
 from sim.errors import CentaureError, ExperimentError
@@ -84,6 +92,8 @@ MAX_SEEDS = 1_000
 MAX_POPULATION = 100_000
 MAX_GENERATIONS = 1_000
 DECLARED = "declared"
+SAMPLER_KEY = 0x5A4D  # spawn key of the in-process sampler's seeds, apart from the runs' (h, s) keys
+IN_PROCESS = "in process (seeded)"
 PYABC_LOGGERS = ("ABC", "Epsilon", "Distance", "Acceptor", "Sampler", "ABC.History", "ABC.Distance", "ABC.Epsilon")
 
 CALIBRATION_FILE = schema.Table(
@@ -551,22 +561,36 @@ def _quiet_pyabc() -> Iterator[None]:
 
 
 def _abc(calibration: Calibration, client: Any, workers: int) -> Any:
+    """pyABC's ABCSMC for ``calibration``: particles drawn on ``client``'s workers, or in this process without one."""
     import pyabc
-    from pyabc.sampler import DaskDistributedSampler
+    from pyabc.sampler import DaskDistributedSampler, SingleCoreSampler
 
     from sim.batch.abc_epsilon import ResumableMedianEpsilon
 
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in calibration.priors})
+    if client is None:
+        sampler = SingleCoreSampler()
+    else:
+        sampler = DaskDistributedSampler(
+            dask_client=client, client_max_jobs=max(workers, 1), default_pickle=True, batch_size=calibration.batch
+        )
     return pyabc.ABCSMC(
         models=calibration.simulator(),
         parameter_priors=prior,
         distance_function=calibration.distance(),
         population_size=calibration.population,
-        sampler=DaskDistributedSampler(
-            dask_client=client, client_max_jobs=max(workers, 1), default_pickle=True, batch_size=calibration.batch
-        ),
+        sampler=sampler,
         eps=ResumableMedianEpsilon(),
     )
+
+
+def _seed_in_process(entropy: int, t: int) -> None:
+    """Seed the generators pyABC draws from in this process, for generation ``t``."""
+    import random
+
+    state = np.random.SeedSequence(entropy, spawn_key=(SAMPLER_KEY, t)).generate_state(2)
+    np.random.seed(int(state[0]))
+    random.seed(int(state[1]))
 
 
 def history(out: Path) -> Any:
@@ -641,7 +665,11 @@ def calibrate(
             report.generations = generations(out)
             entry = {"started": provenance.now(), "machine": provenance.machine()}
             todo = _todo(calibration, report)
-            with cluster.client(workers, scheduler, timeout, on_wait, needed=bool(todo)) as (client, description, n):
+            in_process = scheduler is None and (workers or cluster.cpu_count()) == 1
+            needed = bool(todo) and not in_process
+            with cluster.client(workers, scheduler, timeout, on_wait, needed=needed) as (client, description, n):
+                if in_process:
+                    n, description = 1, IN_PROCESS
                 report.workers, report.scheduler = n, description
                 if client is not None:
                     cluster.check_workers(client, calibration.run.path)
@@ -661,8 +689,9 @@ def calibrate(
                     )
                 with _quiet_pyabc():
                     while _todo(calibration, report) and (stop_after is None or report.done < stop_after):
-                        watch = cluster.IdleWatch(client, description, timeout, on_wait)
-                        watch.check()
+                        stop_if_signalled(report)
+                        if client is not None:
+                            cluster.IdleWatch(client, description, timeout, on_wait).check()
                         say("start", None)
                         _one_generation(calibration, out, client, n)
                         report.generations = generations(out)
@@ -723,6 +752,8 @@ def _one_generation(calibration: Calibration, out: Path, client: Any, workers: i
     """Run one generation as a continuation of the stored history (a new one for generation 0)."""
     abc = _abc(calibration, client, workers)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
+    if client is None:
+        _seed_in_process(calibration.seed, len(generations(out)))
     try:
         if (out / HISTORY).exists() and generations(out):
             abc.load(db, 1)
@@ -763,7 +794,10 @@ def _manifest(calibration: Calibration, previous: dict[str, Any] | None, report:
             "versions": versions,
             "git": provenance.git_state(),
             "method": {
-                "algorithm": "ABC-SMC (pyABC ABCSMC, DaskDistributedSampler)",
+                "algorithm": "ABC-SMC (pyABC ABCSMC)",
+                "sampler": f"each session's scheduler: {IN_PROCESS!r} is pyABC's SingleCoreSampler, numpy and random"
+                " seeded per generation t from SeedSequence(entropy, spawn_key=({SAMPLER_KEY}, t)), reproducible to the"
+                " bit; otherwise DaskDistributedSampler, whose tasks pyABC reseeds from the OS's entropy",
                 "epsilon": "generation 0: infinity (every prior draw accepted); then the weighted median of the"
                 " previous population's distances (pyabc.epsilon.MedianEpsilon)",
                 "distance": "max over targets of |x - value| / ((high - low) / 2): band half-widths",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -219,6 +220,9 @@ def _signals_stop(report: SweepReport) -> Iterator[Callable[[], None]]:
     later signals are ignored while the sweep records its status and closes its
     cluster (SIGKILL still ends it at once). Only in the main thread, where
     Python runs signal handlers; a signal the caller ignores stays ignored.
+    A KeyboardInterrupt that lands in a finaliser or a weakref callback is
+    swallowed by Python (an "unraisable" exception): it is kept quiet here, and
+    the loops stop at their next look at ``report.signal`` (:func:`stop_if_signalled`).
     """
     saved = {}
     if threading.current_thread() is threading.main_thread():
@@ -236,13 +240,27 @@ def _signals_stop(report: SweepReport) -> Iterator[Callable[[], None]]:
         report.signal = number
         raise KeyboardInterrupt
 
+    hook = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        if not (report.signal and isinstance(info.exc_value, KeyboardInterrupt)):
+            hook(info)
+
     for number in saved:
         signal.signal(number, stop)
+    sys.unraisablehook = unraisable
     try:
         yield ending
     finally:
+        sys.unraisablehook = hook
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+def stop_if_signalled(report: Any) -> None:
+    """Raise the KeyboardInterrupt of a stop signal that Python swallowed (see :func:`_signals_stop`)."""
+    if report.signal:
+        raise KeyboardInterrupt
 
 
 def _start_info(report: SweepReport, todo: int, client: Any) -> dict[str, Any]:
@@ -297,6 +315,7 @@ def _run_tasks(
     idle = cluster.IdleWatch(client, report.scheduler, timeout, on_wait)
     failures_changed = False
     while in_flight:
+        stop_if_signalled(report)
         try:
             done = wait(list(in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED").done
         except TimeoutError:
