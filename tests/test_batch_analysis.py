@@ -120,7 +120,7 @@ def test_analyze_a_grid_with_replicates(tmp_path: Path, cluster: object, capsys:
     sweep(experiments.load(write(tmp_path, text)), out=out, scheduler=cluster.scheduler_address)
     assert main(["--lang", "fr", "analyze", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "16 of 16 runs analysed" in printed and "Replicate check" in printed
+    assert "16 simulations analysées sur 16" in printed and "Contrôle des répétitions" in printed  # --lang fr
     folder = out / "analysis"
     names = {p.name for p in folder.iterdir()}
     assert names == {

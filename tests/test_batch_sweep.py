@@ -7,6 +7,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -512,3 +513,23 @@ def test_a_sweep_writes_its_files_with_the_permissions_of_the_umask(
         "runs": 0o777 & ~umask,
         "runs/part-00000.parquet": 0o666 & ~umask,
     }
+
+
+def test_sweep_and_analyze_speak_the_language_asked(
+    tmp_path: Path, cluster: object, capsys: pytest.CaptureFixture
+) -> None:
+    """``centaure --lang fr sweep`` and ``analyze``: every line of their own in French, numbers as French writes them."""
+    path, out = write(tmp_path, ISHIGAMI), tmp_path / "out"
+    options = ["--out", str(out), "--scheduler", cluster.scheduler_address, "--no-progress"]
+    assert main(["--lang", "fr", "sweep", str(path), *options]) == 0
+    captured = capsys.readouterr()
+    assert "exp\u00a0: 6 simulations, 0 déjà enregistrées, 6 à faire sur tcp://" in captured.err
+    assert re.search(r"6 simulations sur 6 enregistrées dans .* \(6 cette fois, \d+,\d s\)", captured.out)
+    assert f"ensuite\u00a0: centaure analyze {out}" in captured.out
+    assert main(["--lang", "fr", "analyze", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "6 simulations analysées sur 6" in printed and "fichiers écrits dans" in printed
+    for english in ("runs", "stored", "this time", "next:", "analysed", "wrote"):
+        assert english not in captured.out + captured.err + printed, english
+    assert main(["sweep", str(path), *options]) == 0  # English by default
+    assert "exp: 6 runs, 6 already stored, 0 to run" in capsys.readouterr().err

@@ -105,6 +105,34 @@ def test_interrupted_calibration_resumes_into_one_history_and_recovers_the_toy_p
     assert manifest["epsilons"][1:] == sorted(manifest["epsilons"][1:], reverse=True)
 
 
+def test_a_stop_that_the_database_layer_turns_into_its_own_error_is_still_an_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT inside pyABC's SQLAlchemy writes comes back as a database error (seen once in CI): interrupted, not
+    'cannot write', and the stored generations are kept."""
+    path, out = toy_file(tmp_path, generations=4), tmp_path / "out"
+    assert calibrate.calibrate(calibrate.load(path), out=out, workers=1, stop_after=1).outcome is Outcome.COMPLETE
+    real = calibrate._one_generation
+
+    def interrupted_while_writing(*args: object) -> None:
+        real(*args)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises here
+        except KeyboardInterrupt:
+            raise calibrate.StorageError(
+                "history.db: cannot write (Can't reconnect until invalid transaction is rolled back)"
+            ) from None
+
+    monkeypatch.setattr(calibrate, "_one_generation", interrupted_while_writing)
+    report = calibrate.calibrate(calibrate.load(path), out=out, workers=1)
+    assert report.outcome is Outcome.INTERRUPTED and report.message == "interrupted (SIGINT)", report.message
+    assert [g.t for g in calibrate.generations(out)] == [0, 1]
+    assert json.loads((out / "manifest.json").read_text())["status"]["outcome"] == "interrupted"
+    monkeypatch.undo()
+    assert calibrate.calibrate(calibrate.load(path), out=out, workers=1).outcome is Outcome.COMPLETE
+
+
 def test_centaure_recovers_a_known_parameter_from_a_synthetic_target(tmp_path: Path) -> None:
     """A tiny territory: the non-take-up made with need_arrival_rate = 0.0025 gives it back.
 
@@ -295,3 +323,18 @@ def test_identifiability_says_which_parameters_are_pinned_which_are_not_and_whic
     assert "**Pinned down**" in text and "`y`" in text.split("**Pinned down**")[1].split("\n")[0]
     assert "`x`" in text.split("**Not pinned down**")[1].split("\n")[0]
     assert "`z` and `x` (r = -" in text and "**At the edge of the prior**" in text
+
+
+def test_calibrate_speaks_the_language_asked(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path, out = toy_file(tmp_path, generations=2), tmp_path / "out"
+    assert main(["--lang", "fr", "calibrate", str(path), "--workers", "1", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert (
+        "toy\u00a0: 2 paramètres, 3 cibles, 30 particules × 2 graines par génération\u202f; 0 générations"
+        in captured.err
+    )
+    assert "sur ce processus (tirages semés\u00a0: reproductible au bit près)" in captured.err
+    assert re.search(r"génération 1\u00a0: epsilon \d+,\d+, acceptation \d+,\d\u202f%", captured.err), captured.err
+    assert f"2 générations sur 2 enregistrées dans {out} (2 cette fois" in captured.out
+    for english in ("generation", "particles", "stored", "this time", "next:"):
+        assert english not in captured.out + captured.err, english

@@ -682,7 +682,7 @@ def calibrate(
                         {
                             "stored": report.stored,
                             "todo": todo,
-                            "scheduler": description or "no cluster",
+                            "scheduler": description,
                             "out": str(out),
                             "dashboard": cluster.dashboard_link(client) if client is not None else None,
                         }
@@ -699,15 +699,16 @@ def calibrate(
                         report.seconds = time.perf_counter() - started
                         _write(out, calibration, manifest, report)
                         say("done", report.generations[-1])
-        except KeyboardInterrupt:
-            name = signal.Signals(report.signal).name if report.signal else "SIGINT"
-            report.stop(Outcome.INTERRUPTED, f"interrupted ({name})")
-        except StorageError as err:
-            if not report.wrote:
+        except (KeyboardInterrupt, Exception) as err:  # noqa: BLE001 - sorted below, the rest raised again
+            if isinstance(err, KeyboardInterrupt) or report.signal:  # a stop inside pyABC's SQLAlchemy writes
+                name = signal.Signals(report.signal).name if report.signal else "SIGINT"  # comes back as their error
+                report.stop(Outcome.INTERRUPTED, f"interrupted ({name})")
+            elif isinstance(err, StorageError) and report.wrote:
+                report.stop(Outcome.CANNOT_WRITE, str(err))
+            elif isinstance(err, OSError):
+                report.stop(Outcome.NO_CLUSTER, str(err) or type(err).__name__)
+            else:
                 raise
-            report.stop(Outcome.CANNOT_WRITE, str(err))
-        except OSError as err:
-            report.stop(Outcome.NO_CLUSTER, str(err) or type(err).__name__)
         ending()
         report.seconds = time.perf_counter() - started
         if report.wrote:

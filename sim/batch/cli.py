@@ -22,7 +22,7 @@ from sim.batch.cluster import TIMEOUT, cpu_count
 from sim.batch.runner import Outcome
 from sim.cli import USAGE_ERROR, integer, writable_folder
 from sim.discover import DEFAULT_BOXES, DEFAULT_MASS_MIN, DEFAULT_THRESHOLD
-from sim.i18n import t
+from sim.i18n import fixed, number, percent, t
 
 DISCOVER_DEFAULTS = {"threshold": DEFAULT_THRESHOLD, "mass_min": DEFAULT_MASS_MIN, "max_boxes": DEFAULT_BOXES}
 
@@ -206,6 +206,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.batch import experiment as experiments
     from sim.batch.runner import Progress, sweep
 
+    lang = args.lang
     exp = experiments.load(args.experiment)
     out = writable_folder(Path(args.out) if args.out else exp.output, "--out" if args.out else f"{exp.where}: output")
     bars: dict[str, Any] = {}
@@ -214,29 +215,34 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if "plan" not in bars:
             total = exp.n_points * len(exp.scenario_names)
             bars["plan"] = tqdm(
-                total=total, desc="planning", unit="point", file=sys.stderr, delay=1, disable=args.no_progress
+                total=total,
+                desc=t("cli.bar.planning", lang),
+                unit=t("cli.bar.unit_point", lang),
+                file=sys.stderr,
+                delay=1,
+                disable=args.no_progress,
             )
         bars["plan"].update(n)
         if bars["plan"].n >= bars["plan"].total:
             bars["plan"].close()
 
     def start(info: dict[str, Any]) -> None:
-        shared = f" ({info['planned']} in the design, some sharing a run)" if info["planned"] > info["runs"] else ""
-        print(
-            f"{exp.name}: {info['runs']} runs{shared}, {info['stored']} already stored, {info['todo']} to run"
-            f" on {info['scheduler'] or 'no cluster'} -> {info['out']}",
-            file=sys.stderr,
-        )
+        shared = t("cli.sweep.shared", lang, planned=info["planned"]) if info["planned"] > info["runs"] else ""
+        fields = {k: info[k] for k in ("runs", "stored", "todo", "out")}
+        scheduler = scheduler_text(info["scheduler"], lang)
+        say(t("cli.sweep.start", lang, name=exp.name, shared=shared, scheduler=scheduler, **fields))
         if exp.draws():
-            print(
-                f"each replicate runs with its own draw of the posterior {exp.posterior.path}: intervals cover"
-                ' posterior draws x seeds (posterior = "none" in the experiment file: seeds alone)',
-                file=sys.stderr,
-            )
+            say(t("cli.sweep.posterior", lang, posterior=exp.posterior.path))
         if info.get("dashboard"):
-            print(f"Dask dashboard: {info['dashboard']}", file=sys.stderr)
+            say(t("cli.dask_dashboard", lang, link=info["dashboard"]))
         if info["todo"] and not args.no_progress:
-            bars["runs"] = tqdm(total=info["todo"], desc="runs", unit="run", file=sys.stderr, dynamic_ncols=True)
+            bars["runs"] = tqdm(
+                total=info["todo"],
+                desc=t("cli.bar.runs", lang),
+                unit=t("cli.bar.unit_run", lang),
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
 
     def progress(p: Progress) -> None:
         if "runs" in bars:
@@ -259,52 +265,60 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     finally:
         for bar in bars.values():
             bar.close()
-    return _report_sweep(report)
+    return _report_sweep(report, lang)
 
 
-def _where(report: Any, stored: str) -> str:
+def scheduler_text(description: str, lang: str) -> str:
+    """Where the work runs, in words: a scheduler's address, the embedded cluster, in process, or no cluster."""
+    from sim.batch.calibrate import IN_PROCESS
+
+    if description == IN_PROCESS:
+        return t("cli.in_process", lang)
+    return description or t("cli.no_cluster", lang)
+
+
+def say(text: str) -> None:
+    """A line of progress or of how the work ended, on stderr (stdout keeps the results)."""
+    print(text, file=sys.stderr)
+
+
+def _where(report: Any, stored: str, lang: str) -> str:
     """What a sweep or a calibration left in its folder, for its last line."""
     if not report.wrote:
-        return f"nothing was written in {report.out}"
-    where = f"{stored} stored in {report.out}"
+        return t("cli.where.nothing", lang, out=report.out)
+    where = t("cli.where.stored", lang, stored=stored, out=report.out)
     if not report.recorded:
-        where += f" (the status could not be recorded in {report.out / 'manifest.json'})"
+        where += t("cli.where.unrecorded", lang, manifest=report.out / "manifest.json")
     return where
 
 
-def _stopped_early(report: Any, where: str) -> int | None:
+STOPPED = {Outcome.CANNOT_WRITE: "cli.stop.cannot_write", Outcome.NO_CLUSTER: "cli.stop.no_cluster"}
+
+
+def _stopped_early(report: Any, where: str, lang: str) -> int | None:
     """One line on stderr and the exit status if the work stopped before its end (signal, disk, cluster)."""
     if report.outcome is Outcome.INTERRUPTED:
-        print(f"{report.message}: {where}; run the same command to resume", file=sys.stderr)
-        return 128 + (report.signal or signal.SIGINT)
-    if report.outcome is Outcome.CANNOT_WRITE:
-        print(
-            f"centaure: error: {report.message}; {where}; free space or make the folder writable,"
-            " then run the same command to resume",
-            file=sys.stderr,
-        )
-        return EXIT_STATUS[report.outcome]
-    if report.outcome is Outcome.NO_CLUSTER:
-        print(f"centaure: error: {report.message}; {where}; run the same command to resume", file=sys.stderr)
+        number = report.signal or signal.SIGINT
+        say(t("cli.stop.interrupted", lang, signal=signal.Signals(number).name, where=where))
+        return 128 + number
+    if report.outcome in STOPPED:
+        say("centaure: error: " + t(STOPPED[report.outcome], lang, message=report.message, where=where))
         return EXIT_STATUS[report.outcome]
     return None
 
 
-def _report_sweep(report: Any) -> int:
+def _report_sweep(report: Any, lang: str) -> int:
     """Print how the sweep ended (one line on stderr if it stopped early); return the exit status."""
-    where = _where(report, f"{report.stored} of {report.runs} runs")
-    early = _stopped_early(report, where)
+    where = _where(report, t("cli.sweep.stored", lang, done=report.stored, total=report.runs), lang)
+    early = _stopped_early(report, where, lang)
     if early is not None:
         return early
-    print(f"{where} ({report.done} this time, {report.seconds:.1f} s)")
+    print(t("cli.sweep.done", lang, where=where, done=report.done, seconds=fixed(report.seconds, lang, 1)))
     if report.failures:
-        print(
-            f"{len(report.failures)} runs failed, e.g. {report.failures[0]['error']};"
-            f" errors in {Path(report.out) / 'failures.json'}; re-run the same command to retry them",
-            file=sys.stderr,
-        )
+        failures = Path(report.out) / "failures.json"
+        say(t("cli.sweep.failed", lang, n=len(report.failures), error=report.failures[0]["error"], file=failures))
         return EXIT_STATUS[report.outcome]
-    print(f"next: centaure analyze {report.out}")
+    print(t("cli.next", lang, out=report.out))
     return EXIT_STATUS[report.outcome]
 
 
@@ -317,6 +331,7 @@ def _print_largest(indices, column: str, cell) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.batch import calibrate as calibrations
 
+    lang = args.lang
     calibration = calibrations.load(args.calibration)
     out = writable_folder(
         Path(args.out) if args.out else calibration.output, "--out" if args.out else f"{calibration.where}: output"
@@ -327,14 +342,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         import time
 
         clock["start"], clock["next"] = time.perf_counter(), info["stored"]
-        print(
-            f"{calibration.name}: {len(calibration.priors)} parameters, {len(calibration.targets)} targets,"
-            f" {calibration.population} particles x {calibration.seeds} seeds per generation;"
-            f" {info['stored']} generations stored, {info['todo']} to run on {info['scheduler']} -> {info['out']}",
-            file=sys.stderr,
+        sizes = dict(priors=len(calibration.priors), targets=len(calibration.targets), seeds=calibration.seeds)
+        fields = {k: info[k] for k in ("stored", "todo", "out")}
+        scheduler = scheduler_text(info["scheduler"], lang)
+        say(
+            t(
+                "cli.calibrate.start",
+                lang,
+                name=calibration.name,
+                population=calibration.population,
+                scheduler=scheduler,
+                **sizes,
+                **fields,
+            )
         )
         if info.get("dashboard"):
-            print(f"Dask dashboard: {info['dashboard']}", file=sys.stderr)
+            say(t("cli.dask_dashboard", lang, link=info["dashboard"]))
 
     def generation(what: str, g: Any) -> None:
         import time
@@ -343,13 +366,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             return
         elapsed = time.perf_counter() - clock["start"]
         if what == "start":
-            print(f"  generation {clock['next']}: sampling ({_clock(elapsed)} elapsed)", file=sys.stderr)
+            say(t("cli.calibrate.sampling", lang, t=clock["next"], elapsed=_clock(elapsed)))
         else:
             clock["next"] = g.t + 1
-            print(
-                f"  generation {g.t}: epsilon {g.epsilon:.3g}, acceptance {g.acceptance:.1%}"
-                f" ({g.particles} particles of {g.simulations} simulations), {_clock(elapsed)} elapsed",
-                file=sys.stderr,
+            numbers = dict(epsilon=number(g.epsilon, lang), acceptance=percent(g.acceptance, lang))
+            say(
+                t(
+                    "cli.calibrate.generation",
+                    lang,
+                    t=g.t,
+                    particles=g.particles,
+                    simulations=g.simulations,
+                    elapsed=_clock(elapsed),
+                    **numbers,
+                )
             )
 
     report = calibrations.calibrate(
@@ -358,11 +388,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         timeout=args.timeout,
-        on_wait=lambda text: print(text, file=sys.stderr),
+        on_wait=say,
         on_start=start,
         on_generation=generation,
     )
-    return _report_calibration(report)
+    return _report_calibration(report, lang)
 
 
 def _clock(seconds: float) -> str:
@@ -370,15 +400,15 @@ def _clock(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
-def _report_calibration(report: Any) -> int:
+def _report_calibration(report: Any, lang: str) -> int:
     """Print how the calibration ended (one line on stderr if it stopped early); return the exit status."""
-    where = _where(report, f"{report.stored} of {report.planned} generations")
-    early = _stopped_early(report, where)
+    where = _where(report, t("cli.calibrate.stored", lang, done=report.stored, total=report.planned), lang)
+    early = _stopped_early(report, where, lang)
     if early is not None:
         return early
-    stopped = f" (stopped: {report.stopped})" if report.stopped else ""
-    print(f"{where}{stopped} ({report.done} this time, {_clock(report.seconds)})")
-    print(f"next: centaure analyze {report.out}")
+    stopped = t("cli.calibrate.stopped", lang, why=report.stopped) if report.stopped else ""
+    print(t("cli.calibrate.done", lang, where=where, stopped=stopped, done=report.done, elapsed=_clock(report.seconds)))
+    print(t("cli.next", lang, out=report.out))
     return 0
 
 
@@ -392,31 +422,43 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from sim.cli import writable_file
 
         doc = writable_file(Path(args.doc), "--doc", suffixes=(".md",))
-    report = analyze(args.folder, lang=args.lang)
-    print(f"{report.runs_found} of {report.runs_planned} runs analysed")
+    lang = args.lang
+    report = analyze(args.folder, lang=lang)
+    print(t("cli.analyze.runs", lang, found=report.runs_found, planned=report.runs_planned))
     if report.sobol is not None:
-        print("Sobol total indices (ST ± 95% CI), the three largest per indicator:")
-        _print_largest(report.sobol, "ST", lambda r: f"{r.parameter} {r.ST:.2f}±{r.ST_conf:.2f}")
+        print(t("cli.analyze.sobol", lang))
+        _print_largest(
+            report.sobol, "ST", lambda r: f"{r.parameter} {fixed(r.ST, lang, 2)}±{fixed(r.ST_conf, lang, 2)}"
+        )
     if report.morris is not None:
-        print("Morris mu* (the three largest per indicator):")
-        _print_largest(report.morris, "mu_star", lambda r: f"{r.parameter} {r.mu_star:.3g}")
+        print(t("cli.analyze.morris", lang))
+        _print_largest(report.morris, "mu_star", lambda r: f"{r.parameter} {number(r.mu_star, lang)}")
     if report.differences is not None:
         if "ST" in report.differences:
             print(t("analysis.differences.header", args.lang))
-            _print_largest(report.differences, "ST", lambda r: f"{r.parameter} {r.ST:.2f}±{r.ST_conf:.2f}")
+            _print_largest(
+                report.differences, "ST", lambda r: f"{r.parameter} {fixed(r.ST, lang, 2)}±{fixed(r.ST_conf, lang, 2)}"
+            )
         else:
             print(t("analysis.differences.morris_header", args.lang))
-            _print_largest(report.differences, "mu_star", lambda r: f"{r.parameter} {r.mu_star:.3g}")
+            _print_largest(report.differences, "mu_star", lambda r: f"{r.parameter} {number(r.mu_star, lang)}")
     if report.advice is not None:
-        print("Replicate check (95% CI half-width relative to the mean, worst design point):")
+        print(t("cli.analyze.replicates", lang))
         for r in report.advice.itertuples():
+            widths = dict(halfwidth=percent(r.worst_rel_halfwidth, lang), precision=percent(r.precision, lang, 0))
             print(
-                f"  {r.indicator:<26} {r.replicates} replicates: ±{r.worst_rel_halfwidth:.1%};"
-                f" {r.needed} needed for ±{r.precision:.0%}"
+                t(
+                    "cli.analyze.replicate_line",
+                    lang,
+                    indicator=r.indicator,
+                    replicates=r.replicates,
+                    needed=r.needed,
+                    **widths,
+                )
             )
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"wrote {len(report.files)} files in {report.folder}")
+        say(t("cli.note", lang, note=note))
+    print(t("cli.wrote_in", lang, n=len(report.files), folder=report.folder))
     if doc is not None:
         from sim.batch.report import write_doc
 
@@ -429,7 +471,6 @@ def cmd_discover(args: argparse.Namespace) -> int:
     import numpy as np
 
     from sim.discover import discover
-    from sim.i18n import number, percent
 
     lang = args.lang
     out = writable_folder(Path(args.out), "--out") if args.out else None
@@ -463,7 +504,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
                 cells = {k: number(getattr(row, k), lang) for k in ("low", "high", "range_low", "range_high")}
                 print("  " + t("discover.limit_line", lang, parameter=row.parameter, qp=qp, **cells))
     for note in found.notes:
-        print(f"note: {note}", file=sys.stderr)
+        say(t("cli.note", lang, note=note))
     print(t("cli.wrote", lang, files=", ".join(map(str, found.files))))
     return 0
 
@@ -479,7 +520,12 @@ def _analyze_calibration(args: argparse.Namespace) -> int:
         if args.no_progress:
             return
         if "runs" not in bars:
-            bars["runs"] = tqdm(total=total, desc="posterior-predictive runs", unit="run", file=sys.stderr)
+            bars["runs"] = tqdm(
+                total=total,
+                desc=t("cli.bar.predictive", args.lang),
+                unit=t("cli.bar.unit_run", args.lang),
+                file=sys.stderr,
+            )
         bars["runs"].n = done
         bars["runs"].refresh()
 
@@ -499,5 +545,5 @@ def _analyze_calibration(args: argparse.Namespace) -> int:
         for bar in bars.values():
             bar.close()
     print(result.text)
-    print(f"wrote {len(result.files)} files in {result.folder}")
+    print(t("cli.wrote_in", args.lang, n=len(result.files), folder=result.folder))
     return 0

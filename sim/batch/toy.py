@@ -4,7 +4,7 @@
 ``e_i ~ Normal(0, NOISE)`` drawn from the run's seed: two parameters, three
 statistics, a unique solution. ``tests/test_calibration.py`` makes targets
 from known values of ``a`` and ``b`` and checks that the calibration, through
-the same path as the model's (calibration file, pyABC on Dask, history,
+the same path as the model's (calibration file, pyABC, history,
 posterior), recovers them within its posterior.
 """
 
