@@ -206,11 +206,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def progress_bar(total: int, lang: str, key: str = "cli.bar.runs") -> Any:
+    """A progress bar of runs on stderr, in ``lang``."""
     from tqdm import tqdm
 
+    return tqdm(total=total, desc=t(key, lang), unit=t("cli.bar.unit_run", lang), file=sys.stderr)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
     from sim.io import write_table
-    from sim.metrics import HEADLINE
+    from sim.metrics import HEADLINE, clipped
     from sim.plots import save_figure, trajectories_figure
     from sim.stats import trajectory_bands
     from sim.studies import compare
@@ -221,7 +226,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(chosen) < len(args.scenarios):
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
     seeds, draws = seeds_and_draws(args, DEFAULT_REPLICATES)
-    with tqdm(total=len(chosen) * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+    with progress_bar(len(chosen) * seeds * max(1, len(draws)), args.lang) as bar:
         result = compare(chosen, seeds, progress=bar.update, draws=draws)
     lang = args.lang
     print(uncertainty_header("cli.compare.header", lang, seeds, draws))
@@ -230,7 +235,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         cells = []
         for s in result.scenarios:
             row = result.cell(s, name)
-            cells.append(interval(row["mean"], row["ci_low"], row["ci_high"], lang))
+            cells.append(interval(row["mean"], *clipped(name, row["ci_low"], row["ci_high"]), lang))
         print(f"{indicator_label(name, lang):<30}" + "".join(f"{c:>26}" for c in cells))
     files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")
     write_table(result.summary, files[0])
@@ -242,8 +247,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_decompose(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from sim.decompose import changes, decompose, waterfall_figure
     from sim.io import write_table
     from sim.metrics import HEADLINE
@@ -255,7 +258,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     baseline = load_scenario(args.against, changes_set, args.weeks)
     n = 2 ** len(changes(baseline, target))
     seeds, draws = seeds_and_draws(args, DEFAULT_DECOMPOSE_REPLICATES)
-    with tqdm(total=n * seeds * max(1, len(draws)), desc="runs", unit="run", file=sys.stderr) as bar:
+    with progress_bar(n * seeds * max(1, len(draws)), args.lang) as bar:
         result = decompose(target, baseline, seeds, progress=bar.update, draws=draws)
     lang = args.lang
     header = "cli.decompose.header"
@@ -276,8 +279,6 @@ def cmd_decompose(args: argparse.Namespace) -> int:
 
 
 def cmd_organisation(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from sim.io import atomic_write_text
     from sim.organisation import fit, form, report
     from sim.organisation import reform as reform_module
@@ -291,7 +292,7 @@ def cmd_organisation(args: argparse.Namespace) -> int:
     entered, base = form.load(args.form)
     scenarios.load(base)  # the baseline must exist before anything runs
     seeds = tuple(range(1, args.seeds + 1))
-    with tqdm(total=fit.ROUNDS * len(seeds), desc="runs", unit="run", file=sys.stderr) as bar:
+    with progress_bar(fit.ROUNDS * len(seeds), args.lang) as bar:
         result = fit.fit(entered, base, seeds=seeds, progress=bar.update)
     print("\n".join(fit.report_lines(result, args.lang)))
     reformed = None
@@ -304,7 +305,7 @@ def cmd_organisation(args: argparse.Namespace) -> int:
                 where="--reform",
             )
         runs = 2 * seeds_per_draw * max(1, len(draws))
-        with tqdm(total=runs, desc="reform", unit="run", file=sys.stderr) as bar:
+        with progress_bar(runs, args.lang, "cli.bar.reform") as bar:
             reformed = reform_module.run(
                 result.scenario, args.week, changes, seeds_per_draw, args.years, draws, progress=bar.update
             )
@@ -322,7 +323,13 @@ def cmd_organisation(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="centaure", description="Centaure: social-work institutions as an agent-based model.")
-    parser.add_argument("--lang", choices=("en", "fr"), default="en", help="language of titles and labels")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "fr"),
+        default="en",
+        help="language of the output (titles, labels, numbers, progress); errors stay in English: they quote"
+        " the names and values you typed",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")

@@ -263,6 +263,18 @@ _ADMITTED, _ASKED, _ADMITTED_NEED = _ROW["admitted"], _RATIO["asking_need"], _RA
 _TENURE = _RATIO["mean_tenure_years"]
 
 
+def bounds(name: str) -> tuple[float, float]:
+    """The values an indicator can take (shares and 0-1 indices: 0 to 1; counts and rates: 0 up)."""
+    info = INDICATORS.get(name)
+    return (0.0, 1.0) if info is not None and info.share else (0.0, float("inf"))
+
+
+def clipped(name: str, low: float, high: float) -> tuple[float, float]:
+    """An interval of an indicator's mean kept within the values the indicator can take."""
+    lowest, highest = bounds(name)
+    return max(low, lowest), min(high, highest)
+
+
 class Observer:
     """Keeps the 52-week windows of events and the unsupported streaks, and computes indicators.
 

@@ -8,6 +8,7 @@ import pytest
 
 from sim import scenarios
 from sim.cli import main
+from sim.i18n import indicator_label
 
 SMALL_SET = ["--set", "n_users=300", "--set", "n_workers=12", "--set", "n_organisations=2"]
 
@@ -82,6 +83,21 @@ def test_compare_writes_table_runs_and_plot(tmp_path, capsys):
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 2 * 3 * 61
     assert (out / "trajectories.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_compare_prints_intervals_of_shares_within_0_and_1(tmp_path, capsys):
+    """Two replicates give a t interval wider than a small share: printed, it stops at 0 (summary.csv keeps it)."""
+    out = tmp_path / "cmp"
+    args = ["compare", "npm", "--replicates", "2", "--draws", "0", "--weeks", "8", *SMALL_SET, "--out", str(out)]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    summary = pd.read_csv(out / "summary.csv")
+    assert (summary["ci_low"] < 0).any()  # the case this test is about
+    for name in summary.loc[summary["ci_low"] < 0, "indicator"]:
+        label = indicator_label(name, "en")
+        line = next(line for line in lines if line.startswith(label))
+        low = float(line.split("[")[1].split(",")[0])
+        assert low == 0.0, line
 
 
 def test_console_script_runs_in_a_subprocess():

@@ -23,6 +23,7 @@ from sim.constants import WEEKS_PER_YEAR
 from sim.dashboard import formats, htmlchart, netview
 from sim.dashboard.htmlchart import Axis, Line
 from sim.i18n import fixed, indicator_label, t
+from sim.metrics import bounds
 from sim.plots import panel_grid, trajectories_figure
 
 WORKFORCE = ("engagement", "annual_turnover", "vacancy_rate")
@@ -151,7 +152,7 @@ def band_charts(
         data = bands[bands["indicator"] == name]
         lines = []
         for key, rows in data.groupby(group, sort=False):
-            low, high = formats.bounds(name)
+            low, high = bounds(name)
             lines.append(
                 Line(
                     labels.get(key, str(key)),

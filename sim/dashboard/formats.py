@@ -19,18 +19,6 @@ def is_share(name: str) -> bool:
     return info is not None and info.share and info.unit.startswith("share")
 
 
-def bounds(name: str) -> tuple[float, float]:
-    """The values an indicator can take (shares and 0-1 indices: 0 to 1; counts and rates: 0 up)."""
-    info = INDICATORS.get(name)
-    return (0.0, 1.0) if info is not None and info.share else (0.0, math.inf)
-
-
-def clipped(name: str, low: float, high: float) -> tuple[float, float]:
-    """An interval of an indicator's mean kept within the values the indicator can take."""
-    lowest, highest = bounds(name)
-    return max(low, lowest), min(high, highest)
-
-
 def value(name: str, x: float, lang: str, with_unit: bool = True) -> str:
     """``33,6 %`` for a share; ``0,62`` or ``12 personnes`` otherwise (with its unit)."""
     if is_share(name):
