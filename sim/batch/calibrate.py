@@ -61,7 +61,6 @@ import logging
 import math
 import signal
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,7 +76,7 @@ from sim import schema
 from sim import targets as target_files
 from sim.batch import cluster, provenance, storage
 from sim.batch.cluster import TIMEOUT
-from sim.batch.experiment import CALIBRATION_FILES, DEFAULT_SEED, experiment_dir, read_named
+from sim.batch.experiment import CALIBRATION_FILES, DEFAULT_SEED, experiment_dir, read_document, read_named
 from sim.batch.runner import Outcome, _signals_stop, stop_if_signalled
 from sim.batch.storage import StorageError
 from sim.batch.tasks import DEFAULT_RUN, RunFunction, canonical, resolve
@@ -316,16 +315,9 @@ def load(name_or_path: str | Path) -> Calibration:
 
 def loads(text: str, path: Path | None = None, name: str | None = None) -> Calibration:
     """Validate the text of a calibration file."""
-    where = str(path) if path else f"<{name or 'calibration'}>"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError(f"not valid TOML: {err}", where=where) from None
-    doc = schema.read(CALIBRATION_FILE, data, where, ExperimentError)
-    try:
-        calibration = _calibration(doc, text, path, name or (path.stem if path else "calibration"))
-    except CentaureError as err:
-        raise err.located(where, kind=ExperimentError) from None
+    doc = read_document(text, path, name, "calibration", CALIBRATION_FILE)
+    with doc.checking():
+        calibration = _calibration(doc.fields, text, path, doc.name)
     calibration.base()  # the scenario with [fixed] and weeks: checked together, now
     return calibration
 

@@ -50,7 +50,8 @@ file, the field and what is allowed (:class:`ExperimentError`, which the
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,33 @@ def read_named(name_or_path: str | Path, names: dict[str, Path], what: str) -> t
         return path, read_text(path, f"TOML {what} file")
     except CentaureError as err:
         raise err.located(kind=ExperimentError) from None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's fields as its schema read them, where they come from and the name of what they describe."""
+
+    fields: dict[str, Any]
+    where: str
+    name: str
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        """Semantic checks of the fields: an error they raise is placed in the file, as an ExperimentError."""
+        try:
+            yield
+        except CentaureError as err:
+            raise err.located(self.where, kind=ExperimentError) from None
+
+
+def read_document(text: str, path: Path | None, name: str | None, what: str, table: schema.Table) -> Document:
+    """The TOML text of a ``what`` file checked against ``table``; one-line ExperimentError otherwise."""
+    where = str(path) if path else f"<{name or what}>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError(f"not valid TOML: {err}", where=where) from None
+    return Document(schema.read(table, data, where, ExperimentError), where, name or (path.stem if path else what))
 
 
 @dataclass(frozen=True)
@@ -366,16 +394,9 @@ def load(name_or_path: str | Path) -> Experiment:
 
 def loads(text: str, path: Path | None = None, name: str | None = None) -> Experiment:
     """Validate the text of an experiment file."""
-    where = str(path) if path else f"<{name or 'experiment'}>"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ExperimentError(f"not valid TOML: {err}", where=where) from None
-    doc = schema.read(EXPERIMENT_FILE, data, where, ExperimentError)
-    try:
-        experiment = _experiment(doc, text, path, name or (path.stem if path else "experiment"))
-    except CentaureError as err:
-        raise err.located(where, kind=ExperimentError) from None
+    doc = read_document(text, path, name, "experiment", EXPERIMENT_FILE)
+    with doc.checking():
+        experiment = _experiment(doc.fields, text, path, doc.name)
     experiment.base_sets()  # the scenarios with [fixed] and weeks: checked together, now
     return experiment
 
