@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -405,6 +405,22 @@ def _complete_y(
     return y
 
 
+def _outputs(
+    runs: pd.DataFrame,
+    groups: Sequence[str],
+    indicators: Sequence[str],
+    n_points: int,
+    report: AnalysisReport,
+    what: str,
+) -> Iterator[tuple[str, str, np.ndarray]]:
+    """(group, indicator, y) for every group and indicator whose output is complete and varies (notes otherwise)."""
+    for scenario in groups:
+        for indicator in indicators:
+            y = _complete_y(runs, scenario, n_points, indicator, report, what)
+            if y is not None:
+                yield scenario, indicator, y
+
+
 def _sobol(
     manifest: dict[str, Any],
     runs: pd.DataFrame,
@@ -419,15 +435,11 @@ def _sobol(
     second = bool(design["options"].get("second_order", True))
     n_points = len(design["sample"])
     firsts, pairs = [], []
-    for scenario in groups:
-        for indicator in indicators:
-            y = _complete_y(runs, scenario, n_points, indicator, report, "Sobol indices")
-            if y is None:
-                continue
-            table, s2 = sobol_indices(design["problem"], y, second_order=second)
-            firsts.append(table.assign(scenario=scenario, indicator=indicator))
-            if s2 is not None:
-                pairs.append(s2.assign(scenario=scenario, indicator=indicator))
+    for scenario, indicator, y in _outputs(runs, groups, indicators, n_points, report, "Sobol indices"):
+        table, s2 = sobol_indices(design["problem"], y, second_order=second)
+        firsts.append(table.assign(scenario=scenario, indicator=indicator))
+        if s2 is not None:
+            pairs.append(s2.assign(scenario=scenario, indicator=indicator))
     if not firsts:
         return None
     table = _front(pd.concat(firsts, ignore_index=True), ["scenario", "indicator"])
@@ -452,13 +464,9 @@ def _morris(
     x = np.asarray(design["sample"], dtype=float)
     levels = int(design["options"].get("levels", 4))
     tables = []
-    for scenario in groups:
-        for indicator in indicators:
-            y = _complete_y(runs, scenario, len(x), indicator, report, "Morris indices")
-            if y is None:
-                continue
-            table = morris_indices(design["problem"], x, y, levels=levels)
-            tables.append(table.assign(scenario=scenario, indicator=indicator))
+    for scenario, indicator, y in _outputs(runs, groups, indicators, len(x), report, "Morris indices"):
+        table = morris_indices(design["problem"], x, y, levels=levels)
+        tables.append(table.assign(scenario=scenario, indicator=indicator))
     if not tables:
         return None
     table = _front(pd.concat(tables, ignore_index=True), ["scenario", "indicator"])
