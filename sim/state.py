@@ -363,14 +363,21 @@ class Territory:
     reached_by_week: dict[int, np.ndarray] = field(default_factory=dict)  # users reached each recent week (awareness)
     aware_peers: NeighbourCount = field(init=False, repr=False)  # aware peers of each user, kept up to date
     peer_worker_peers: NeighbourCount = field(init=False, repr=False)  # peer-worker peers of each user, likewise
+    catchment_edges: np.ndarray = field(init=False, repr=False)  # catchment_start, then the number of users
 
     def __post_init__(self) -> None:
         self.aware_peers = NeighbourCount(self.peer_adj)
         self.peer_worker_peers = NeighbourCount(self.peer_adj)
+        self.catchment_edges = np.append(self.catchment_start, self.users.org.size)
 
     def headcount(self) -> np.ndarray:
         """Workers in post per organisation (its posts are one block starting at ``position_start``)."""
         return np.add.reduceat(self.workers.active, self.orgs.position_start)
+
+    def split_by_catchment(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For users ``members`` (ascending): (position of each catchment's first member, members in each catchment)."""
+        edges = members.searchsorted(self.catchment_edges)
+        return edges[:-1], edges[1:] - edges[:-1]
 
     def per_catchment(self, column: np.ndarray) -> np.ndarray:
         """Sum of a user column over each organisation's catchment (a block of users)."""

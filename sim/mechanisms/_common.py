@@ -30,6 +30,15 @@ def bernoulli_subset(rng: np.random.Generator, candidates: np.ndarray, probabili
     return candidates[np.sort(rng.choice(candidates.size, size=k, replace=False))]
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending: ``np.unique(values)`` for a 1-d array, with less overhead per call."""
+    ordered = np.sort(values)
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def rank_in_groups(sorted_group: np.ndarray, n_groups: int) -> np.ndarray:
     """Rank of each entry within its group (0 for the first), for entries sorted by group (0 .. n_groups - 1)."""
     return np.arange(sorted_group.size) - sorted_group.searchsorted(np.arange(n_groups))[sorted_group]

@@ -44,6 +44,7 @@ import math
 
 import numpy as np
 
+from sim.mechanisms._common import sorted_unique
 from sim.params import Params
 from sim.state import Status, Territory
 
@@ -103,7 +104,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     close_reach_cohort(s, p)
     status = users.status[met]
     reached = met[(status != Status.RESOLVED) & (status != Status.SUPPORTED) & (status != Status.WAITING)]
-    reached = np.unique(reached)
+    reached = sorted_unique(reached)
     users.reached_week[reached] = s.week
     users.reach_asked[reached] = False
     s.reached_by_week[s.week] = reached

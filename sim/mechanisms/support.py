@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms._common import bernoulli_subset, clip
+from sim.mechanisms._common import bernoulli_subset, clip, sorted_unique
 from sim.params import Params
 from sim.state import Status, Territory, new_need
 
@@ -118,14 +118,13 @@ def close_cases(s: Territory, supported: np.ndarray, unsupported: np.ndarray) ->
 
 def arrivals(s: Territory, p: Params, rng: np.random.Generator, no_need: np.ndarray) -> np.ndarray:
     """Residents with no current need who get a new one this week: the exogenous inflow, per catchment."""
-    first = no_need.searchsorted(s.catchment_start)  # ascending: catchments are contiguous blocks
-    count = np.diff(first, append=no_need.size)
+    first, count = s.split_by_catchment(no_need)
     k = rng.poisson(s.levers.need_arrival_rate * s.need_factor * s.catchment_size) * (count > 0)
     if not k.any():
         return no_need[:0]
     drawn = np.arange(k.size).repeat(k)
     position = first[drawn] + (rng.random(drawn.size) * count[drawn]).astype(np.int64)
-    return no_need[np.unique(position)]
+    return no_need[sorted_unique(position)]
 
 
 def relapses(s: Territory, p: Params, rng: np.random.Generator, no_need: np.ndarray) -> np.ndarray:
@@ -160,7 +159,7 @@ def step(s: Territory, p: Params, rng: np.random.Generator) -> None:
     supported, no_need = is_supported.nonzero()[0], has_no_need.nonzero()[0]
     unmet = (~(is_supported | has_no_need)).nonzero()[0]  # eligible, not supported
     post = users.worker[supported]
-    supported_by_org = np.diff(supported.searchsorted(s.catchment_start), append=supported.size)  # users ascending
+    supported_by_org = s.split_by_catchment(supported)[1]
     real = realised(s)
     quality = worker_quality(s, p, supported_by_org, real)[post] * (
         1.0 - np.exp(users.weeks_with_worker[supported] * (-1.0 / p.continuity_weeks))
