@@ -68,7 +68,9 @@ def expand_slots(
     (per owner) bounds the slots listed: an owner can take no more items than
     its group has, so slots beyond that are never matched (same result, fewer slots).
     """
-    spare = np.maximum(spare, 0) if most is None else np.clip(spare, 0, most)
+    spare = np.maximum(spare, 0)
+    if most is not None:  # two ufuncs, not np.clip: on integers it looks up their bounds (np.iinfo) at every call
+        spare = np.minimum(spare, most)
     slot_owner = owners.repeat(spare)
     first = spare.cumsum() - spare  # position of each owner's first slot
     tie_break = rng.random(owners.size)
