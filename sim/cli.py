@@ -230,13 +230,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         result = compare(chosen, seeds, progress=bar.update, draws=draws)
     lang = args.lang
     print(uncertainty_header("cli.compare.header", lang, seeds, draws))
-    print(f"{'':<30}" + "".join(f"{s:>26}" for s in result.scenarios))
+    width = max(len(indicator_label(name, lang)) for name in HEADLINE) + 2
+    print(" " * width + "".join(f"{s:>26}" for s in result.scenarios))
     for name in HEADLINE:
         cells = []
         for s in result.scenarios:
             row = result.cell(s, name)
             cells.append(interval(row["mean"], *clipped(name, row["ci_low"], row["ci_high"]), lang))
-        print(f"{indicator_label(name, lang):<30}" + "".join(f"{c:>26}" for c in cells))
+        print(f"{indicator_label(name, lang):<{width}}" + "".join(f"{c:>26}" for c in cells))
     files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")
     write_table(result.summary, files[0])
     write_table(result.runs, files[1])

@@ -100,6 +100,15 @@ def test_compare_prints_intervals_of_shares_within_0_and_1(tmp_path, capsys):
         assert low == 0.0, line
 
 
+def test_compare_columns_line_up_whatever_the_labels_length(tmp_path, capsys):
+    """French labels run longer than English ones ("Épuisement professionnel (burnout)"): the columns still line up."""
+    args = ["--lang", "fr", "compare", "npm", "--replicates", "2", "--draws", "0", "--weeks", "4", *SMALL_SET]
+    assert main([*args, "--out", str(tmp_path / "cmp")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line for line in lines if line.rstrip().endswith("]")]
+    assert len(rows) >= 9 and len({len(line) for line in rows}) == 1, rows
+
+
 def test_console_script_runs_in_a_subprocess():
     result = subprocess.run(
         [sys.executable, "-m", "sim.cli", "run", "npm", "--weeks", "3", *SMALL_SET],
