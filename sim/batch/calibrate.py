@@ -44,13 +44,11 @@ generation. After every generation ``DIR/posterior.parquet`` (one column per
 calibrated parameter and ``weight``, the last generation's normalised
 weights) and ``DIR/manifest.json`` are rewritten atomically.
 
-With one worker and no ``--scheduler`` the particles are drawn in this
-process (pyABC's ``SingleCoreSampler``), numpy's and Python's generators
-seeded for generation ``t`` from ``SeedSequence(seed, spawn_key=(SAMPLER_KEY, t))``:
-the calibration is then reproducible to the bit, interrupted and resumed or
-not. On a Dask cluster pyABC reseeds every task from the operating system's
-entropy (``pyabc.sampler.eps_mixin``) and takes the first particles that
-come back, so two calibrations agree in distribution, not to the bit.
+Every evaluation (a particle drawn, run and compared) is seeded by its
+generation and its number in pyABC's job order (:mod:`sim.batch.abc_sampler`),
+and pyABC keeps them in that order: the calibration is reproducible to the
+bit, interrupted and resumed or not, on one worker (in this process, without
+Dask), two, or a cluster.
 """
 
 from __future__ import annotations
@@ -91,8 +89,7 @@ MAX_SEEDS = 1_000
 MAX_POPULATION = 100_000
 MAX_GENERATIONS = 1_000
 DECLARED = "declared"
-SAMPLER_KEY = 0x5A4D  # spawn key of the in-process sampler's seeds, apart from the runs' (h, s) keys
-IN_PROCESS = "in process (seeded)"
+IN_PROCESS = "in process"
 PYABC_LOGGERS = ("ABC", "Epsilon", "Distance", "Acceptor", "Sampler", "ABC.History", "ABC.Distance", "ABC.Epsilon")
 
 CALIBRATION_FILE = schema.Table(
@@ -552,37 +549,23 @@ def _quiet_pyabc() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _abc(calibration: Calibration, client: Any, workers: int) -> Any:
-    """pyABC's ABCSMC for ``calibration``: particles drawn on ``client``'s workers, or in this process without one."""
+def _abc(calibration: Calibration, client: Any, workers: int, t: int) -> Any:
+    """pyABC's ABCSMC for generation ``t`` of ``calibration``, on ``client``'s workers (``None``: in this process)."""
     import pyabc
-    from pyabc.sampler import DaskDistributedSampler, SingleCoreSampler
 
+    from sim.batch import abc_sampler
     from sim.batch.abc_epsilon import ResumableMedianEpsilon
 
+    abc_sampler.seed_generators(calibration.seed, t)  # what pyABC may draw here, between the evaluations
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in calibration.priors})
-    if client is None:
-        sampler = SingleCoreSampler()
-    else:
-        sampler = DaskDistributedSampler(
-            dask_client=client, client_max_jobs=max(workers, 1), default_pickle=True, batch_size=calibration.batch
-        )
     return pyabc.ABCSMC(
         models=calibration.simulator(),
         parameter_priors=prior,
         distance_function=calibration.distance(),
         population_size=calibration.population,
-        sampler=sampler,
+        sampler=abc_sampler.sampler(client, calibration.seed, t, workers, calibration.batch),
         eps=ResumableMedianEpsilon(),
     )
-
-
-def _seed_in_process(entropy: int, t: int) -> None:
-    """Seed the generators pyABC draws from in this process, for generation ``t``."""
-    import random
-
-    state = np.random.SeedSequence(entropy, spawn_key=(SAMPLER_KEY, t)).generate_state(2)
-    np.random.seed(int(state[0]))
-    random.seed(int(state[1]))
 
 
 def history(out: Path) -> Any:
@@ -743,10 +726,8 @@ def _todo(calibration: Calibration, report: CalibrationReport) -> int:
 
 def _one_generation(calibration: Calibration, out: Path, client: Any, workers: int) -> None:
     """Run one generation as a continuation of the stored history (a new one for generation 0)."""
-    abc = _abc(calibration, client, workers)
+    abc = _abc(calibration, client, workers, len(generations(out)))
     db = f"sqlite:///{(out / HISTORY).resolve()}"
-    if client is None:
-        _seed_in_process(calibration.seed, len(generations(out)))
     try:
         if (out / HISTORY).exists() and generations(out):
             abc.load(db, 1)
@@ -763,6 +744,8 @@ def _one_generation(calibration: Calibration, out: Path, client: Any, workers: i
 
 
 def _manifest(calibration: Calibration, previous: dict[str, Any] | None, report: CalibrationReport) -> dict[str, Any]:
+    from sim.batch.abc_sampler import SAMPLER_KEY
+
     base, reforms = calibration.base()
     versions = provenance.versions()
     for package in ("pyabc", "sqlalchemy"):
@@ -788,9 +771,10 @@ def _manifest(calibration: Calibration, previous: dict[str, Any] | None, report:
             "git": provenance.git_state(),
             "method": {
                 "algorithm": "ABC-SMC (pyABC ABCSMC)",
-                "sampler": f"each session's scheduler: {IN_PROCESS!r} is pyABC's SingleCoreSampler, numpy and random"
-                " seeded per generation t from SeedSequence(entropy, spawn_key=({SAMPLER_KEY}, t)), reproducible to the"
-                " bit; otherwise DaskDistributedSampler, whose tasks pyABC reseeds from the OS's entropy",
+                "sampler": "pyabc DaskDistributedSampler (in this process with one worker and no scheduler), each"
+                " evaluation seeded: numpy and random from SeedSequence(entropy, spawn_key=(SAMPLER_KEY, t, job id)),"
+                f" SAMPLER_KEY = {SAMPLER_KEY}, t the generation, job id pyABC's evaluation number; pyABC keeps"
+                " evaluations in job order, so the posterior does not depend on the workers",
                 "epsilon": "generation 0: infinity (every prior draw accepted); then the weighted median of the"
                 " previous population's distances (pyabc.epsilon.MedianEpsilon)",
                 "distance": "max over targets of |x - value| / ((high - low) / 2): band half-widths",

@@ -504,9 +504,10 @@ def markdown(
         f"* **Schedule.** {key['population']} particles per generation; generation 0 accepts every draw from"
         " the prior, each later generation the particles closer than the weighted median distance of the"
         " previous one (`MedianEpsilon`); perturbation by pyABC's multivariate normal kernel. Runs go"
-        " through Dask (`DaskDistributedSampler` on the embedded `LocalCluster`, or `--scheduler`); with"
-        " `--workers 1`, in process (`SingleCoreSampler`, seeded per generation). The history is pyABC's"
-        " SQLite database: an interrupted calibration resumes from its last generation.",
+        " through Dask (`DaskDistributedSampler` on the embedded `LocalCluster`, or `--scheduler`; with"
+        " `--workers 1`, in process), every evaluation seeded by its generation and its number in pyABC's job"
+        " order (`sim.batch.abc_sampler`). The history is pyABC's SQLite database: an interrupted calibration"
+        " resumes from its last generation.",
         f"* **Versions.** pyabc {versions.get('pyabc')}, numpy {versions.get('numpy')}, mesa"
         f" {versions.get('mesa')}, Centaure {manifest['model_version']}, commit"
         f" `{(manifest['git'].get('commit') or '?')[:12]}`{' (with uncommitted changes)' if manifest['git'].get('dirty') else ''}.",
@@ -612,11 +613,11 @@ def markdown(
         "",
         "## Limits",
         "",
-        "* On Dask workers pyABC draws its proposals from generators it seeds from the operating system, and"
-        " keeps the particles that come back first: a calibration on a cluster is reproducible in"
-        " distribution, not to the bit (each particle's model runs are). With `--workers 1` it runs in"
-        " process, seeded, and is reproducible to the bit, at the cost of the parallelism. The shipped"
-        " posterior, made on two workers, is the record.",
+        "* A calibration is reproducible to the bit, interrupted or not, on one worker, two or a cluster: pyABC"
+        " keeps its evaluations in job order, and each is seeded by its number (only the count of evaluations"
+        " started depends on timing). The shipped posterior was made before that seeding, when pyABC seeded"
+        " its tasks from the operating system: running the same file again gives another sample of the same"
+        " posterior, not these particles. They are the record.",
         f"* {key['population']} particles and {len(gens)} generations are a budget for one hour on two cores:"
         " the last ε is the fit reached within it, not a converged ABC posterior. Raise `generations` and"
         " re-run the same command to continue the stored history.",
