@@ -140,8 +140,12 @@ def fixed(x: float, lang: str, decimals: int = 3) -> str:
 
 def interval(mean: float, low: float, high: float, lang: str, decimals: int = 3) -> str:
     """``mean [low, high]`` in the language's number format (``0,25 [0,21 ; 0,29]`` in French)."""
-    sep = NNBSP + "; " if lang == "fr" else ", "
-    return f"{fixed(mean, lang, decimals)} [{fixed(low, lang, decimals)}{sep}{fixed(high, lang, decimals)}]"
+    return f"{fixed(mean, lang, decimals)} {bracket(fixed(low, lang, decimals), fixed(high, lang, decimals), lang)}"
+
+
+def bracket(low: str, high: str, lang: str) -> str:
+    """``[low, high]``, or ``[low ; high]`` in French, of two numbers already written."""
+    return f"[{low}{NNBSP + '; ' if lang == 'fr' else ', '}{high}]"
 
 
 def percent(share: float, lang: str, decimals: int = 1) -> str:

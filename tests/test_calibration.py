@@ -338,3 +338,30 @@ def test_calibrate_speaks_the_language_asked(tmp_path: Path, capsys: pytest.Capt
     assert f"2 générations sur 2 enregistrées dans {out} (2 cette fois" in captured.out
     for english in ("generation", "particles", "stored", "this time", "next:"):
         assert english not in captured.out + captured.err, english
+
+
+def test_the_printed_fit_and_posterior_speak_the_language_asked() -> None:
+    from sim.batch.calibration_report import _summary_text
+
+    fit = pd.DataFrame(
+        {"target": ["vacancy_rate"], "low": [0.03], "high": [0.07], "mean": [0.08], "p2_5": [0.06], "p97_5": [0.1]}
+    ).assign(in_band=False)
+    post = pd.DataFrame({"parameter": ["hire_rate"], "median": [0.431], "low": [0.284], "high": [0.481]})
+    post = post.assign(sd_ratio=0.67)
+    en = _summary_text(fit, post, "en").splitlines()
+    assert en[1].split() == [
+        "vacancy_rate",
+        "band",
+        "0.03-0.07:",
+        "0.080",
+        "[0.060,",
+        "0.100]",
+        "OUTSIDE",
+        "the",
+        "band",
+    ]
+    assert en[3].split() == ["hire_rate", "0.431", "[0.284,", "0.481]", "sd", "ratio", "0.67"]
+    fr = _summary_text(fit, post, "fr").splitlines()
+    assert fr[0].startswith("Ajustement") and fr[2].startswith("Loi a posteriori")
+    assert "bande 0,03–0,07\u00a0: 0,080 [0,060\u202f; 0,100]  HORS de la bande" in fr[1]
+    assert "0,431 [0,284\u202f; 0,481]  rapport des é.-t. 0,67" in fr[3]

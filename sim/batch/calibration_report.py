@@ -37,6 +37,7 @@ from sim.batch import calibrate, cluster, storage
 from sim.batch.calibrate import POSTERIOR, Simulator, particle_hash, summarise, weighted_quantile
 from sim.batch.cluster import TIMEOUT
 from sim.errors import AnalysisError
+from sim.i18n import NBSP, bracket, fixed, interval, number, t
 from sim.io import atomic_write_text, write_table
 from sim.plots import save_figure
 from sim.stats import mean_ci
@@ -231,7 +232,7 @@ def report(
     if docs is not None:
         with storage.writing(docs):
             files.append(atomic_write_text(docs, text))
-    summary = _summary_text(fit, post)
+    summary = _summary_text(fit, post, lang)
     return CalibrationAnalysis(out, fit, post, corr, territory, summary, files)
 
 
@@ -366,16 +367,19 @@ def _g(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _summary_text(fit: pd.DataFrame, post: pd.DataFrame) -> str:
-    lines = ["Fit (posterior-predictive mean and 95% interval):"]
+def _summary_text(fit: pd.DataFrame, post: pd.DataFrame, lang: str) -> str:
+    """What ``centaure analyze`` prints of a calibration: the fit, then the posterior, in ``lang``."""
+    lines = [t("calibration.fit_header", lang)]
     for r in fit.itertuples():
-        flag = "" if r.in_band else "  OUTSIDE the band"
-        lines.append(
-            f"  {r.target:<28} band {_g(r.low)}-{_g(r.high)}: {r.mean:.3f} [{r.p2_5:.3f}, {r.p97_5:.3f}]{flag}"
-        )
-    lines.append("Posterior (weighted median and 95% interval; sd ratio posterior/prior):")
+        flag = "" if r.in_band else t("calibration.outside", lang)
+        band = t("calibration.band", lang, low=number(r.low, lang), high=number(r.high, lang))
+        cell = interval(r.mean, r.p2_5, r.p97_5, lang)
+        lines.append(f"  {r.target:<28} {band}{NBSP if lang == 'fr' else ''}: {cell}{flag}")
+    lines.append(t("calibration.posterior_header", lang))
     for r in post.itertuples():
-        lines.append(f"  {r.parameter:<24} {_g(r.median)} [{_g(r.low)}, {_g(r.high)}]  sd ratio {r.sd_ratio:.2f}")
+        cell = f"{number(r.median, lang)} {bracket(number(r.low, lang), number(r.high, lang), lang)}"
+        ratio = t("calibration.sd_ratio", lang, ratio=fixed(r.sd_ratio, lang, 2))
+        lines.append(f"  {r.parameter:<24} {cell}  {ratio}")
     return "\n".join(lines)
 
 
