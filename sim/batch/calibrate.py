@@ -726,10 +726,11 @@ def _todo(calibration: Calibration, report: CalibrationReport) -> int:
 
 def _one_generation(calibration: Calibration, out: Path, client: Any, workers: int) -> None:
     """Run one generation as a continuation of the stored history (a new one for generation 0)."""
-    abc = _abc(calibration, client, workers, len(generations(out)))
+    stored = len(generations(out))
+    abc = _abc(calibration, client, workers, stored)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     try:
-        if (out / HISTORY).exists() and generations(out):
+        if stored:
             abc.load(db, 1)
         else:
             (out / HISTORY).unlink(missing_ok=True)  # a database left before its first generation

@@ -37,7 +37,7 @@ from sim.batch import calibrate, cluster, storage
 from sim.batch.calibrate import POSTERIOR, Simulator, particle_hash, summarise, weighted_quantile
 from sim.batch.cluster import TIMEOUT
 from sim.errors import AnalysisError
-from sim.i18n import NBSP, bracket, fixed, interval, number, t
+from sim.i18n import bracket, fixed, interval, number, t
 from sim.io import atomic_write_text, write_table
 from sim.plots import save_figure
 from sim.stats import mean_ci
@@ -374,7 +374,7 @@ def _summary_text(fit: pd.DataFrame, post: pd.DataFrame, lang: str) -> str:
         flag = "" if r.in_band else t("calibration.outside", lang)
         band = t("calibration.band", lang, low=number(r.low, lang), high=number(r.high, lang))
         cell = interval(r.mean, r.p2_5, r.p97_5, lang)
-        lines.append(f"  {r.target:<28} {band}{NBSP if lang == 'fr' else ''}: {cell}{flag}")
+        lines.append(f"  {r.target:<28} {band} {cell}{flag}")
     lines.append(t("calibration.posterior_header", lang))
     for r in post.itertuples():
         cell = f"{number(r.median, lang)} {bracket(number(r.low, lang), number(r.high, lang), lang)}"

@@ -425,23 +425,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     lang = args.lang
     report = analyze(args.folder, lang=lang)
     print(t("cli.analyze.runs", lang, found=report.runs_found, planned=report.runs_planned))
+
+    def sobol(r: Any) -> str:
+        return f"{r.parameter} {fixed(r.ST, lang, 2)}±{fixed(r.ST_conf, lang, 2)}"
+
+    def morris(r: Any) -> str:
+        return f"{r.parameter} {number(r.mu_star, lang)}"
+
     if report.sobol is not None:
         print(t("cli.analyze.sobol", lang))
-        _print_largest(
-            report.sobol, "ST", lambda r: f"{r.parameter} {fixed(r.ST, lang, 2)}±{fixed(r.ST_conf, lang, 2)}"
-        )
+        _print_largest(report.sobol, "ST", sobol)
     if report.morris is not None:
         print(t("cli.analyze.morris", lang))
-        _print_largest(report.morris, "mu_star", lambda r: f"{r.parameter} {number(r.mu_star, lang)}")
+        _print_largest(report.morris, "mu_star", morris)
     if report.differences is not None:
         if "ST" in report.differences:
-            print(t("analysis.differences.header", args.lang))
-            _print_largest(
-                report.differences, "ST", lambda r: f"{r.parameter} {fixed(r.ST, lang, 2)}±{fixed(r.ST_conf, lang, 2)}"
-            )
+            print(t("analysis.differences.header", lang))
+            _print_largest(report.differences, "ST", sobol)
         else:
-            print(t("analysis.differences.morris_header", args.lang))
-            _print_largest(report.differences, "mu_star", lambda r: f"{r.parameter} {number(r.mu_star, lang)}")
+            print(t("analysis.differences.morris_header", lang))
+            _print_largest(report.differences, "mu_star", morris)
     if report.advice is not None:
         print(t("cli.analyze.replicates", lang))
         for r in report.advice.itertuples():
