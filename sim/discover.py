@@ -334,9 +334,6 @@ def discover(
     target = Path(folder) if folder is not None else Path(out) / FOLDER
     with storage.writing(target):
         target.mkdir(parents=True, exist_ok=True)
-    with storage.writing(target / TABLE):
-        found.files.append(write_table(boxes_table(found.boxes, where), target / TABLE))
-    with storage.writing(target / FIGURE):
-        figure = plots.discover_figure(found, lang=lang)
-        found.files.append(plots.save_figure(figure, target / FIGURE))
+    found.files.append(write_table(boxes_table(found.boxes, where), target / TABLE))
+    found.files.append(plots.save_figure(plots.discover_figure(found, lang=lang), target / FIGURE))
     return found

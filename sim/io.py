@@ -5,7 +5,9 @@ empty, binary, not UTF-8, not TOML, duplicate keys) gives one
 :class:`sim.errors.InputError` line naming the file and what to do.
 
 Writing: to a temporary file in the same folder, then a rename, so a crash
-leaves the old file or the new one, never half a file. Files get the
+leaves the old file or the new one, never half a file; a write that fails
+(disk full, a folder that refuses files) is one
+:class:`sim.errors.StorageError` line naming the file. Files get the
 permissions the umask allows (as any file the user creates), so a team can
 share results.
 """
@@ -15,13 +17,14 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sim.errors import InputError
+from sim.errors import InputError, StorageError
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -69,22 +72,33 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """An OSError while writing ``path`` (disk full, read-only folder, ...) becomes one StorageError line."""
+    try:
+        yield
+    except OSError as err:
+        raise StorageError(f"{path}: cannot write ({err.strerror or err})") from None
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)``, then atomically move the result to ``path``.
 
-    A crash leaves either the old file or the new one, never half a file.
+    A crash leaves either the old file or the new one, never half a file; an
+    OSError on the way is a StorageError naming ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600 files; the user's umask decides, as for any file
-        os.replace(tmp_path, path)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            write(tmp_path)
+            os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600 files; the user's umask decides, as for any file
+            os.replace(tmp_path, path)
+        finally:
+            tmp_path.unlink(missing_ok=True)
     return path
 
 

@@ -27,6 +27,7 @@ from sim.batch import storage
 from sim.batch.experiment import ExperimentError
 from sim.batch.runner import sweep
 from sim.cli import main
+from sim.io import atomic_write
 from sim.scenarios import load as load_scenario
 
 HELPERS = Path(__file__).parent / "data" / "batch"
@@ -312,11 +313,14 @@ def test_a_full_disk_mid_sweep_is_one_line_a_distinct_status_and_keeps_the_store
     out = tmp_path / "out"
     real_table, real_text, writes = storage.write_table, storage.atomic_write_text, []
 
+    def disk_full(tmp: Path) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+
     def full(real):
         def write(data, target):
             writes.append(target)
-            if len(writes) > 2:  # the manifest, one task, then the disk is full
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+            if len(writes) > 2:  # the manifest, one task, then the disk fills as the temporary file is written
+                return atomic_write(target, disk_full)
             return real(data, target)
 
         return write

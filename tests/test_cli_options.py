@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_batch_experiment import one_line_error, snapshot
 
@@ -50,3 +53,19 @@ def test_a_bad_option_is_one_line_and_changes_nothing(
         (f"centaure {command[0]}: error: ", "centaure: error: ")
     )
     assert snapshot(tmp_path) == before
+
+
+def test_a_write_that_fails_after_the_run_is_one_line_and_leaves_no_temporary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder passed the check before the run, then the disk filled: one line naming the file, exit 2."""
+
+    def disk_full(frame: pd.DataFrame, path: str | Path, **options: object) -> None:
+        Path(path).write_text("week,engage")  # half a file, as a full disk leaves it
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", disk_full)
+    out = tmp_path / "weeks.csv"
+    assert main(["run", "npm", "--weeks", "3", "--out", str(out)]) == 2
+    one_line_error(capsys, f"centaure: error: {out}: cannot write (No space left on device)")
+    assert list(tmp_path.iterdir()) == []

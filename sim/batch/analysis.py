@@ -290,12 +290,10 @@ def analyze_sweep(out: str | Path, lang: str = "en") -> AnalysisReport:
         )
 
     def save(table: pd.DataFrame, name: str) -> None:
-        with storage.writing(folder / name):
-            report.files.append(write_table(table, folder / name))
+        report.files.append(write_table(table, folder / name))
 
     def figure(fig: Any, name: str) -> None:
-        with storage.writing(folder / name):
-            report.files.append(plots.save_figure(fig, folder / name))
+        report.files.append(plots.save_figure(fig, folder / name))
 
     points = pd.DataFrame(
         [{"point": i, **designs.values(factors, row)} for i, row in enumerate(manifest["design"]["sample"])]

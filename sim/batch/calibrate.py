@@ -836,8 +836,7 @@ def _write(out: Path, calibration: Calibration, manifest: dict[str, Any], report
     files = {}
     if gens:
         table = posterior(out, calibration.names)
-        with storage.writing(out / POSTERIOR):
-            write_table(table, out / POSTERIOR)
+        write_table(table, out / POSTERIOR)
         files[POSTERIOR] = storage.digest(out / POSTERIOR)
         manifest["posterior"] = summarise(table).to_dict("records")
     manifest["files"] = files

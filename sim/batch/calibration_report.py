@@ -212,14 +212,11 @@ def report(
     files: list[Path] = []
 
     def save(frame: pd.DataFrame, name: str) -> None:
-        with storage.writing(out / name):
-            files.append(write_table(frame, out / name))
+        files.append(write_table(frame, out / name))
 
     def figure(fig: Figure, name: str) -> Path:
-        with storage.writing(images / name):
-            path = save_figure(fig, images / name)
-        files.append(path)
-        return path
+        files.append(save_figure(fig, images / name))
+        return files[-1]
 
     save(fit, "fit.csv")
     save(post, "posterior_summary.csv")
@@ -230,8 +227,7 @@ def report(
     pairs = figure(pairs_figure(manifest, table), "pairs.png")
     text = markdown(manifest, fit, post, corr, territory, draws, territory_seeds, marginal, pairs, docs, folder)
     if docs is not None:
-        with storage.writing(docs):
-            files.append(atomic_write_text(docs, text))
+        files.append(atomic_write_text(docs, text))
     summary = _summary_text(fit, post, lang)
     return CalibrationAnalysis(out, fit, post, corr, territory, summary, files)
 

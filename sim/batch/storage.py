@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.errors import StorageError
-from sim.io import atomic_write_text, write_table
+from sim.io import atomic_write_text, write_table, writing
 
 FORMAT = "centaure-sweep/1"
 MANIFEST = "manifest.json"
@@ -86,21 +85,11 @@ def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
         raise StorageError(f"{path}: unreadable Parquet file ({err}); delete it and re-run the sweep") from None
 
 
-@contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """An OSError while writing ``path`` (disk full, read-only folder, ...) becomes one StorageError line."""
-    try:
-        yield
-    except OSError as err:
-        raise StorageError(f"{path}: cannot write ({err.strerror or err})") from None
-
-
 def write_task(out: Path, frame: pd.DataFrame) -> Path:
     """Store the rows of one finished task (atomically); the name is a hash of its run ids."""
     ids = "\n".join(sorted(frame["run_id"].unique()))
     path = runs_dir(out) / f"task-{hashlib.sha256(ids.encode()).hexdigest()[:16]}.parquet"
-    with writing(path):
-        return write_table(frame, path)
+    return write_table(frame, path)
 
 
 def digest(path: Path) -> str:
@@ -165,8 +154,7 @@ def compact(out: Path) -> list[Path]:
     for start in range(0, len(frame), PART_ROWS):
         path = folder / f"part-{next_index:05d}.parquet"
         rows = frame.iloc[start : start + PART_ROWS].reset_index(drop=True)
-        with writing(path):
-            written.append(write_table(rows, path))
+        written.append(write_table(rows, path))
         next_index += 1
     for path in tasks:
         with writing(path):
@@ -204,8 +192,7 @@ def read_json(path: Path) -> Any:
 
 
 def write_json(path: Path, data: Any) -> Path:
-    with writing(path):
-        return atomic_write_text(path, json.dumps(data, indent=1, allow_nan=True) + "\n")
+    return atomic_write_text(path, json.dumps(data, indent=1, allow_nan=True) + "\n")
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:
