@@ -69,6 +69,18 @@ def changes(baseline: Scenario, scenario: Scenario) -> dict[str, dict[str, Any]]
     return out
 
 
+def families_to_decompose(baseline: Scenario, scenario: Scenario) -> tuple[str, ...]:
+    """The families of changes from ``baseline`` to ``scenario``; ScenarioError if none, or too many to run."""
+    families = tuple(changes(baseline, scenario))
+    if not families:
+        raise ScenarioError(f"{scenario.name}: no parameter differs from {baseline.name}; nothing to decompose")
+    if len(families) > MAX_FAMILIES:
+        raise ScenarioError(
+            f"{scenario.name}: {len(families)} families of changes ({', '.join(families)}); at most {MAX_FAMILIES}"
+        )
+    return families
+
+
 def coalition(baseline: Scenario, scenario: Scenario, members: frozenset[str]) -> Scenario:
     """The baseline with the scenario's changes of the families in ``members`` (values and reforms)."""
     values = {k: v for f, group in changes(baseline, scenario).items() if f in members for k, v in group.items()}
@@ -138,13 +150,7 @@ def decompose(
     target = (
         target.with_changes(weeks=baseline.params.weeks) if target.params.weeks != baseline.params.weeks else target
     )
-    families = tuple(changes(baseline, target))
-    if not families:
-        raise ScenarioError(f"{target.name}: no parameter differs from {baseline.name}; nothing to decompose")
-    if len(families) > MAX_FAMILIES:
-        raise ScenarioError(
-            f"{target.name}: {len(families)} families of changes ({', '.join(families)}); at most {MAX_FAMILIES}"
-        )
+    families = families_to_decompose(baseline, target)
     coalitions = {
         frozenset(c): coalition(baseline, target, frozenset(c))
         for r in range(len(families) + 1)

@@ -1,4 +1,4 @@
-"""Options of `centaure run` and `centaure compare`: a bad one is one line, exit 2, before anything runs or is written."""
+"""Options of `centaure run`, `compare` and `decompose`: a bad one is one line, exit 2, before anything runs or is written."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ CASES = [
         "--out: {existing}/kept.csv: {existing}/kept.csv is a file, not a folder",
     ),
     (["compare", "npm", "npm", "--out", "{existing}"], "scenarios: a scenario is named twice"),
+    (["decompose", "npm", "--against", "npm", "--out", "{existing}"], "npm: no parameter differs from npm"),
 ]
 
 
