@@ -12,7 +12,8 @@ commands (sweep, analyze, dashboard) register themselves through
 
 Every mistake in what a user typed or gave — an option, a file — is one line
 on stderr and exit status 2, before any simulation runs and before any file
-is written.
+is written. Ctrl-C is one line too, exit status 130 (files are written whole,
+at the end: none is left half-written).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -420,6 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     except CentaureError as err:
         print(f"centaure: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except (
+        KeyboardInterrupt
+    ):  # Ctrl-C in run, compare, decompose or organisation (sweep and calibrate report their own)
+        print(f"centaure: {t('cli.interrupted', args.lang, signal='SIGINT')}", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:  # the output went to a pager or `head` that closed early
         sys.stderr.close()
         return 0

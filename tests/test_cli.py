@@ -1,5 +1,6 @@
 """End-to-end tests of the `centaure` command on the shipped scenario files."""
 
+import signal
 import subprocess
 import sys
 
@@ -118,3 +119,26 @@ def test_console_script_runs_in_a_subprocess():
     )
     assert result.returncode == 0, result.stderr
     assert "week 3" in result.stdout
+
+
+def test_ctrl_c_in_compare_is_one_line_exit_130_and_writes_nothing(tmp_path):
+    """A real SIGINT once the runs have started: no traceback, the interruption said in one line, no file."""
+    out = tmp_path / "compare"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "compare", "npm", "alliance", "--draws", "0", "--out", str(out)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    err = ""
+    while "1/" not in err.rsplit("\r", 1)[-1]:  # the progress bar counts the first finished run
+        char = proc.stderr.read(1)
+        assert char, "compare ended before its first run"
+        err += char
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err + rest
+    last = (err + rest).replace("\r", "\n").strip().splitlines()[-1]
+    assert last == "centaure: interrupted (SIGINT) before the command finished; no file is left half-written"
+    assert not out.exists()
