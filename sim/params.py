@@ -1250,8 +1250,13 @@ CROSS_FIELD_RULES = (_some_funding, _a_worker_per_organisation, _users_per_organ
 
 
 def suggest(name: str, known: Iterable[str] | None = None) -> str:
-    """The hint " (did you mean ...?)" for a misspelt name (default: parameter names), or an empty string."""
-    close = difflib.get_close_matches(name, list(_SPECS if known is None else known), n=1)
+    """The hint " (did you mean ...?)" for a misspelt name (default: parameter names), or an empty string.
+
+    Only a close name with the same first letter is offered: a typo rarely
+    changes it, and difflib alone finds 'ask_need' close to 'seeds'.
+    """
+    close = difflib.get_close_matches(name, list(_SPECS if known is None else known), n=3)
+    close = [match for match in close if match[:1] == name[:1]]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.params import GROUPS, ParameterError, Params, levers
+from sim.params import GROUPS, ParameterError, Params, levers, suggest
 
 
 def test_every_parameter_is_fully_declared():
@@ -60,6 +60,15 @@ def test_invalid_values_name_the_parameter_and_the_allowed_range(name, value, fr
 def test_unknown_parameter_suggests_the_closest_name():
     with pytest.raises(ParameterError, match="did you mean 'reporting_pressure'"):
         Params.from_mapping({"reporting_presure": 0.2})
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [("weks", " (did you mean 'weeks'?)"), ("n_user", " (did you mean 'n_users'?)"), ("seeds", ""), ("alpha", "")],
+)
+def test_a_suggestion_is_a_likely_typo_not_any_close_string(typed, hint):
+    """'seeds' (a calibration option put among the priors) is not offered 'ask_need', which difflib finds close."""
+    assert suggest(typed) == hint
 
 
 def test_cross_field_constraints():
