@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sim.i18n import NBSP, NNBSP, indicator_unit, number, percent, points, signed, t, unit
+from sim.i18n import NBSP, NNBSP, indicator_label, indicator_unit, number, percent, points, signed, t, unit
 from sim.metrics import INDICATORS
 
 
@@ -29,24 +29,33 @@ def value(name: str, x: float, lang: str, with_unit: bool = True) -> str:
     return f"{text}{NBSP}{shown}" if shown and text != "–" else text
 
 
-def difference(name: str, d: float, lang: str) -> str:
-    """A difference: ``−8,9 points`` for a share, ``+0,05`` (with its unit) otherwise."""
+def difference(name: str, d: float, lang: str, with_unit: bool = True) -> str:
+    """A difference: ``−8,9 points`` for a share, ``+0,05`` (with its unit, unless not ``with_unit``) otherwise."""
     if is_share(name):
         return points(d, lang)
     text = signed(d, lang, decimals=significant_decimals(d))
-    unit_text = indicator_unit(name, lang)
+    unit_text = indicator_unit(name, lang) if with_unit else ""
     return f"{text}{NBSP}{unit_text}" if unit_text and text != "–" else text
 
 
-def difference_interval(name: str, low: float, high: float, lang: str, digits_of: float) -> str:
-    """``[−10,1 ; −7,7] points`` (the unit once), with the decimals ``digits_of`` (the effect) needs."""
+def difference_interval(name: str, low: float, high: float, lang: str, digits_of: float, with_unit: bool = True) -> str:
+    """``[−10,1 ; −7,7] points`` (the unit once; a share's points even without ``with_unit``), with the
+    decimals ``digits_of`` (the effect) needs."""
     sep = f"{NNBSP}; " if lang == "fr" else ", "
     if is_share(name):
         texts, unit_text = [signed(100.0 * x, lang, 1) for x in (low, high)], t("points.other", lang)
     else:
         decimals = significant_decimals(digits_of)
-        texts, unit_text = [signed(x, lang, decimals) for x in (low, high)], indicator_unit(name, lang)
+        texts = [signed(x, lang, decimals) for x in (low, high)]
+        unit_text = indicator_unit(name, lang) if with_unit else ""
     return f"[{texts[0]}{sep}{texts[1]}]" + (f"{NBSP}{unit_text}" if unit_text else "")
+
+
+def labelled(name: str, lang: str) -> str:
+    """The indicator's label with its unit, for a table whose cells are bare numbers: ``Attente moyenne (semaines)``
+    (a share's cells keep their % and points, so its label has no unit)."""
+    unit_text = "" if is_share(name) else indicator_unit(name, lang)
+    return f"{indicator_label(name, lang)} ({unit_text})" if unit_text else indicator_label(name, lang)
 
 
 def significant_decimals(x: float, digits: int = 2) -> int:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import html as html_module
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from sim import scenarios
-from sim.dashboard import experiments
-from sim.i18n import indicator_label, number, plural, t, unit
+from sim.dashboard import experiments, formats
+from sim.i18n import number, plural, t, unit
 from sim.organisation import fit as fit_module
 from sim.organisation import form as form_module
 from sim.organisation.fit import Fit
@@ -34,32 +34,46 @@ h1 { font-size: 14pt; margin: 0 0 0.2rem; } h2 { font-size: 11pt; margin: 0.7rem
 p, li { margin: 0.15rem 0; } ul { margin: 0.1rem 0; padding-left: 1.1rem; }
 table { border-collapse: collapse; width: 100%; margin: 0.2rem 0; }
 th, td { text-align: left; padding: 1px 5px; border-top: 1px solid #ccc; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1rem; }
-.figures td:first-child { width: 55%; }
+td.n, th.n { text-align: right; }  /* wraps inside a unit only: a number and its unit are joined by a no-break space */
+.figures td:nth-child(2) { padding-right: 1.2rem; } .wide td:first-child, .wide th { white-space: nowrap; }
 .note { font-size: 8.5pt; color: #333; } code { font-size: 8.5pt; }
-@page { size: A4; margin: 11mm; }
+@page { size: A4; margin: 9mm; }
 @media print {
-  body { font-size: 7.6pt; margin: 0; max-width: none; }
-  h1 { font-size: 11pt; } h2 { font-size: 8.8pt; margin-top: 0.35rem; }
-  .note, code { font-size: 6.8pt; } th, td { padding: 0 3px; }
+  body { font-size: 7pt; line-height: 1.1; margin: 0; max-width: none; }
+  h1 { font-size: 9.5pt; } h2 { font-size: 8.4pt; margin-top: 0.3rem; }
+  .note, code { font-size: 6.6pt; } th, td { padding: 0 3px; }
   h2, table { break-inside: avoid; }
 }
 """
-"""Screen and print styles; at print, small enough that the page fits one A4 sheet."""
+"""Screen and print styles. At print the page fits one A4 sheet at full size: no table is wider than the
+sheet (a number and its unit never part; units stand in the labels of the effect tables), so the browser has
+nothing to shrink (it would shrink a wider page to fit, down to half its size)."""
 
 
 def _e(text: object) -> str:
     return html_module.escape(str(text))
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, css: str = "") -> str:
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Container[int] | None = None, css: str = ""
+) -> str:
+    """An HTML table; the columns in ``numeric`` (default: all but the first) are right-aligned."""
+
     def cells(values: Sequence[str], tag: str) -> str:
-        return "".join(f"<{tag}{' class=n' if k >= numeric_from else ''}>{_e(v)}</{tag}>" for k, v in enumerate(values))
+        return "".join(
+            f"<{tag}{' class=n' if (k > 0 if numeric is None else k in numeric) else ''}>{_e(v)}</{tag}>"
+            for k, v in enumerate(values)
+        )
 
     head = f"<thead><tr>{cells(header, 'th')}</tr></thead>"
     body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
     return f"<table{f' class={css}' if css else ''}>{head}<tbody>{body}</tbody></table>"
+
+
+def side_by_side(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Rows of (label, value) folded into two pairs a row, the first half on the left: half the height at print."""
+    half = (len(rows) + 1) // 2
+    return [[*rows[k], *(rows[k + half] if k + half < len(rows) else ["", ""])] for k in range(half)]
 
 
 def _list(items: Sequence[str]) -> str:
@@ -68,7 +82,7 @@ def _list(items: Sequence[str]) -> str:
 
 # ------------------------------------------------------------------ the figures entered
 def entered_rows(f: form_module.Form, lang: str) -> list[list[str]]:
-    """(label, value with its unit) for every field of the form that is filled in."""
+    """(label, value with its unit) for every field of the form that is filled in; the participation instances last."""
     values = f.as_dict()
     rows = []
     for field in form_module.FIELDS:
@@ -92,13 +106,20 @@ def entered_rows(f: form_module.Form, lang: str) -> list[list[str]]:
 
 
 # ------------------------------------------------------------------ the reform's results
-def _summary_rows(summary, names: Sequence[str], coverage, lang: str) -> list[list[str]]:
+def _summary_rows(summary, names: Sequence[str], lang: str) -> list[list[str]]:
+    """(indicator with its unit, without, with, effect, interval): bare numbers, so that a row is one line."""
     chosen = summary[summary["indicator"].isin(names)]
     order = {n: k for k, n in enumerate(names)}
     chosen = chosen.sort_values("indicator", key=lambda s: s.map(order))
     return [
-        [indicator_label(e.indicator, lang), e.before, e.after, e.effect, e.interval]
-        for e in experiments.summary_effects(chosen, coverage, lang)
+        [
+            formats.labelled(r.indicator, lang),
+            formats.value(r.indicator, r.counterfactual, lang, with_unit=False),
+            formats.value(r.indicator, r.reform, lang, with_unit=False),
+            formats.difference(r.indicator, r.mean, lang, with_unit=False),
+            formats.difference_interval(r.indicator, r.ci_low, r.ci_high, lang, r.mean, with_unit=False),
+        ]
+        for r in chosen.itertuples()
     ]
 
 
@@ -118,21 +139,40 @@ def effect_header(result: OrganisationReform, lang: str) -> list[str]:
 
 def own_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
     """The director's organisation: without, with, effect, interval (:data:`sim.organisation.reform.OWN`)."""
-    return _summary_rows(result.own, OWN, coverage(result), lang)
+    return _summary_rows(result.own, OWN, lang)
 
 
 def total_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
     """The territory's totals (every organisation summed)."""
-    return _summary_rows(result.totals, TOTALS, coverage(result), lang)
+    return _summary_rows(result.totals, TOTALS, lang)
+
+
+NEIGHBOUR_INDICATORS = ("supported", "waiting_list")
+"""What the report and the page show of each neighbour."""
 
 
 def neighbour_rows(result: OrganisationReform, lang: str) -> list[list[str]]:
-    """Each neighbour's people supported and waiting list: without, with, effect, interval."""
+    """Each neighbour's people supported and waiting list: without, with, effect, interval (a row each)."""
     rows = []
     for j, group in result.neighbours.groupby("organisation", sort=True):
-        for row in _summary_rows(group, ("supported", "waiting_list"), coverage(result), lang):
+        for row in _summary_rows(group, NEIGHBOUR_INDICATORS, lang):
             rows.append([t("report.neighbour", lang, j=int(j), what=row[0]), *row[1:]])
     return rows
+
+
+def neighbour_table(result: OrganisationReform, lang: str) -> str:
+    """The neighbours as an HTML table of one row each: every indicator's without, with, effect and interval
+    side by side under the indicator's name (half the rows of :func:`neighbour_rows`, for the printed page)."""
+    short = [t(f"report.short.{k}", lang) for k in ("without", "with", "effect", "interval")]
+    groups = "".join(f"<th colspan={len(short)}>{_e(formats.labelled(n, lang))}</th>" for n in NEIGHBOUR_INDICATORS)
+    columns = "".join(f"<th class=n>{_e(h)}</th>" for h in short) * len(NEIGHBOUR_INDICATORS)
+    body = ""
+    for j, group in result.neighbours.groupby("organisation", sort=True):
+        cells = [cell for row in _summary_rows(group, NEIGHBOUR_INDICATORS, lang) for cell in row[1:]]
+        name = t("report.neighbour_name", lang, j=int(j))
+        body += f"<tr><td>{_e(name)}</td>" + "".join(f"<td class=n>{_e(c)}</td>" for c in cells) + "</tr>"
+    head = f"<thead><tr><th></th>{groups}</tr><tr><th></th>{columns}</tr></thead>"
+    return f"<table class=wide>{head}<tbody>{body}</tbody></table>"
 
 
 def text_table(result: OrganisationReform, lang: str) -> list[str]:
@@ -192,14 +232,15 @@ def reform_file(lang: str) -> str:
 def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr") -> str:
     """The board's report as one self-contained HTML page (prints to one A4 page)."""
     f = result.form
+    *figures, participation = entered_rows(f, lang)
+    field, value = t("report.field", lang), t("report.value", lang)
     parts = [
         f"<h1>{_e(t('report.title', lang, name=f.name))}</h1>",
         f"<p class=note>{_e(t('report.private', lang))}</p>",
         f"<h2>{_e(t('report.entered', lang))}</h2>",
-        '<div class="cols">',
-        _table([t("report.field", lang), t("report.value", lang)], entered_rows(f, lang), css="figures"),
-        "<div>" + _list(form_module.comparisons(f, lang)) + "</div>",
-        "</div>",
+        _table([field, value, field, value], side_by_side(figures), numeric=(1, 3), css="figures"),
+        f"<p>{_e(t('report.label_value', lang, label=participation[0], value=participation[1]))}</p>",
+        _list(form_module.comparisons(f, lang)),
         f"<h2>{_e(t('report.start', lang))}</h2>",
         f"<p>{_e(t('report.start_how', lang, seeds=plural('count.seeds', len(result.seeds), lang), rounds=result.rounds))}</p>",
         _table(*fit_module.table_cells(result, lang)),
@@ -220,13 +261,10 @@ def html(result: Fit, reform: OrganisationReform | None = None, lang: str = "fr"
             f"<p>{_e(reform_sentence(reform, lang))}</p>",
             f"<p><strong>{_e(f.name)}</strong></p>",
             _table(header, own_rows(reform, lang)),
-            '<div class="cols"><div>',
             f"<p><strong>{_e(t('report.neighbours', lang))}</strong></p>",
-            _table(header, neighbour_rows(reform, lang)),
-            "</div><div>",
+            neighbour_table(reform, lang),
             f"<p><strong>{_e(t('report.totals', lang))}</strong></p>",
             _table(header, total_rows(reform, lang)),
-            "</div></div>",
             f"<p class=note>{_e(experiments.interval_note(coverage(reform), lang))}</p>",
         ]
     parts += [

@@ -4,12 +4,15 @@ sessions never see each other's figures."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from test_dashboard_a11y import axe_violations, settle
 from test_dashboard_browser import shot
+
+from sim.organisation import report
 
 pytestmark = pytest.mark.browser
 
@@ -19,18 +22,30 @@ TINY = "n_users=300&n_workers=12&n_organisations=2&spinup_weeks=26"
 PAGE = f"/organisation?seeds=1&rounds=2&replicates=5&years=1&week=20&draws=0&{TINY}"
 
 
-def check_one_a4_page(context, report: str, tmp_path) -> None:
-    """The report printed by Chromium (PDF, A4): one page."""
-    import re
+MARGIN_MM = int(re.search(r"@page \{ size: A4; margin: (\d+)mm", report.CSS)[1])
+A4_CONTENT_PX = int((210 - 2 * MARGIN_MM) / 25.4 * 96)
+"""The width of an A4 sheet inside the report's margins, in CSS pixels (96 px an inch)."""
 
+
+def check_one_a4_page(context, report: str, tmp_path) -> None:
+    """The report printed by Chromium (PDF, A4): one page, at full size.
+
+    Chromium shrinks a page wider than the sheet to fit it (down to half), which
+    would fit the sheet with unreadable type: at the print style and the sheet's
+    width, nothing may be wider than the sheet.
+    """
     path = tmp_path / "rapport.html"
     path.write_text(report, encoding="utf-8")
     printed = context.new_page()
     try:
+        printed.set_viewport_size({"width": A4_CONTENT_PX, "height": 1000})
         printed.goto(path.as_uri())
         pdf = printed.pdf(format="A4", prefer_css_page_size=True)
+        printed.emulate_media(media="print")
+        width = printed.evaluate("document.documentElement.scrollWidth")
     finally:
         printed.close()
+    assert width <= A4_CONTENT_PX, f"the printed report is {width} px wide, the sheet {A4_CONTENT_PX}"
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
