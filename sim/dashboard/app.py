@@ -52,6 +52,9 @@ ol.centaure-prose li { margin-bottom: 0.35rem; }
 /* below 1500 px the title has no room beside the five pages (it was cut to "Mo…"); the active page names it */
 @media (max-width: 1500px) { .v-app-bar .v-toolbar__title { display: none; } }
 .centaure-nav .v-btn--active { background: rgba(255,255,255,0.18); }
+/* below 1220 px (a 1024 px projector) the five pages' names would push the presentation and language switches
+   off the screen: the pages show their icons only (the name stays the button's accessible name and title) */
+@media (max-width: 1220px) { .centaure-nav .v-btn__content { font-size: 0; } .centaure-nav .v-icon { margin: 0 !important; } }
 .centaure-table { overflow-x: auto; max-width: 100%; }
 .centaure-table table { border-collapse: collapse; font-size: 0.9rem; }
 .centaure-table th { text-align: left; padding: 4px 10px; }
@@ -68,6 +71,7 @@ ol.centaure-prose li { margin-bottom: 0.35rem; }
 
 PRESENTING_CSS = """
 html { font-size: 20px !important; }
+@media (max-width: 1540px) { .centaure-nav .v-btn__content { font-size: 0; } .centaure-nav .v-icon { margin: 0 !important; } }
 .cchart { --cchart-height: 52vh; }
 .centaure-network { max-width: 60vh; }
 .centaure-monitor-value { font-size: 1.3rem; }
@@ -114,6 +118,7 @@ def Header():
                     color="white",
                     on_click=lambda target=target: go(target),
                     classes=["centaure-nav-" + key.split(".")[1], *(["v-btn--active"] if path == target else [])],
+                    attributes={"title": t(key, lang)},
                 )
         solara.v.Spacer()
         presenting = session.presenting.value

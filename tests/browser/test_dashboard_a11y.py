@@ -121,6 +121,33 @@ def app_bar_cuts(page, width: int) -> list[str]:
     )
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768)], ids=["1024x768", "1280x720", "1366x768"])
+def test_every_switch_of_the_app_bar_stays_on_a_projectors_screen(
+    solara_app, solara_server, browser, browser_context_args, watch, server_log, size
+):
+    """In both modes: every page, the presentation switch and the language switch are on screen, and each page
+    button keeps its name (read aloud and shown as its title) when only its icon shows."""
+    from sim.dashboard.app import PAGES
+    from sim.i18n import t
+
+    width, height = size
+    with solara_app(APP):
+        context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
+        try:
+            page = context.new_page()
+            watch(page)
+            for query in (TINY, f"{TINY}&present=1"):
+                page.goto(f"{solara_server.base_url}/compare?{query}")
+                page.locator(".centaure-lang").wait_for(timeout=30_000)
+                page.locator(".centaure-present").wait_for()
+                assert app_bar_cuts(page, width) == [], f"the app bar cuts or overflows ({query})"
+                for _, key, _ in PAGES:
+                    button = page.get_by_role("button", name=t(key, "fr"), exact=True)
+                    assert button.is_visible() and button.get_attribute("title") == t(key, "fr")
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
 def test_presentation_mode_shows_one_large_chart_with_readable_french_text(
     solara_app, solara_server, browser, browser_context_args, watch, server_log, size
