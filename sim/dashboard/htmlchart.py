@@ -32,7 +32,8 @@ CSS = """
 .cchart-legend { list-style: none; padding: 0; margin: 0 0 0.3rem; display: flex; flex-wrap: wrap; gap: 0.1rem 0.9rem; }
 .cchart-legend li { white-space: nowrap; }
 .cchart-key { display: inline-block; width: 1.4em; height: 0.8em; margin-right: 0.35em; vertical-align: -0.05em; }
-.cchart-body { display: grid; grid-template-columns: auto 1fr; grid-template-rows: var(--cchart-height, 10rem) auto; column-gap: 0.35rem; }
+.cchart-body { display: grid; grid-template-columns: auto 1fr; grid-template-rows: var(--cchart-height, 10rem) auto; column-gap: 0.35rem;
+  padding-right: 1em; }  /* room for half of the last x label, which is centred on the right edge */
 .cchart-y { position: relative; min-width: 2.8em; }
 .cchart-y span { position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }
 .cchart-plot { position: relative; border: 1px solid #767676; background: #fff; }
