@@ -194,16 +194,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     out = writable_file(Path(args.out), "--out") if args.out else None
     scenario = load_scenario(args.scenario, parse_set(args.set), args.weeks)
-    frame = run(scenario, seed=args.seed)
-    final = frame.iloc[-1]
-    lang = args.lang
-    print(t("cli.run.header", lang, title=scenario.text("title", lang), seed=args.seed, week=int(final["week"])))
-    for name in INDICATORS:
-        print(f"  {indicator_label(name, lang):<34} {fixed(final[name], lang):>10}  {indicator_unit(name, lang)}")
-    if out:
+    frame = run(scenario, seed=args.seed, by_organisation=args.by_organisation)
+    if out:  # written before anything is printed: a pager or `head` that closes early loses nothing
         from sim.io import write_table
 
         write_table(frame, out)
+    last = frame[frame["week"] == frame["week"].max()]
+    columns = [row for _, row in last.iterrows()]  # the territory, or each organisation
+    lang = args.lang
+    print(t("cli.run.header", lang, title=scenario.text("title", lang), seed=args.seed, week=int(last["week"].iloc[0])))
+    if args.by_organisation:
+        names = "".join(f"{int(c['organisation']):>10}" for c in columns)
+        print(f"  {t('cli.run.organisation', lang):<34}{names}")
+    for name in INDICATORS:
+        values = "".join(f" {fixed(c[name], lang):>9}" for c in columns)
+        print(f"  {indicator_label(name, lang):<34}{values}  {indicator_unit(name, lang)}")
+    if out:
         print(t("cli.wrote", lang, files=out))
     return 0
 
@@ -231,6 +237,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with progress_bar(len(chosen) * seeds * max(1, len(draws)), args.lang) as bar:
         result = compare(chosen, seeds, progress=bar.update, draws=draws)
     lang = args.lang
+    files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")  # written before the table is printed
+    write_table(result.summary, files[0])
+    write_table(result.runs, files[1])
+    bands = trajectory_bands(result.runs, HEADLINE)
+    save_figure(trajectories_figure(bands, HEADLINE, lang=lang), files[2])
     print(uncertainty_header("cli.compare.header", lang, seeds, draws))
     width = max(len(indicator_label(name, lang)) for name in HEADLINE) + 2
     print(" " * width + "".join(f"{s:>26}" for s in result.scenarios))
@@ -240,11 +251,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             row = result.cell(s, name)
             cells.append(interval(row["mean"], *clipped(name, row["ci_low"], row["ci_high"]), lang))
         print(f"{indicator_label(name, lang):<{width}}" + "".join(f"{c:>26}" for c in cells))
-    files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")
-    write_table(result.summary, files[0])
-    write_table(result.runs, files[1])
-    bands = trajectory_bands(result.runs, HEADLINE)
-    save_figure(trajectories_figure(bands, HEADLINE, lang=lang), files[2])
     print(t("cli.wrote", lang, files=", ".join(map(str, files))))
     return 0
 
@@ -264,6 +270,10 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     with progress_bar(n * seeds * max(1, len(draws)), args.lang) as bar:
         result = decompose(target, baseline, seeds, progress=bar.update, draws=draws)
     lang = args.lang
+    files = [out / "decomposition.csv"]  # written before the table is printed
+    write_table(result.table, files[0])
+    for indicator in HEADLINE:
+        files.append(save_figure(waterfall_figure(result, indicator, lang), out / f"waterfall_{indicator}.png"))
     header = "cli.decompose.header"
     print(uncertainty_header(header, lang, seeds, draws, scenario=args.scenario, baseline=args.against))
     width = max(len(t(f"family.{f}", lang)) for f in result.families) + 2
@@ -273,10 +283,6 @@ def cmd_decompose(args: argparse.Namespace) -> int:
         for row in result.contributions(indicator).itertuples():
             label = t("decompose.total", lang) if row.family == "total" else t(f"family.{row.family}", lang)
             print(f"    {label:<{width}} {interval(row.mean, row.ci_low, row.ci_high, lang):>26}")
-    files = [out / "decomposition.csv"]
-    write_table(result.table, files[0])
-    for indicator in HEADLINE:
-        files.append(save_figure(waterfall_figure(result, indicator, lang), out / f"waterfall_{indicator}.png"))
     print(t("cli.wrote", lang, files=f"{files[0]} + {len(files) - 1} PNG"))
     return 0
 
@@ -345,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=weeks_option, default=None, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help)
     p.add_argument("--out", help="write the weekly indicators to FILE.csv or FILE.parquet")
+    p.add_argument(
+        "--by-organisation",
+        action="store_true",
+        help="each organisation's indicators (the natural reading of a lever set for one organisation,"
+        " LEVER@J=VALUE): printed side by side, and one row per week and organisation in --out",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="compare scenarios across replicates")

@@ -1,5 +1,6 @@
 """End-to-end tests of the `centaure` command on the shipped scenario files."""
 
+import io
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 from sim import scenarios
 from sim.cli import main
 from sim.i18n import indicator_label
+from sim.run import run
 
 SMALL_SET = ["--set", "n_users=300", "--set", "n_workers=12", "--set", "n_organisations=2"]
 
@@ -34,6 +36,41 @@ def test_run_prints_final_indicators_and_writes_the_weeks(tmp_path, capsys, suff
     frame = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
     assert list(frame["week"]) == list(range(21))
     assert frame["non_recourse"].between(0, 1).all()
+
+
+def test_run_by_organisation_prints_and_writes_each_organisations_indicators(tmp_path, capsys):
+    """The natural reading of a lever set for one organisation: its own column, its own rows."""
+    out = tmp_path / "organisations.csv"
+    one = ["--set", "reporting_pressure@1=0.05"]
+    assert main(["run", "npm", "--weeks", "3", *SMALL_SET, *one, "--by-organisation", "--out", str(out)]) == 0
+    frame = pd.read_csv(out)
+    scenario = scenarios.load("npm").with_changes(
+        weeks=3, n_users=300, n_workers=12, n_organisations=2, **{"reporting_pressure@1": 0.05}
+    )
+    expected = run(scenario, seed=0, by_organisation=True)
+    pd.testing.assert_frame_equal(frame, expected, check_dtype=False, rtol=1e-12)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["Organisation", "0", "1"]
+    final = expected[expected["week"] == 3].set_index("organisation")
+    reporting = next(line for line in lines if line.lstrip().startswith(indicator_label("reporting_share", "en")))
+    assert reporting.split()[-6:-4] == [f"{final.loc[j, 'reporting_share']:.3f}" for j in (0, 1)]
+
+
+def test_results_are_written_before_a_closed_pipe_can_stop_the_printing(tmp_path, monkeypatch):
+    """`centaure run ... | head -1`: the pager closes stdout after a line; the file is there, whole."""
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+        def flush(self) -> None:
+            raise BrokenPipeError
+
+    out = tmp_path / "run.csv"
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # the command closes it on a broken pipe, as a pager wants
+    assert main(["run", "npm", "--weeks", "3", *SMALL_SET, "--out", str(out)]) == 0
+    assert list(pd.read_csv(out)["week"]) == [0, 1, 2, 3]
 
 
 def test_run_accepts_a_user_file(tmp_path, capsys):
