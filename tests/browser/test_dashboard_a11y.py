@@ -9,6 +9,8 @@ leaves this machine (``watch``): the dashboard must work offline.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,19 @@ def text_sizes(page, selector: str) -> list[float]:
     )
 
 
+@contextmanager
+def page_of_size(browser, browser_context_args, watch, size: tuple[int, int]) -> Iterator:
+    """A new watched page of ``size`` (width, height) in its own browser context, closed afterwards."""
+    width, height = size
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
+    try:
+        page = context.new_page()
+        watch(page)
+        yield page
+    finally:
+        context.close()
+
+
 def app_bar_cuts(page, width: int) -> list[str]:
     """Texts of the app bar that are cut (an ellipsis: wider than their box) or reach past the window."""
     return page.evaluate(
@@ -130,22 +145,16 @@ def test_every_switch_of_the_app_bar_stays_on_a_projectors_screen(
     from sim.dashboard.app import PAGES
     from sim.i18n import t
 
-    width, height = size
-    with solara_app(APP):
-        context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
-        try:
-            page = context.new_page()
-            watch(page)
-            for query in (TINY, f"{TINY}&present=1"):
-                page.goto(f"{solara_server.base_url}/compare?{query}")
-                page.locator(".centaure-lang").wait_for(timeout=30_000)
-                page.locator(".centaure-present").wait_for()
-                assert app_bar_cuts(page, width) == [], f"the app bar cuts or overflows ({query})"
-                for _, key, _ in PAGES:
-                    button = page.get_by_role("button", name=t(key, "fr"), exact=True)
-                    assert button.is_visible() and button.get_attribute("title") == t(key, "fr")
-        finally:
-            context.close()
+    width, _ = size
+    with solara_app(APP), page_of_size(browser, browser_context_args, watch, size) as page:
+        for query in (TINY, f"{TINY}&present=1"):
+            page.goto(f"{solara_server.base_url}/compare?{query}")
+            page.locator(".centaure-lang").wait_for(timeout=30_000)
+            page.locator(".centaure-present").wait_for()
+            assert app_bar_cuts(page, width) == [], f"the app bar cuts or overflows ({query})"
+            for _, key, _ in PAGES:
+                button = page.get_by_role("button", name=t(key, "fr"), exact=True)
+                assert button.is_visible() and button.get_attribute("title") == t(key, "fr")
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
@@ -153,43 +162,37 @@ def test_presentation_mode_shows_one_large_chart_with_readable_french_text(
     solara_app, solara_server, browser, browser_context_args, watch, server_log, size
 ):
     width, height = size
-    with solara_app(APP):
-        context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
-        try:
-            page = context.new_page()
-            watch(page)
-            page.goto(f"{solara_server.base_url}/?{TINY}")
-            page.locator(".centaure-week").wait_for(timeout=30_000)
-            assert app_bar_cuts(page, width) == [], "the app bar cuts or overflows"
-            for _ in range(3):
-                page.locator(".centaure-step").click()
-            page.locator(".centaure-chart-workforce .cchart-summary", has_text="Semaine 3").wait_for()
-            sizes = text_sizes(page, ".cchart")
-            assert sizes and min(sizes) >= 14, sizes  # already legible without presentation mode
-            page.locator(".centaure-present").click()
-            page.locator(".centaure-view-picker").wait_for()
-            page.locator(".centaure-view-non_recourse").click()
-            page.locator(".centaure-chart-non-recourse").wait_for()
-            assert page.locator(".cchart").count() == 1  # one chart, large
-            sizes = text_sizes(page, ".cchart")
-            assert min(sizes) >= 17, sizes
-            box = page.locator(".cchart-plot").bounding_box()
-            assert box["height"] >= 0.4 * height
-            ticks = page.locator(".cchart-y span").all_text_contents()
-            assert all(re.fullmatch(r"\d+(,\d+)?\u202f%", t) for t in ticks), ticks  # French: 25 %, 12,5 %
-            page.locator(".centaure-view-workforce").click()
-            page.locator(".centaure-chart-workforce").wait_for()
-            ticks = page.locator(".centaure-chart-workforce .cchart-y span").all_text_contents()
-            assert ticks and not any("." in t for t in ticks) and any("," in t for t in ticks), ticks
-            assert "present=1" in page.evaluate("window.location.search")  # a reload or a shared link stays in it
-            page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=1&{TINY}&present=1")
-            page.locator(".centaure-run-compare").click()
-            page.locator(".centaure-result-heading").wait_for(timeout=60_000)
-            assert page.locator(".cchart").count() == 1  # still presenting: one indicator at a time
-            assert min(text_sizes(page, ".cchart, .centaure-table")) >= 17
-            page.locator(".centaure-present").click()
-            page.locator(".centaure-chart-grid").wait_for()
-            assert page.locator(".cchart").count() == len(HEADLINE)
-            assert min(text_sizes(page, ".cchart")) >= 14
-        finally:
-            context.close()
+    with solara_app(APP), page_of_size(browser, browser_context_args, watch, size) as page:
+        page.goto(f"{solara_server.base_url}/?{TINY}")
+        page.locator(".centaure-week").wait_for(timeout=30_000)
+        assert app_bar_cuts(page, width) == [], "the app bar cuts or overflows"
+        for _ in range(3):
+            page.locator(".centaure-step").click()
+        page.locator(".centaure-chart-workforce .cchart-summary", has_text="Semaine 3").wait_for()
+        sizes = text_sizes(page, ".cchart")
+        assert sizes and min(sizes) >= 14, sizes  # already legible without presentation mode
+        page.locator(".centaure-present").click()
+        page.locator(".centaure-view-picker").wait_for()
+        page.locator(".centaure-view-non_recourse").click()
+        page.locator(".centaure-chart-non-recourse").wait_for()
+        assert page.locator(".cchart").count() == 1  # one chart, large
+        sizes = text_sizes(page, ".cchart")
+        assert min(sizes) >= 17, sizes
+        box = page.locator(".cchart-plot").bounding_box()
+        assert box["height"] >= 0.4 * height
+        ticks = page.locator(".cchart-y span").all_text_contents()
+        assert all(re.fullmatch(r"\d+(,\d+)?\u202f%", t) for t in ticks), ticks  # French: 25 %, 12,5 %
+        page.locator(".centaure-view-workforce").click()
+        page.locator(".centaure-chart-workforce").wait_for()
+        ticks = page.locator(".centaure-chart-workforce .cchart-y span").all_text_contents()
+        assert ticks and not any("." in t for t in ticks) and any("," in t for t in ticks), ticks
+        assert "present=1" in page.evaluate("window.location.search")  # a reload or a shared link stays in it
+        page.goto(f"{solara_server.base_url}/compare?scenarios=npm,alliance&replicates=5&years=1&{TINY}&present=1")
+        page.locator(".centaure-run-compare").click()
+        page.locator(".centaure-result-heading").wait_for(timeout=60_000)
+        assert page.locator(".cchart").count() == 1  # still presenting: one indicator at a time
+        assert min(text_sizes(page, ".cchart, .centaure-table")) >= 17
+        page.locator(".centaure-present").click()
+        page.locator(".centaure-chart-grid").wait_for()
+        assert page.locator(".cchart").count() == len(HEADLINE)
+        assert min(text_sizes(page, ".cchart")) >= 14
