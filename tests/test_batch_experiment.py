@@ -357,7 +357,7 @@ def test_reform_past_the_horizon_and_relative_scenario_paths(tmp_path: Path) -> 
         ("grid_reporting_participation_outreach", "grid", 3 * 4 * 3 * 5),
         ("replicates_check", "grid", 3 * 30),
         ("ishigami", "sobol", 1024 * (3 + 2)),
-        ("sobol_differences", "sobol", 32 * (10 + 2) * 5),
+        ("sobol_differences", "sobol", 128 * (10 + 2) * 5),
         ("outreach_failure", "lhs", 200 * 3),
     ],
 )
