@@ -135,6 +135,20 @@ def writable_folder(path: Path, option: str) -> Path:
     return path
 
 
+def add_workers_option(p: argparse.ArgumentParser) -> None:
+    """--workers: how many processes share a study's runs (the results do not depend on it)."""
+    from sim.batch.cluster import WORKERS_PER_CORE, cpu_count
+
+    most = WORKERS_PER_CORE * cpu_count()
+    p.add_argument(
+        "--workers",
+        type=integer(1, most),
+        default=1,
+        help=f"processes sharing the runs, 1 to {most} (default 1: in this process; more: an embedded Dask"
+        " cluster); the results are the same",
+    )
+
+
 def load_scenario(name: str, changes: dict[str, Any], weeks: int | None) -> scenarios.Scenario:
     """A scenario with ``--set`` changes and ``--weeks`` applied."""
     changes = {**changes, "weeks": weeks} if weeks is not None else changes
@@ -235,7 +249,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError("a scenario is named twice; name each scenario once", where="scenarios")
     seeds, draws = seeds_and_draws(args, DEFAULT_REPLICATES)
     with progress_bar(len(chosen) * seeds * max(1, len(draws)), args.lang) as bar:
-        result = compare(chosen, seeds, progress=bar.update, draws=draws)
+        result = compare(chosen, seeds, progress=bar.update, draws=draws, workers=args.workers)
     lang = args.lang
     files = (out / "summary.csv", out / "runs.csv", out / "trajectories.png")  # written before the table is printed
     write_table(result.summary, files[0])
@@ -268,7 +282,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     n = 2 ** len(families_to_decompose(baseline, target))  # refused here, before the progress bar shows
     seeds, draws = seeds_and_draws(args, DEFAULT_DECOMPOSE_REPLICATES)
     with progress_bar(n * seeds * max(1, len(draws)), args.lang) as bar:
-        result = decompose(target, baseline, seeds, progress=bar.update, draws=draws)
+        result = decompose(target, baseline, seeds, progress=bar.update, draws=draws, workers=args.workers)
     lang = args.lang
     files = [out / "decomposition.csv"]  # written before the table is printed
     write_table(result.table, files[0])
@@ -371,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in every scenario")
     p.add_argument("--out", default="results/compare", help="folder for summary.csv, runs.csv, trajectories.png")
     add_draws_options(p)
+    add_workers_option(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -389,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="LEVER=VALUE", help=set_help + ", in both scenarios")
     p.add_argument("--out", default="results/decompose", help="folder for decomposition.csv and the waterfall PNGs")
     add_draws_options(p)
+    add_workers_option(p)
     p.set_defaults(func=cmd_decompose)
 
     p = sub.add_parser(

@@ -138,6 +138,7 @@ def decompose(
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
     draws: Draws = (),
+    workers: int = 1,
 ) -> Decomposition:
     """Split scenario - baseline, for each indicator, into the Shapley contributions of its families of changes.
 
@@ -164,6 +165,7 @@ def decompose(
         progress=progress,
         column="coalition",
         draws=draws,
+        workers=workers,
     )
     indicators = list(indicators)
     means = final_year(runs).groupby(["coalition", "replicate"])[indicators].mean()

@@ -17,7 +17,8 @@ cover the calibrated parameters' uncertainty (their ``interval`` column says
 which uncertainty an interval covers).
 
 A ``progress`` callback is called after each run; it may raise to stop the
-study between runs (the dashboard's cancel button does).
+study between runs (the dashboard's cancel button does). ``workers`` > 1 runs
+the replicates on that many Dask processes, with the same results.
 """
 
 from __future__ import annotations
@@ -77,25 +78,56 @@ def run_scenarios(
     column: str = "scenario",
     by_organisation: bool = False,
     draws: Draws = (),
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Replicates of each scenario on common seeds (and common posterior ``draws``): one row per
     ``column``, replicate and recorded week (and organisation, with ``by_organisation``; and a ``draw``
-    column, with ``draws``)."""
+    column, with ``draws``). With ``workers`` > 1 the runs share that many processes (:func:`run_all`)."""
     seeds = replicate_seeds(replicates, entropy)
-    frames = []
+    keys, jobs = [], []
     for label, scenario in as_scenarios(chosen).items():
         for d, draw in enumerate(draws or [None]):
             drawn = scenario if draw is None else posterior.apply(scenario, draw)
             for s, seed in enumerate(seeds):
-                frame = run(drawn, seed, every=every, by_organisation=by_organisation)
-                frame.insert(0, "replicate", d * replicates + s)
-                if draws:
-                    frame.insert(0, "draw", d)
-                frame.insert(0, column, label)
-                frames.append(frame)
-                if progress is not None:
-                    progress()
+                keys.append((label, d, d * replicates + s))
+                jobs.append((drawn, seed))
+    frames = run_all(jobs, workers, every=every, by_organisation=by_organisation, progress=progress)
+    for (label, d, replicate), frame in zip(keys, frames, strict=True):
+        frame.insert(0, "replicate", replicate)
+        if draws:
+            frame.insert(0, "draw", d)
+        frame.insert(0, column, label)
     return pd.concat(frames, ignore_index=True)
+
+
+def run_all(
+    jobs: Sequence[tuple[Scenario, np.random.SeedSequence]],
+    workers: int = 1,
+    *,
+    every: int = 1,
+    by_organisation: bool = False,
+    progress: Progress = None,
+) -> list[pd.DataFrame]:
+    """:func:`sim.run.run` of each (scenario, seed), in order: in this process, or on ``workers`` processes of
+    an embedded Dask LocalCluster. A run depends on its scenario and seed alone, so the frames are the same."""
+    if workers <= 1:
+        frames = []
+        for scenario, seed in jobs:
+            frames.append(run(scenario, seed, every=every, by_organisation=by_organisation))
+            if progress is not None:
+                progress()
+        return frames
+    from distributed import as_completed
+
+    from sim.batch import cluster
+
+    with cluster.client(workers, None, timeout=0.0, on_wait=None) as (client, _, _):  # embedded: nothing to wait for
+        scenarios, seeds = zip(*jobs, strict=True) if jobs else ((), ())
+        futures = client.map(run, scenarios, seeds, every=every, by_organisation=by_organisation, pure=False)
+        for _ in as_completed(futures):
+            if progress is not None:
+                progress()
+        return client.gather(futures)
 
 
 @dataclass(frozen=True)
@@ -125,9 +157,10 @@ def compare(
     entropy: int = DEFAULT_ENTROPY,
     progress: Progress = None,
     draws: Draws = (),
+    workers: int = 1,
 ) -> Comparison:
     """Replicates of each scenario on common seeds (and ``draws``), with final-year means and 95% intervals."""
-    runs = run_scenarios(chosen, replicates, entropy=entropy, progress=progress, draws=draws)
+    runs = run_scenarios(chosen, replicates, entropy=entropy, progress=progress, draws=draws, workers=workers)
     return Comparison(runs, summary_table(runs, indicators), tuple(indicators))
 
 

@@ -38,6 +38,8 @@ CASES = [
     ),
     (["compare", "npm", "npm", "--out", "{existing}"], "scenarios: a scenario is named twice"),
     (["decompose", "npm", "--against", "npm", "--out", "{existing}"], "npm: no parameter differs from npm"),
+    (["compare", "npm", "--workers", "0"], "argument --workers: 0: expected an integer from 1 to"),
+    (["decompose", "alliance", "--workers", "x"], "argument --workers: 'x': expected an integer from 1 to"),
 ]
 
 

@@ -34,6 +34,23 @@ def test_compare_summarises_final_year_means_with_intervals_in_the_order_given()
     assert result.cell("npm", "engagement")["mean"] == pytest.approx(s.iloc[2]["mean"])
 
 
+def test_a_study_on_two_worker_processes_gives_the_same_frame_as_in_process():
+    """The runs of a study shared by an embedded Dask cluster: same rows, same order, same values, each counted."""
+    chosen = {"npm": small(weeks=20), "alliance": small("alliance", weeks=20)}
+    ticks = {1: 0, 2: 0}
+
+    def counter(workers: int):
+        def tick() -> None:
+            ticks[workers] += 1
+
+        return tick
+
+    alone = run_scenarios(chosen, 2, progress=counter(1))
+    shared = run_scenarios(chosen, 2, progress=counter(2), workers=2)
+    pd.testing.assert_frame_equal(shared, alone, check_exact=True)
+    assert ticks == {1: 4, 2: 4}
+
+
 def test_a_study_refuses_two_scenarios_with_one_name():
     with pytest.raises(ScenarioError, match="given twice"):
         compare([small(), small()], 2)

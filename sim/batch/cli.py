@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.batch.cluster import TIMEOUT, cpu_count
+from sim.batch.cluster import TIMEOUT, WORKERS_PER_CORE, cpu_count
 from sim.batch.runner import Outcome
 from sim.cli import USAGE_ERROR, integer, writable_folder
 from sim.discover import DEFAULT_BOXES, DEFAULT_MASS_MIN, DEFAULT_THRESHOLD
@@ -49,8 +49,6 @@ EXIT_STATUS = {
     Outcome.NO_CLUSTER: 75,  # EX_TEMPFAIL of sysexits.h: try again later
 }
 """Exit status of ``centaure sweep`` per outcome; interrupted: 128 + the signal (130 Ctrl-C, 143 SIGTERM)."""
-WORKERS_PER_CORE = 4
-"""The embedded cluster takes at most this many worker processes per core (more only use memory)."""
 MAX_TIMEOUT = 7 * 24 * 3600
 
 SWEEP_EPILOG = f"""exit status:

@@ -33,6 +33,8 @@ SCHEDULER_FILE_SECONDS = 2.0
 """How long a scheduler file that is not valid JSON yet may still be being written."""
 NOISY_LOGGERS = ("distributed", "tornado", "asyncio")
 """Packages whose log records are silenced while a sweep uses a cluster."""
+WORKERS_PER_CORE = 4
+"""The embedded cluster takes at most this many worker processes per core (more only use memory)."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 """Signals that stop a sweep (Ctrl-C; kill and SLURM): the driver's, never the embedded workers'."""
 
