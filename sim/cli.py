@@ -317,7 +317,7 @@ def cmd_organisation(args: argparse.Namespace) -> int:
     seeds = tuple(range(1, args.seeds + 1))
     with progress_bar(fit.ROUNDS * len(seeds), args.lang) as bar:
         result = fit.fit(entered, base, seeds=seeds, progress=bar.update)
-    print("\n".join(fit.report_lines(result, args.lang)))
+    lines = fit.report_lines(result, args.lang)  # printed once the files are written
     reformed = None
     if changes:
         same = reform_module.unchanged(result.scenario, changes)
@@ -332,13 +332,15 @@ def cmd_organisation(args: argparse.Namespace) -> int:
             reformed = reform_module.run(
                 result.scenario, args.week, changes, seeds_per_draw, args.years, draws, progress=bar.update
             )
-        print("\n".join(["", report.reform_sentence(reformed, args.lang), *report.text_table(reformed, args.lang)]))
+        lines += ["", report.reform_sentence(reformed, args.lang), *report.text_table(reformed, args.lang)]
     if out:
         atomic_write_text(out, report.scenario_toml(result, reformed, args.lang))
-        print(t("cli.wrote", args.lang, files=out))
     if report_path:
         atomic_write_text(report_path, report.html(result, reformed, args.lang))
-        print(t("cli.wrote", args.lang, files=report_path))
+    print("\n".join(lines))
+    for path in (out, report_path):
+        if path:
+            print(t("cli.wrote", args.lang, files=path))
     if not out and not report_path:
         print(t("organisation.nothing_saved", args.lang))
     return 0

@@ -16,6 +16,17 @@ from sim.run import run
 SMALL_SET = ["--set", "n_users=300", "--set", "n_workers=12", "--set", "n_organisations=2"]
 
 
+class ClosedPipe:
+    """A stdout whose reader has gone (a pager or `head` that closed early): writing fails; flushing what was
+    never written does not, as on a real pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError
+
+    def flush(self) -> None:
+        pass
+
+
 def test_scenarios_lists_every_shipped_scenario_with_its_title(capsys):
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
@@ -58,14 +69,6 @@ def test_run_by_organisation_prints_and_writes_each_organisations_indicators(tmp
 
 def test_results_are_written_before_a_closed_pipe_can_stop_the_printing(tmp_path, monkeypatch):
     """`centaure run ... | head -1`: the pager closes stdout after a line; the file is there, whole."""
-
-    class ClosedPipe:
-        def write(self, text: str) -> int:
-            raise BrokenPipeError
-
-        def flush(self) -> None:
-            raise BrokenPipeError
-
     out = tmp_path / "run.csv"
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # the command closes it on a broken pipe, as a pager wants

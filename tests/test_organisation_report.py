@@ -4,12 +4,15 @@ a reform of the organisation alone on a tiny fitted territory, the report's cont
 from __future__ import annotations
 
 import html
+import io
 import re
 import socket
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from test_cli import ClosedPipe
 
 from sim import scenarios
 from sim.cli import main
@@ -191,6 +194,11 @@ def test_the_command_writes_the_report_only_when_asked(tmp_path, capsys, monkeyp
     assert "Vous avez saisi" in out.read_text(encoding="utf-8")
     assert main(["organisation", str(good), "--report", str(tmp_path / "r.pdf")]) == 2
     assert "--report" in capsys.readouterr().err
+    out.unlink()  # a pager that closes the pipe early: the report is written before anything is printed
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # the command closes it on a broken pipe
+    assert main(["organisation", str(good), "--seeds", "1", "--report", str(out)]) == 0
+    assert "</html>" in out.read_text(encoding="utf-8")
 
 
 def test_the_fit_stops_between_two_runs_when_cancelled():
