@@ -228,11 +228,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def progress_bar(total: int, lang: str, key: str = "cli.bar.runs") -> Any:
-    """A progress bar of runs on stderr, in ``lang``."""
+def progress_bar(
+    total: int, lang: str, key: str = "cli.bar.runs", unit: str = "cli.bar.unit_run", **options: Any
+) -> Any:
+    """A progress bar on stderr, its label (``key``) and unit in ``lang``; ``options`` go to tqdm."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=t(key, lang), unit=t("cli.bar.unit_run", lang), file=sys.stderr)
+    return tqdm(total=total, desc=t(key, lang), unit=t(unit, lang), file=sys.stderr, **options)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -452,9 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     except CentaureError as err:
         print(f"centaure: error: {err}", file=sys.stderr)
         return USAGE_ERROR
-    except (
-        KeyboardInterrupt
-    ):  # Ctrl-C in run, compare, decompose or organisation (sweep and calibrate report their own)
+    # Ctrl-C in run, compare, decompose or organisation (sweep and calibrate report their own)
+    except KeyboardInterrupt:
         print(f"centaure: {t('cli.interrupted', args.lang, signal='SIGINT')}", file=sys.stderr)
         return 128 + signal.SIGINT
     except BrokenPipeError:  # the output went to a pager or `head` that closed early

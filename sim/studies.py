@@ -122,7 +122,7 @@ def run_all(
     from sim.batch import cluster
 
     with cluster.client(workers, None, timeout=0.0, on_wait=None) as (client, _, _):  # embedded: nothing to wait for
-        scenarios, seeds = zip(*jobs, strict=True) if jobs else ((), ())
+        scenarios, seeds = [scenario for scenario, _ in jobs], [seed for _, seed in jobs]
         futures = client.map(run, scenarios, seeds, every=every, by_organisation=by_organisation, pure=False)
         for _ in as_completed(futures):
             if progress is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sim.batch.cluster import TIMEOUT, WORKERS_PER_CORE, cpu_count
 from sim.batch.runner import Outcome
-from sim.cli import USAGE_ERROR, integer, writable_folder
+from sim.cli import USAGE_ERROR, integer, progress_bar, writable_folder
 from sim.discover import DEFAULT_BOXES, DEFAULT_MASS_MIN, DEFAULT_THRESHOLD
 from sim.i18n import fixed, number, percent, t
 
@@ -212,13 +212,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     def planned(n: int) -> None:
         if "plan" not in bars:
             total = exp.n_points * len(exp.scenario_names)
-            bars["plan"] = tqdm(
-                total=total,
-                desc=t("cli.bar.planning", lang),
-                unit=t("cli.bar.unit_point", lang),
-                file=sys.stderr,
-                delay=1,
-                disable=args.no_progress,
+            bars["plan"] = progress_bar(
+                total, lang, "cli.bar.planning", "cli.bar.unit_point", delay=1, disable=args.no_progress
             )
         bars["plan"].update(n)
         if bars["plan"].n >= bars["plan"].total:
@@ -234,13 +229,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if info.get("dashboard"):
             say(t("cli.dask_dashboard", lang, link=info["dashboard"]))
         if info["todo"] and not args.no_progress:
-            bars["runs"] = tqdm(
-                total=info["todo"],
-                desc=t("cli.bar.runs", lang),
-                unit=t("cli.bar.unit_run", lang),
-                file=sys.stderr,
-                dynamic_ncols=True,
-            )
+            bars["runs"] = progress_bar(info["todo"], lang, dynamic_ncols=True)
 
     def progress(p: Progress) -> None:
         if "runs" in bars:
@@ -511,7 +500,6 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _analyze_calibration(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
 
     from sim.batch.calibration_report import DRAWS, report
 
@@ -521,12 +509,7 @@ def _analyze_calibration(args: argparse.Namespace) -> int:
         if args.no_progress:
             return
         if "runs" not in bars:
-            bars["runs"] = tqdm(
-                total=total,
-                desc=t("cli.bar.predictive", args.lang),
-                unit=t("cli.bar.unit_run", args.lang),
-                file=sys.stderr,
-            )
+            bars["runs"] = progress_bar(total, args.lang, "cli.bar.predictive")
         bars["runs"].n = done
         bars["runs"].refresh()
 

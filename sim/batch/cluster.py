@@ -1,4 +1,5 @@
-"""The Dask cluster of a sweep: an embedded LocalCluster or an existing scheduler, waited for with a timeout.
+"""The Dask cluster of a sweep, a calibration or a study: an embedded LocalCluster or an existing scheduler,
+waited for with a timeout.
 
 :func:`client` starts the embedded cluster (one single-threaded worker process
 per core: the model is GIL-bound) or connects to ``scheduler`` (an address or

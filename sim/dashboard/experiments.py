@@ -36,7 +36,7 @@ from sim.dashboard.urlstate import CompareSettings, ReformSettings
 from sim.decompose import Decomposition, decompose, waterfall_figure
 from sim.decompose import changes as family_changes
 from sim.errors import InputError
-from sim.i18n import NBSP, NNBSP, indicator_label, indicator_unit, label, plural, t, value_text
+from sim.i18n import NBSP, bracket, indicator_label, indicator_unit, label, plural, t, value_text
 from sim.metrics import HEADLINE, clipped
 from sim.params import Params
 from sim.scenarios import Reform, Scenario
@@ -187,10 +187,9 @@ def level_text(name: str, mean: float, low: float, high: float, lang: str, with_
     """``33,6 % [32,1 % ; 35,0 %]`` or ``0,52 [0,48 ; 0,56] moyenne 0-1``: a mean and its interval, kept within
     the indicator's possible values; the unit once, at the end (``with_unit``)."""
     low, high = clipped(name, low, high)
-    sep = f"{NNBSP}; " if lang == "fr" else ", "
     texts = [formats.value(name, x, lang, with_unit=False) for x in (mean, low, high)]
     unit = indicator_unit(name, lang) if with_unit and not formats.is_share(name) else ""
-    return f"{texts[0]} [{texts[1]}{sep}{texts[2]}]" + (f"{NBSP}{unit}" if unit else "")
+    return f"{texts[0]} {bracket(texts[1], texts[2], lang)}" + (f"{NBSP}{unit}" if unit else "")
 
 
 def when_text(week: int, lang: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sim.i18n import NBSP, NNBSP, indicator_label, indicator_unit, number, percent, points, signed, t, unit
+from sim.i18n import NBSP, bracket, indicator_label, indicator_unit, number, percent, points, signed, t, unit
 from sim.metrics import INDICATORS
 
 
@@ -41,14 +41,13 @@ def difference(name: str, d: float, lang: str, with_unit: bool = True) -> str:
 def difference_interval(name: str, low: float, high: float, lang: str, digits_of: float, with_unit: bool = True) -> str:
     """``[−10,1 ; −7,7] points`` (the unit once; a share's points even without ``with_unit``), with the
     decimals ``digits_of`` (the effect) needs."""
-    sep = f"{NNBSP}; " if lang == "fr" else ", "
     if is_share(name):
         texts, unit_text = [signed(100.0 * x, lang, 1) for x in (low, high)], t("points.other", lang)
     else:
         decimals = significant_decimals(digits_of)
         texts = [signed(x, lang, decimals) for x in (low, high)]
         unit_text = indicator_unit(name, lang) if with_unit else ""
-    return f"[{texts[0]}{sep}{texts[1]}]" + (f"{NBSP}{unit_text}" if unit_text else "")
+    return bracket(*texts, lang) + (f"{NBSP}{unit_text}" if unit_text else "")
 
 
 def labelled(name: str, lang: str) -> str:
